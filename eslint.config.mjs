@@ -7,7 +7,16 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.js', '**/*.cjs'],
-    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', process: 'readonly', __dirname: 'readonly', console: 'readonly' } },
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: {
+        module: 'writable',
+        require: 'readonly',
+        process: 'readonly',
+        __dirname: 'readonly',
+        console: 'readonly',
+      },
+    },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
@@ -18,9 +27,26 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https'], message: 'Workflow code must not import Node modules.' },
-            { group: ['nodemailer', '@prisma/*', 'pg', 'better-sqlite3', '@temporalio/activity', '@temporalio/client', '@temporalio/worker'], message: 'Workflow code must not do I/O.' },
-            { group: ['**/activities/*', '!**/activities'], message: 'Import activity types only through proxyActivities<typeof activities>.' },
+            {
+              group: ['node:*', 'fs', 'path', 'os', 'crypto', 'child_process', 'net', 'http', 'https'],
+              message: 'Workflow code must not import Node modules.',
+            },
+            {
+              group: [
+                'nodemailer',
+                '@prisma/*',
+                'pg',
+                'better-sqlite3',
+                '@temporalio/activity',
+                '@temporalio/client',
+                '@temporalio/worker',
+              ],
+              message: 'Workflow code must not do I/O.',
+            },
+            {
+              group: ['**/activities/*', '!**/activities'],
+              message: 'Import activity types only through proxyActivities<typeof activities>.',
+            },
           ],
         },
       ],

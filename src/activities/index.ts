@@ -1,0 +1,43 @@
+import type { Database } from '../db/client';
+import type { Mailer } from '../mail/mailer';
+import { sendOnce, type NotifyInput, type NotifyResult } from './notification-log';
+
+export type { NotifyInput, NotifyResult } from './notification-log';
+
+/** What the activities need from the outside world; the worker builds it from the configuration. */
+export interface ActivityDeps {
+  db: Database;
+  mailer: Mailer;
+  /** The From header (used to derive Message-ID domains). */
+  from: string;
+}
+
+export interface RecordHelloInput {
+  workflowId: string;
+  name: string;
+}
+
+/**
+ * The activities, bound to their dependencies. Workflows import only the type of this object (through
+ * proxyActivities), never the implementation.
+ */
+export function createActivities(deps: ActivityDeps) {
+  return {
+    /** Idempotent: one HelloRun row per workflow ID, however often it is retried. */
+    async recordHello(input: RecordHelloInput): Promise<{ id: number; createdAt: string }> {
+      const row = await deps.db.prisma.helloRun.upsert({
+        where: { workflowId: input.workflowId },
+        create: { workflowId: input.workflowId, name: input.name },
+        update: {},
+      });
+      return { id: row.id, createdAt: row.createdAt.toISOString() };
+    },
+
+    /** Sends one email at most once per idempotency key (see notification-log.ts). */
+    async notify(input: NotifyInput): Promise<NotifyResult> {
+      return sendOnce(deps.db, deps.mailer, deps.from, input);
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

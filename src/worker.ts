@@ -1,0 +1,59 @@
+import { temporalConfigFromEnv } from './config/temporal';
+import { smtpConfigFromEnv } from './config/smtp';
+import { describeFatal } from './config/fatal';
+import { connectClient, connectWorker } from './temporal/connection';
+import { createWorker } from './temporal/create-worker';
+import { createMailer } from './mail/mailer';
+import { openDatabase, type Database } from './db/client';
+
+/**
+ * The worker process: checks that Temporal, the database and SMTP are reachable (reporting every one that
+ * is not: which, where it looked and how to fix it), then runs the workflows and activities on the task
+ * queue until SIGINT or SIGTERM, finishing the tasks in hand before it exits.
+ */
+async function main(): Promise<void> {
+  const temporal = temporalConfigFromEnv();
+  const smtp = smtpConfigFromEnv();
+  const mailer = createMailer(smtp);
+
+  const [temporalCheck, dbCheck, smtpCheck] = await Promise.allSettled([
+    connectClient(temporal).then((client) => client.connection.close()), // also checks the namespace
+    openDatabase(),
+    mailer.verify(),
+  ]);
+  const problems = [temporalCheck, dbCheck, smtpCheck].filter((r) => r.status === 'rejected');
+  if (problems.length > 0) {
+    if (dbCheck.status === 'fulfilled') await dbCheck.value.close();
+    mailer.close();
+    throw new AggregateError(problems.map((p) => (p as PromiseRejectedResult).reason));
+  }
+  const db: Database = (dbCheck as PromiseFulfilledResult<Database>).value;
+  try {
+    const connection = await connectWorker(temporal);
+    const worker = await createWorker({
+      connection,
+      namespace: temporal.namespace,
+      taskQueue: temporal.taskQueue,
+      deps: { db, mailer, from: smtp.from },
+    });
+    console.log(
+      `[phoihop] worker running: Temporal ${temporal.address} namespace "${temporal.namespace}" ` +
+        `task queue "${temporal.taskQueue}", database ${db.url}, SMTP ${smtp.url.replace(/\/\/[^@]*@/, '//***@')}`,
+    );
+    // Worker.run resolves after a shutdown signal (SIGINT/SIGTERM), once in-flight tasks are done.
+    await worker.run();
+    await connection.close();
+  } finally {
+    mailer.close();
+    await db.close();
+  }
+  console.log('[phoihop] worker stopped');
+}
+
+main().catch((err: unknown) => {
+  const errors = err instanceof AggregateError ? err.errors : [err];
+  console.error(
+    `[phoihop] the worker cannot start:\n${errors.map((e) => `- ${describeFatal(e)}`).join('\n')}`,
+  );
+  process.exit(1);
+});

@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { Connection, Client } from '@temporalio/client';
+import { projectRoot } from '../support/tools';
+import { freePort } from '../support/ports';
+
+const run = promisify(execFile);
+
+/**
+ * The embedded stack's Temporal dev server, started by the project's own script: search attributes are
+ * registered, the UI is served, and workflows survive a restart (data kept in the data folder).
+ */
+describe('scripts/stack: the embedded Temporal dev server', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'phoihop-stack-'));
+  let env: NodeJS.ProcessEnv;
+  let port: number;
+
+  const stack = (...args: string[]) =>
+    run(join(projectRoot, 'scripts/stack'), args, { env, cwd: projectRoot, timeout: 120000 });
+
+  beforeAll(async () => {
+    port = await freePort();
+    env = {
+      ...process.env,
+      PHOIHOP_DATA: dataDir,
+      TEMPORAL_PORT: String(port),
+      TEMPORAL_UI_PORT: String(await freePort()),
+    };
+  });
+
+  afterAll(async () => {
+    await stack('stop', 'temporal').catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+    const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
+    try {
+      return await fn(new Client({ connection, namespace: 'default' }));
+    } finally {
+      await connection.close();
+    }
+  }
+
+  it('registers the search attributes, serves the UI and keeps workflows across a restart', async () => {
+    await stack('start', 'temporal');
+    const uiResponse = await fetch(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}/`);
+    expect(uiResponse.status).toBe(200);
+
+    const attributes = await withClient(async (client) => {
+      const res = await client.connection.operatorService.listSearchAttributes({ namespace: 'default' });
+      return Object.keys(res.customAttributes ?? {});
+    });
+    expect(attributes).toEqual(
+      expect.arrayContaining(['PhProgram', 'PhYear', 'PhAgency', 'PhMilestone', 'PhStage', 'PhDueAt']),
+    );
+
+    // A workflow no worker will pick up: it stays running in the server's database.
+    const runId = await withClient(async (client) => {
+      const handle = await client.workflow.start('notRegistered', {
+        taskQueue: 'restart-check',
+        workflowId: 'restart-check',
+      });
+      return handle.firstExecutionRunId;
+    });
+
+    await stack('restart', 'temporal');
+
+    const described = await withClient((client) => client.workflow.getHandle('restart-check').describe());
+    expect(described.runId).toBe(runId);
+    expect(described.status.name).toBe('RUNNING');
+    await withClient((client) => client.workflow.getHandle('restart-check').terminate('test done'));
+  });
+});

@@ -1,0 +1,33 @@
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { allSearchAttributes } from '../../src/workflows/search-attributes';
+import { temporalCliPath, testServerPath } from './tools';
+
+/** Keeps test output readable: the SDK logs every worker state change at INFO. */
+function quietRuntime(): void {
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed in this process (an earlier test file): keep it.
+  }
+}
+
+/** Time-skipping server (Java test server from Maven Central, through our wrapper script). */
+export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: testServerPath() } },
+  });
+}
+
+/** Full dev server (Temporal CLI built by scripts/setup) with the project's search attributes. */
+export function createLocalEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      ip: '127.0.0.1',
+      searchAttributes: allSearchAttributes,
+    },
+  });
+}
