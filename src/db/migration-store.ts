@@ -91,8 +91,22 @@ export function needsOwnTransactionControl(sql: string): boolean {
   );
 }
 
+/**
+ * The message of a driver error. Not `error instanceof Error`: better-sqlite3's native addon is loaded
+ * once per process and builds its errors with the SqliteError class of whichever JS realm first opened
+ * a database, so in another realm (a later jest test file, a vm context) they are not `instanceof`
+ * this realm's Error, and String(error) would prefix the message with "SqliteError: ".
+ */
 function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (
+    typeof error === 'object' &&
+    error !== null &&
+    'message' in error &&
+    typeof error.message === 'string'
+  ) {
+    return error.message;
+  }
+  return String(error);
 }
 
 // ----------------------------------------------------------------------------------------------
