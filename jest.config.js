@@ -9,4 +9,5 @@ module.exports = {
   // Temporal's native runtime is shared per process: run test files one at a time (see TEMPORAL-NOTES).
   maxWorkers: 1,
   testTimeout: 120000,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
