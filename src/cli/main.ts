@@ -4,6 +4,7 @@ import { smtpConfigFromEnv } from '../config/smtp';
 import { describeFatal } from '../config/fatal';
 import { connectClient } from '../temporal/connection';
 import { runHello } from './hello';
+import { computePlan, findProgram, formatPlan } from './cycle-plan';
 
 /** `phoihop`: the coordinator's command line. */
 const program = new Command()
@@ -37,6 +38,22 @@ program
     } finally {
       await client.connection.close();
     }
+  });
+
+const cycle = program.command('cycle').description('yearly cycles of a program / chu trình hằng năm');
+
+cycle
+  .command('plan')
+  .description('print every computed date of a year: requests, reminders, due dates, escalations')
+  .requiredOption('--program <code>', 'program code, e.g. dien-bien-kh99')
+  .requiredOption('--year <year>', 'the cycle year', (v) => Number(v))
+  .option('--lang <lang>', 'vi or en', 'vi')
+  .option('--json', 'print the plan as JSON')
+  .action((opts: { program: string; year: number; lang: string; json?: boolean }) => {
+    if (opts.lang !== 'vi' && opts.lang !== 'en') throw new Error(`--lang ${opts.lang}: expected vi or en`);
+    const loaded = findProgram(opts.program);
+    const plan = computePlan(loaded, opts.year);
+    console.log(opts.json ? JSON.stringify(plan, null, 2) : formatPlan(loaded, plan, opts.lang));
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

@@ -1,22 +1,26 @@
-import { ConfigError } from './env-error';
-import { ServiceUnreachableError } from './unreachable';
-import { DatabaseConfigError } from '../db/config';
-import { DatabaseUnavailableError, MigrationError } from '../db/errors';
-
 /**
  * What a process prints when it cannot go on. Errors a person can act on (a bad setting, a service that
  * cannot be reached, a database that is not migrated) are shown as their message alone; anything else is
  * a bug, shown with its stack.
  */
+/** Errors whose message says what is wrong and what to do: shown without a stack trace. */
+const ACTIONABLE = new Set([
+  'ConfigError',
+  'ServiceUnreachableError',
+  'DatabaseConfigError',
+  'DatabaseUnavailableError',
+  'MigrationError',
+  'UsageError',
+  'ProgramValidationError',
+  'ProgramVersionIntegrityError',
+  'DirectoryError',
+  'HolidayFileError',
+  'CalendarRangeError',
+  'InvalidDateError',
+  'TaskLinkError',
+]);
+
 export function describeFatal(err: unknown): string {
-  if (
-    err instanceof ConfigError ||
-    err instanceof ServiceUnreachableError ||
-    err instanceof DatabaseConfigError ||
-    err instanceof DatabaseUnavailableError ||
-    err instanceof MigrationError
-  ) {
-    return err.message;
-  }
+  if (err instanceof Error && ACTIONABLE.has(err.name)) return err.message;
   return err instanceof Error ? (err.stack ?? err.message) : String(err);
 }

@@ -247,6 +247,8 @@ const milestone = z.strictObject({
   period: period.optional(),
   inspection: inspection.optional(),
   reminders: reminders.optional(),
+  /** Working days before the due date at which the request goes out (never before the cycle starts). */
+  requestWorkingDaysBefore: wholeNumber(0, undefined, 'working days before the due date').optional(),
   escalation: escalation.optional(),
   templates: templateRefs.optional(),
 });
@@ -281,6 +283,7 @@ const rawProgramSchema = z.strictObject({
   defaults: z
     .strictObject({
       reminders: reminders.optional(),
+      requestWorkingDaysBefore: wholeNumber(0, undefined, 'working days before the due date').optional(),
       escalation: escalation.optional(),
       templates: templateRefs.optional(),
     })
@@ -395,6 +398,9 @@ function crossCheck(program: RawProgram, ctx: z.RefinementCtx): void {
 
 // --- resolution -------------------------------------------------------------------------------
 
+/** When neither the milestone nor the defaults say, a request goes out 15 working days (three weeks) before the due date. */
+export const DEFAULT_REQUEST_WORKING_DAYS_BEFORE = 15;
+
 function resolveProgram(program: RawProgram) {
   const { defaults, ...rest } = program;
   return {
@@ -410,6 +416,10 @@ function resolveProgram(program: RawProgram) {
         assignee: m.kind === 'consolidation' ? ('lead' as const) : ('addressees' as const),
         groups: m.kind === 'consolidation' ? [] : (m.groups ?? program.addressees),
         reminders: reminderList,
+        requestWorkingDaysBefore:
+          m.requestWorkingDaysBefore ??
+          defaults?.requestWorkingDaysBefore ??
+          DEFAULT_REQUEST_WORKING_DAYS_BEFORE,
         escalation: m.escalation ?? defaults?.escalation ?? [],
         templates,
       };

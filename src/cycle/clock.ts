@@ -1,0 +1,45 @@
+// Calendar time for workflows, optionally compressed. Workflow-safe: pure arithmetic on numbers.
+//
+// Program dates (due dates, reminders) are calendar dates in Asia/Ho_Chi_Minh. In production a workflow
+// sleeps until the real instant. For the demo the clock is compressed: `scale` calendar milliseconds
+// pass per workflow millisecond, starting from `originMs` (the calendar instant the workflow maps its
+// start to), so a year can play out in minutes. Workflow time itself stays Temporal's deterministic time.
+import type { IsoDate } from '../calendar/dates';
+import { dateParts } from '../calendar/dates';
+
+/** Asia/Ho_Chi_Minh has been UTC+7 all year, without daylight saving, since 1975. */
+export const VIETNAM_OFFSET_MS = 7 * 3600_000;
+
+export interface ClockSpec {
+  /** Calendar instant (ms since epoch) that corresponds to `startedMs`. */
+  originMs: number;
+  /** Workflow time (ms since epoch) at which the clock started. */
+  startedMs: number;
+  /** Calendar milliseconds per workflow millisecond: 1 in production, e.g. 100000 for a demo. */
+  scale: number;
+}
+
+export function realClock(nowMs: number): ClockSpec {
+  return { originMs: nowMs, startedMs: nowMs, scale: 1 };
+}
+
+/** The calendar instant at workflow time `nowMs`. */
+export function calendarNow(clock: ClockSpec, nowMs: number): number {
+  return clock.originMs + (nowMs - clock.startedMs) * clock.scale;
+}
+
+/** How long (workflow milliseconds) to sleep from `nowMs` until calendar instant `targetMs`; 0 if past. */
+export function sleepUntil(clock: ClockSpec, nowMs: number, targetMs: number): number {
+  return Math.max(0, Math.ceil((targetMs - calendarNow(clock, nowMs)) / clock.scale));
+}
+
+/** The instant of a local time of day (Asia/Ho_Chi_Minh) on a date. */
+export function localInstant(date: IsoDate, hour = 0, minute = 0): number {
+  const { year, month, day } = dateParts(date);
+  return Date.UTC(year, month - 1, day, hour, minute) - VIETNAM_OFFSET_MS;
+}
+
+/** The local (Asia/Ho_Chi_Minh) calendar date of an instant. */
+export function localDate(instantMs: number): IsoDate {
+  return new Date(instantMs + VIETNAM_OFFSET_MS).toISOString().slice(0, 10);
+}
