@@ -7,8 +7,9 @@
 //   A closed code is never reopened later (codes are never reused), except by a correction imported for
 //   the same date.
 // - An agency whose name, group, parent or contacts changed keeps its row (its code and id, which
-//   obligations refer to) and is updated; the import itself is recorded whole as a revision, so
-//   directorySnapshot(date) returns what the directory said on that date.
+//   obligations refer to) and is updated; the import itself is recorded whole as the DirectoryRevision of
+//   its date (revisions.ts), so directorySnapshot(date) returns what the directory said on that date, and
+//   a short AuditEvent (who, file, hash, counts; not the content) says who imported it.
 // - Importing content identical to the latest revision changes nothing. Back-dated imports (earlier than
 //   the latest revision) are refused, so history only grows forward.
 import { createHash } from 'node:crypto';
@@ -167,6 +168,7 @@ export async function importDirectory(
             data: {
               code: agency.code,
               name: agency.name,
+              nameEn: agency.nameEn,
               group: agency.group,
               effectiveFrom: from,
               contacts: { create: contactRows },
@@ -193,12 +195,13 @@ export async function importDirectory(
         const contactsChanged = canonicalJson(stored) !== canonicalJson(wanted);
         const fieldsChanged =
           found.name !== agency.name ||
+          found.nameEn !== agency.nameEn ||
           found.group !== agency.group ||
           (found.parent?.code ?? null) !== agency.parentCode;
         if (reopen || fieldsChanged) {
           await tx.agency.update({
             where: { id: found.id },
-            data: { name: agency.name, group: agency.group, effectiveTo: null },
+            data: { name: agency.name, nameEn: agency.nameEn, group: agency.group, effectiveTo: null },
           });
         }
         if (contactsChanged) {
@@ -230,6 +233,14 @@ export async function importDirectory(
         tx,
         { effectiveFrom, contentHash, source, agencies },
         options.actor ?? 'system',
+        {
+          agencies: agencies.length,
+          created: result.created.length,
+          closed: result.closed.length,
+          changed: result.changed.length,
+          reopened: result.reopened.length,
+          unchanged: result.unchanged,
+        },
       );
       result.revisionId = revision.id;
       result.created.sort();

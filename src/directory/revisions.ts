@@ -1,13 +1,15 @@
-// The directory's import revisions: every import that changed something is recorded, whole, as an
-// append-only AuditEvent (action "directory.import"), with the date it takes effect. The Agency and
-// Contact tables hold the current state (with each agency's dated existence); the revisions keep what
-// the directory said on any earlier date, so a cycle's snapshot can be reproduced later.
-// Only this file knows where revisions are stored (see README, "Directory", for the planned table).
+// The directory's import revisions, in the DirectoryRevision table: one row per effective date, holding
+// the whole directory in force from that date (the parsed rows, sorted by code). The Agency and Contact
+// tables hold the current state (with each agency's dated existence); the revisions keep what the
+// directory said on any earlier date, so a cycle's snapshot can be reproduced later.
+// Each import that changed something also writes a short AuditEvent (who, when, file, hash, counts),
+// never the content. Only this file reads or writes DirectoryRevision.
 import type { Prisma } from '../generated/prisma-sqlite/client';
+import { civilDate, civilDateToInstant } from './dates';
 import type { ContactRole, DirectoryContact } from './types';
 
-export const REVISION_ACTION = 'directory.import';
-export const REVISION_SUBJECT = 'directory';
+export const AUDIT_ACTION = 'directory.import';
+export const AUDIT_SUBJECT = 'directory';
 
 type Client = Prisma.TransactionClient;
 
@@ -31,73 +33,97 @@ export interface DirectoryRevision {
   agencies: RevisionAgency[];
 }
 
-interface RevisionDetails {
-  format: 'phoihop.directory-revision/1';
-  effectiveFrom: string;
-  contentHash: string;
-  source: string;
-  agencies: RevisionAgency[];
+/** What an import changed, for the audit event. */
+export interface RevisionCounts {
+  agencies: number;
+  created: number;
+  closed: number;
+  changed: number;
+  reopened: number;
+  unchanged: number;
 }
 
-function fromEvent(event: { id: number; details: unknown }): DirectoryRevision | null {
-  const details = event.details as RevisionDetails | null;
-  if (!details || details.format !== 'phoihop.directory-revision/1') return null;
+interface RevisionRow {
+  id: number;
+  effectiveFrom: Date;
+  contentHash: string;
+  source: string;
+  agencies: unknown;
+}
+
+function fromRow(row: RevisionRow): DirectoryRevision {
   return {
-    id: event.id,
-    effectiveFrom: details.effectiveFrom,
-    contentHash: details.contentHash,
-    source: details.source,
-    agencies: details.agencies,
+    id: row.id,
+    effectiveFrom: civilDate(row.effectiveFrom),
+    contentHash: row.contentHash,
+    source: row.source,
+    agencies: row.agencies as RevisionAgency[],
   };
 }
 
 /** Every revision, oldest first. */
 export async function listRevisions(client: Client): Promise<DirectoryRevision[]> {
-  const events = await client.auditEvent.findMany({
-    where: { action: REVISION_ACTION, subject: REVISION_SUBJECT },
-    orderBy: { id: 'asc' },
-    select: { id: true, details: true },
-  });
-  return events.map(fromEvent).filter((r): r is DirectoryRevision => r !== null);
+  const rows = await client.directoryRevision.findMany({ orderBy: { effectiveFrom: 'asc' } });
+  return rows.map(fromRow);
 }
 
-/** Later effective date wins; for the same date, the later import (a correction) wins. */
-function newest(revisions: DirectoryRevision[]): DirectoryRevision | null {
-  let best: DirectoryRevision | null = null;
-  for (const revision of revisions) {
-    if (
-      !best ||
-      revision.effectiveFrom > best.effectiveFrom ||
-      (revision.effectiveFrom === best.effectiveFrom && revision.id > best.id)
-    ) {
-      best = revision;
-    }
-  }
-  return best;
-}
-
+/** The revision with the latest effective date, or null before the first import. */
 export async function latestRevision(client: Client): Promise<DirectoryRevision | null> {
-  return newest(await listRevisions(client));
+  const row = await client.directoryRevision.findFirst({ orderBy: { effectiveFrom: 'desc' } });
+  return row ? fromRow(row) : null;
 }
 
 /** The revision in force on `date` (YYYY-MM-DD), or null if none had taken effect yet. */
 export async function revisionInForce(client: Client, date: string): Promise<DirectoryRevision | null> {
-  return newest((await listRevisions(client)).filter((r) => r.effectiveFrom <= date));
+  const row = await client.directoryRevision.findFirst({
+    where: { effectiveFrom: { lte: civilDateToInstant(date) } },
+    orderBy: { effectiveFrom: 'desc' },
+  });
+  return row ? fromRow(row) : null;
 }
 
+/**
+ * Stores the directory in force from `revision.effectiveFrom`, and a content-free audit event. A second
+ * import for the same date (a correction) replaces that date's revision, keeping its id; the audit event
+ * names the hash it replaced.
+ */
 export async function recordRevision(
   client: Client,
   revision: Omit<DirectoryRevision, 'id'>,
   actor: string,
+  counts: RevisionCounts,
 ): Promise<DirectoryRevision> {
-  const details: RevisionDetails = { format: 'phoihop.directory-revision/1', ...revision };
-  const event = await client.auditEvent.create({
+  const effectiveFrom = civilDateToInstant(revision.effectiveFrom);
+  const content = {
+    contentHash: revision.contentHash,
+    source: revision.source,
+    agencies: revision.agencies as unknown as Prisma.InputJsonValue,
+    importedBy: actor,
+  };
+  const replaced = await client.directoryRevision.findUnique({
+    where: { effectiveFrom },
+    select: { contentHash: true },
+  });
+  const row = replaced
+    ? await client.directoryRevision.update({
+        where: { effectiveFrom },
+        data: { ...content, importedAt: new Date() },
+      })
+    : await client.directoryRevision.create({ data: { effectiveFrom, ...content } });
+  await client.auditEvent.create({
     data: {
       actor,
-      action: REVISION_ACTION,
-      subject: REVISION_SUBJECT,
-      details: details as unknown as Prisma.InputJsonValue,
+      action: AUDIT_ACTION,
+      subject: AUDIT_SUBJECT,
+      details: {
+        revisionId: row.id,
+        effectiveFrom: revision.effectiveFrom,
+        source: revision.source,
+        contentHash: revision.contentHash,
+        replacedContentHash: replaced?.contentHash ?? null,
+        ...counts,
+      },
     },
   });
-  return { id: event.id, ...revision };
+  return fromRow(row);
 }

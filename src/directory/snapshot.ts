@@ -54,7 +54,7 @@ export async function directorySnapshot(
     return {
       code: row.code,
       name: row.name,
-      nameEn: null,
+      nameEn: row.nameEn,
       group: row.group,
       parentCode: row.parent?.code ?? null,
       ...dated,

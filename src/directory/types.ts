@@ -13,7 +13,7 @@ export interface DirectoryContact {
 export interface DirectoryRow {
   code: string;
   name: string;
-  /** English name, when the file gives one (kept in the import revision; see README, "Directory"). */
+  /** English name, when the file gives one (Agency.nameEn, and in the import revision). */
   nameEn: string | null;
   group: string;
   parentCode: string | null;

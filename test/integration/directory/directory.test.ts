@@ -19,7 +19,16 @@ async function tableCounts(database: TestDatabase) {
     open: await prisma.agency.count({ where: { effectiveTo: null } }),
     contacts: await prisma.contact.count(),
     events: await prisma.auditEvent.count(),
+    revisions: await prisma.directoryRevision.count(),
   };
+}
+
+/** The audit events of directory imports, oldest first: who, when, file, hash and counts only. */
+async function importEvents(database: TestDatabase) {
+  return database.db.prisma.auditEvent.findMany({
+    where: { action: 'directory.import' },
+    orderBy: { id: 'asc' },
+  });
 }
 
 describe.each(providers)('the dated directory on %s', (provider) => {
@@ -47,7 +56,53 @@ describe.each(providers)('the dated directory on %s', (provider) => {
       open: 36,
       contacts: 36 * 3,
       events: 1,
+      revisions: 1,
     });
+  });
+
+  it('stores the import as the DirectoryRevision of its date, and audits it without the content', async () => {
+    const { prisma } = database.db;
+    const [revision] = await prisma.directoryRevision.findMany();
+    expect(revision).toMatchObject({
+      effectiveFrom: new Date('2022-01-01T00:00:00.000Z'),
+      source: 'dien-bien-2022.csv',
+      importedBy: 'system',
+    });
+    expect(revision?.contentHash).toMatch(/^[0-9a-f]{64}$/);
+    const agencies = revision?.agencies as Array<{ code: string; nameEn: string | null }>;
+    expect(agencies).toHaveLength(36);
+    expect(agencies.map((a) => a.code)).toEqual(rows2022.map((r) => r.code).sort());
+    const [event] = await importEvents(database);
+    expect(event).toMatchObject({ actor: 'system', subject: 'directory' });
+    expect(event?.details).toEqual({
+      revisionId: revision?.id,
+      effectiveFrom: '2022-01-01',
+      source: 'dien-bien-2022.csv',
+      contentHash: revision?.contentHash,
+      replacedContentHash: null,
+      agencies: 36,
+      created: 36,
+      closed: 0,
+      changed: 0,
+      reopened: 0,
+      unchanged: 0,
+    });
+    const someEmail = (rows2022[0] as DirectoryRow).contacts.focal_point.email;
+    expect(JSON.stringify(event?.details)).not.toContain(someEmail);
+  });
+
+  it('keeps English names in the Agency table', async () => {
+    const { prisma } = database.db;
+    const withEnglish = rows2022.filter((r) => r.nameEn !== null);
+    expect(withEnglish.length).toBeGreaterThan(0);
+    const stored = await prisma.agency.findMany({ select: { code: true, nameEn: true } });
+    expect(Object.fromEntries(stored.map((a) => [a.code, a.nameEn]))).toEqual(
+      Object.fromEntries(rows2022.map((r) => [r.code, r.nameEn])),
+    );
+    const snapshot = await directorySnapshot(database.db, '2022-01-01');
+    expect(snapshot.agencies.find((a) => a.code === withEnglish[0]?.code)?.nameEn).toBe(
+      withEnglish[0]?.nameEn,
+    );
   });
 
   it('imports the 2025 structure as a dated change', async () => {
@@ -68,6 +123,30 @@ describe.each(providers)('the dated directory on %s', (provider) => {
     expect(result.changed).toEqual(expect.arrayContaining(['HLHPN-TINH', 'TINH-DOAN', 'SO-VHTTDL']));
     const closed = await database.db.prisma.agency.findUnique({ where: { code: 'UBND-H-TUANGIAO' } });
     expect(closed?.effectiveTo?.toISOString()).toBe('2025-07-01T00:00:00.000Z');
+    const commune = await database.db.prisma.agency.findUnique({ where: { code: 'UBND-X-MUONGNHE' } });
+    expect(commune?.nameEn).toBe(rows2025.find((r) => r.code === 'UBND-X-MUONGNHE')?.nameEn);
+    // One revision per effective date, and one short audit event per import.
+    const revisions = await database.db.prisma.directoryRevision.findMany({ orderBy: { id: 'asc' } });
+    expect(revisions.map((r) => [r.effectiveFrom.toISOString().slice(0, 10), r.importedBy])).toEqual([
+      ['2022-01-01', 'system'],
+      ['2025-07-01', 'coordinator:test'],
+    ]);
+    const events = await importEvents(database);
+    expect(events).toHaveLength(2);
+    expect(events[1]).toMatchObject({
+      actor: 'coordinator:test',
+      details: {
+        revisionId: revisions[1]?.id,
+        effectiveFrom: '2025-07-01',
+        source: 'dien-bien-2025.csv',
+        contentHash: result.contentHash,
+        agencies: rows2025.length,
+        created: 50,
+        closed: 19,
+        changed: result.changed.length,
+        reopened: 0,
+      },
+    });
   });
 
   it('gives the district committees and no commune ones on 2024-06-01', async () => {
@@ -139,6 +218,43 @@ describe.each(providers)('the dated directory on %s', (provider) => {
     expect(await tableCounts(database)).toEqual(before);
   });
 
+  it('replaces the revision of a date with a correction imported for the same date', async () => {
+    const { prisma } = database.db;
+    const before = await tableCounts(database);
+    const old2024 = await directorySnapshot(database.db, '2024-06-01');
+    const [, revision2025] = await prisma.directoryRevision.findMany({ orderBy: { id: 'asc' } });
+    const corrected = rows2025.map((r) =>
+      r.code === 'SO-VHTTDL' ? { ...r, nameEn: 'Department of Culture, Sports and Tourism (corrected)' } : r,
+    );
+    const result = await importDirectory(database.db, corrected, {
+      effectiveFrom: '2025-07-01',
+      source: 'dien-bien-2025-corrected.csv',
+    });
+    expect(result).toMatchObject({ noop: false, changed: ['SO-VHTTDL'], created: [], closed: [] });
+    expect(result.revisionId).toBe(revision2025?.id);
+    expect(await tableCounts(database)).toEqual({ ...before, events: before.events + 1 });
+    const revision = await prisma.directoryRevision.findUniqueOrThrow({
+      where: { effectiveFrom: new Date('2025-07-01T00:00:00.000Z') },
+    });
+    expect(revision).toMatchObject({
+      source: 'dien-bien-2025-corrected.csv',
+      contentHash: result.contentHash,
+    });
+    const [event] = (await importEvents(database)).slice(-1);
+    expect(event?.details).toMatchObject({
+      revisionId: revision.id,
+      replacedContentHash: revision2025?.contentHash,
+      changed: 1,
+    });
+    expect((await prisma.agency.findUniqueOrThrow({ where: { code: 'SO-VHTTDL' } })).nameEn).toMatch(
+      /corrected/,
+    );
+    const snapshot = await directorySnapshot(database.db, '2025-08-01');
+    expect(snapshot.agencies.find((a) => a.code === 'SO-VHTTDL')?.nameEn).toMatch(/corrected/);
+    expect(snapshot.revision).toMatchObject({ id: revision.id, contentHash: result.contentHash });
+    expect(await directorySnapshot(database.db, '2024-06-01')).toEqual(old2024);
+  });
+
   it('imports nothing from a file with bad rows among many, and reports each', async () => {
     const lines = read('dien-bien-2025.csv').split('\n');
     lines[5] = (lines[5] as string).replace(/,[a-z.]+@[a-z.]+\.example,/, ',khong-phai-email,');
@@ -170,6 +286,7 @@ describe.each(providers)('the dated directory on %s', (provider) => {
       expect((failure as DirectoryError).issues.map((i) => i.field)).toEqual(['group', 'parent_code']);
       expect(await fresh.db.prisma.agency.count()).toBe(0);
       expect(await fresh.db.prisma.auditEvent.count()).toBe(0);
+      expect(await fresh.db.prisma.directoryRevision.count()).toBe(0);
     } finally {
       await fresh.drop();
     }
