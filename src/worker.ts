@@ -1,5 +1,6 @@
 import { temporalConfigFromEnv } from './config/temporal';
 import { smtpConfigFromEnv } from './config/smtp';
+import { linkConfigFromEnv } from './config/links';
 import { describeFatal } from './config/fatal';
 import { connectClient, connectWorker } from './temporal/connection';
 import { createWorker } from './temporal/create-worker';
@@ -14,6 +15,7 @@ import { openDatabase, type Database } from './db/client';
 async function main(): Promise<void> {
   const temporal = temporalConfigFromEnv();
   const smtp = smtpConfigFromEnv();
+  const links = linkConfigFromEnv();
   const mailer = createMailer(smtp);
 
   const [temporalCheck, dbCheck, smtpCheck] = await Promise.allSettled([
@@ -34,7 +36,7 @@ async function main(): Promise<void> {
       connection,
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
-      deps: { db, mailer, from: smtp.from },
+      deps: { db, mailer, from: smtp.from, links },
     });
     console.log(
       `[phoihop] worker running: Temporal ${temporal.address} namespace "${temporal.namespace}" ` +

@@ -1,6 +1,8 @@
 import type { Database } from '../db/client';
 import type { Mailer } from '../mail/mailer';
+import type { LinkConfig } from '../config/links';
 import { sendOnce, type NotifyInput, type NotifyResult } from './notification-log';
+import { createObligationActivities, ObligationContext } from './obligations';
 
 export type { NotifyInput, NotifyResult } from './notification-log';
 
@@ -10,6 +12,8 @@ export interface ActivityDeps {
   mailer: Mailer;
   /** The From header (used to derive Message-ID domains). */
   from: string;
+  /** Where task links point and the key that signs them. */
+  links: LinkConfig;
 }
 
 export interface RecordHelloInput {
@@ -22,7 +26,27 @@ export interface RecordHelloInput {
  * proxyActivities), never the implementation.
  */
 export function createActivities(deps: ActivityDeps) {
+  const context = new ObligationContext(deps.db);
   return {
+    ...createObligationActivities({ ...deps, context }),
+
+    /** Appends to the audit log: who did what to which subject, when. */
+    async recordAudit(input: {
+      actor: string;
+      action: string;
+      subject: string;
+      details?: Record<string, unknown>;
+    }) {
+      await deps.db.prisma.auditEvent.create({
+        data: {
+          actor: input.actor,
+          action: input.action,
+          subject: input.subject,
+          details: (input.details ?? {}) as object,
+        },
+      });
+    },
+
     /** Idempotent: one HelloRun row per workflow ID, however often it is retried. */
     async recordHello(input: RecordHelloInput): Promise<{ id: number; createdAt: string }> {
       const row = await deps.db.prisma.helloRun.upsert({

@@ -2,3 +2,4 @@
 // (enforced by eslint's no-restricted-imports on this folder).
 export { hello } from './hello';
 export type { HelloInput, HelloResult } from './hello';
+export { agencyObligations } from './agency-obligations';

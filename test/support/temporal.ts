@@ -1,5 +1,6 @@
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
 import { allSearchAttributes } from '../../src/workflows/search-attributes';
 import { temporalCliPath, testServerPath } from './tools';
 
@@ -12,12 +13,28 @@ function quietRuntime(): void {
   }
 }
 
-/** Time-skipping server (Java test server from Maven Central, through our wrapper script). */
-export function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+/**
+ * Time-skipping server (Java test server from Maven Central, through our wrapper script), with the
+ * project's search attributes registered through the operator service (it has no start-up flag for them).
+ */
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   quietRuntime();
-  return TestWorkflowEnvironment.createTimeSkipping({
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: testServerPath() } },
   });
+  const searchAttributes = Object.fromEntries(
+    allSearchAttributes.map((key) => [
+      key.name,
+      temporal.api.enums.v1.IndexedValueType[
+        `INDEXED_VALUE_TYPE_${key.type}` as keyof typeof temporal.api.enums.v1.IndexedValueType
+      ],
+    ]),
+  );
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes,
+  });
+  return env;
 }
 
 /** Full dev server (Temporal CLI built by scripts/setup) with the project's search attributes. */

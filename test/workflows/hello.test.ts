@@ -42,7 +42,12 @@ describe('hello workflow (time-skipping server, real activities)', () => {
       namespace: env.namespace ?? 'default',
       taskQueue,
       workflowBundle: bundle,
-      deps: { db: database.db, mailer, from: FROM },
+      deps: {
+        db: database.db,
+        mailer,
+        from: FROM,
+        links: { publicUrl: 'http://127.0.0.1:3000', secret: 'x'.repeat(64) },
+      },
     });
     return worker.runUntil(
       env.client.workflow.execute('hello', {

@@ -1,0 +1,258 @@
+import type { Database } from '../db/client';
+import type { Mailer } from '../mail/mailer';
+import type { LinkConfig } from '../config/links';
+import { signTaskToken, taskUrl } from '../links/task-link';
+import { loadProgramVersion, type LoadedProgramVersion } from '../programs/store';
+import { renderTemplate } from '../programs/templates';
+import { findMilestone, templateFor, type RecipientRole, type TemplateValues } from '../programs/types';
+import type { TemplateSlot } from '../programs/types';
+import { directorySnapshot } from '../directory/snapshot';
+import type { DirectorySnapshot, SnapshotAgency } from '../directory/types';
+import type { IsoDate } from '../calendar/dates';
+import type { AgencyRef, ObligationStage } from '../workflows/obligation-types';
+import { PERMANENT_EMAIL_FAILURE, sendOnce } from './notification-log';
+import { ApplicationFailure } from '@temporalio/common';
+
+export interface ObligationNotice {
+  workflowId: string;
+  cycleId: number;
+  programVersionId: number;
+  agency: AgencyRef;
+  milestone: string;
+  slot: TemplateSlot;
+  /** Unique within the workflow: part of each email's idempotency key. */
+  step: string;
+  recipients: RecipientRole[];
+  due: IsoDate;
+  period?: { from: IsoDate; to: IsoDate };
+  /** Calendar instant (ms) after which the link no longer works. */
+  linkExpiresAt: number;
+  workingDaysLeft?: number;
+  workingDaysLate?: number;
+  receiptNumber?: string;
+  /** Local date of the submission the email is about (received, accepted, returned). */
+  submittedOn?: IsoDate;
+  reason?: string;
+}
+
+export interface NoticeResult {
+  delivered: number;
+  /** Recipients the SMTP server refused for good: "role email: reason". */
+  undeliverable: string[];
+}
+
+interface Person {
+  role: RecipientRole;
+  name: string;
+  email: string;
+}
+
+/**
+ * Caches what does not change during a cycle: program versions (immutable) and directory snapshots
+ * (dated, reproducible). One per worker process.
+ */
+export class ObligationContext {
+  private versions = new Map<number, Promise<LoadedProgramVersion>>();
+  private snapshots = new Map<string, Promise<Map<string, SnapshotAgency>>>();
+
+  constructor(private readonly db: Database) {}
+
+  programVersion(id: number): Promise<LoadedProgramVersion> {
+    let found = this.versions.get(id);
+    if (!found) {
+      found = loadProgramVersion(this.db, { id });
+      found.catch(() => this.versions.delete(id));
+      this.versions.set(id, found);
+    }
+    return found;
+  }
+
+  /** The directory as the cycle snapshotted it (the day its Cycle row says it started). */
+  async agencyInCycle(cycleId: number, code: string): Promise<SnapshotAgency> {
+    const cycle = await this.db.prisma.cycle.findUniqueOrThrow({ where: { id: cycleId } });
+    const date = (cycle.startedAt ?? cycle.createdAt).toISOString().slice(0, 10);
+    let agencies = this.snapshots.get(date);
+    if (!agencies) {
+      agencies = directorySnapshot(this.db, date).then(
+        (s: DirectorySnapshot) => new Map(s.agencies.map((a) => [a.code, a])),
+      );
+      agencies.catch(() => this.snapshots.delete(date));
+      this.snapshots.set(date, agencies);
+    }
+    const agency = (await agencies).get(code);
+    if (!agency) {
+      throw ApplicationFailure.nonRetryable(
+        `agency ${code} is not in the directory of cycle ${cycleId} (${date})`,
+      );
+    }
+    return agency;
+  }
+}
+
+export function createObligationActivities(deps: {
+  db: Database;
+  mailer: Mailer;
+  from: string;
+  links: LinkConfig;
+  context: ObligationContext;
+}) {
+  const { db, mailer, from, links, context } = deps;
+
+  async function recipientsFor(notice: ObligationNotice, version: LoadedProgramVersion): Promise<Person[]> {
+    const agency = await context.agencyInCycle(notice.cycleId, notice.agency.code);
+    const people: Person[] = [];
+    for (const role of notice.recipients) {
+      if (role === 'coordinators' || role === 'leadership') {
+        for (const r of version.definition[role]) people.push({ role, name: r.name, email: r.email });
+      } else {
+        for (const c of agency.contacts[role] ?? []) people.push({ role, name: c.name, email: c.email });
+      }
+    }
+    // One email per address even when a person holds two roles.
+    const seen = new Set<string>();
+    return people.filter((p) => !seen.has(p.email.toLowerCase()) && seen.add(p.email.toLowerCase()));
+  }
+
+  return {
+    /** Renders the program's template for one step and sends it to each recipient, at most once each. */
+    async notifyObligation(notice: ObligationNotice): Promise<NoticeResult> {
+      const version = await context.programVersion(notice.programVersionId);
+      const program = version.definition;
+      const milestone = findMilestone(program, notice.milestone);
+      const template = templateFor(program, milestone, notice.slot);
+      const lead = await context.agencyInCycle(notice.cycleId, program.lead).catch(() => null);
+      const token = signTaskToken(
+        { cycleId: notice.workflowId, agency: notice.agency.code, milestone: notice.milestone },
+        new Date(notice.linkExpiresAt),
+        links.secret,
+      );
+      const result: NoticeResult = { delivered: 0, undeliverable: [] };
+      for (const person of await recipientsFor(notice, version)) {
+        const values = (lang: 'vi' | 'en'): TemplateValues => ({
+          program_title: program.title[lang],
+          program_code: program.code,
+          document_number: program.document.number,
+          document_date: program.document.date,
+          issuer_name: program.document.issuer[lang],
+          lead_name: (lang === 'en' ? lead?.nameEn : undefined) ?? lead?.name ?? program.lead,
+          year: Number(notice.due.slice(0, 4)),
+          agency_name: notice.agency.name,
+          agency_code: notice.agency.code,
+          recipient_name: person.name,
+          milestone_title: milestone.title[lang],
+          milestone_key: milestone.key,
+          due_date: notice.due,
+          period_from: notice.period?.from,
+          period_to: notice.period?.to,
+          working_days_left: notice.workingDaysLeft,
+          working_days_late: notice.workingDaysLate,
+          step: notice.step.split(':').at(-1),
+          link: taskUrl(links.publicUrl, token),
+          receipt_number: notice.receiptNumber,
+          submitted_at: notice.submittedOn,
+          reason: notice.reason,
+          note: notice.slot === 'accepted' ? '' : undefined,
+        });
+        const primary = program.language;
+        const other = primary === 'vi' ? 'en' : 'vi';
+        const main = renderTemplate(template, primary, values(primary));
+        const alt = renderTemplate(template, other, values(other));
+        try {
+          await sendOnce(db, mailer, from, {
+            idempotencyKey: `${notice.workflowId}:${notice.step}:${person.email.toLowerCase()}`,
+            workflowId: notice.workflowId,
+            step: notice.step,
+            to: person.email,
+            subject: main.subject,
+            text: `${main.text}\n\n----- ${other === 'en' ? 'English' : 'Tiếng Việt'} -----\n\n${alt.text}`,
+            html: `${main.html}<hr>${alt.html}`,
+            cycleId: notice.cycleId,
+            milestoneKey: notice.milestone,
+          });
+          result.delivered++;
+        } catch (err) {
+          if (err instanceof ApplicationFailure && err.type === PERMANENT_EMAIL_FAILURE) {
+            result.undeliverable.push(`${person.role} ${person.email}: ${err.message}`);
+            continue;
+          }
+          throw err;
+        }
+      }
+      return result;
+    },
+
+    /** Read model: the obligation's current stage and due date (idempotent upsert). */
+    async recordObligation(input: {
+      cycleId: number;
+      agencyCode: string;
+      milestone: string;
+      due: IsoDate;
+      stage: ObligationStage;
+    }): Promise<void> {
+      const agency = await db.prisma.agency.findUniqueOrThrow({ where: { code: input.agencyCode } });
+      const status = READ_MODEL_STATUS[input.stage];
+      const dueAt = new Date(`${input.due}T16:59:59.000Z`); // end of the due day in Asia/Ho_Chi_Minh
+      await db.prisma.obligation.upsert({
+        where: {
+          cycleId_agencyId_milestoneKey: {
+            cycleId: input.cycleId,
+            agencyId: agency.id,
+            milestoneKey: input.milestone,
+          },
+        },
+        create: { cycleId: input.cycleId, agencyId: agency.id, milestoneKey: input.milestone, dueAt, status },
+        update: { dueAt, status },
+      });
+    },
+
+    /** Stores a submission under its receipt number (idempotent: a retry finds the row). */
+    async recordSubmission(input: {
+      cycleId: number;
+      agencyCode: string;
+      milestone: string;
+      receiptNumber: string;
+      at: number;
+      submittedBy: string;
+      summary: string;
+    }): Promise<void> {
+      const agency = await db.prisma.agency.findUniqueOrThrow({ where: { code: input.agencyCode } });
+      const obligation = await db.prisma.obligation.findUniqueOrThrow({
+        where: {
+          cycleId_agencyId_milestoneKey: {
+            cycleId: input.cycleId,
+            agencyId: agency.id,
+            milestoneKey: input.milestone,
+          },
+        },
+      });
+      await db.prisma.submission.upsert({
+        where: { receiptNumber: input.receiptNumber },
+        create: {
+          obligationId: obligation.id,
+          receiptNumber: input.receiptNumber,
+          submittedAt: new Date(input.at),
+          submittedBy: input.submittedBy,
+          summary: input.summary,
+        },
+        update: {},
+      });
+    },
+  };
+}
+
+/** The read model keeps fewer stages than the workflow (reminded/escalated are still "requested"/"overdue"). */
+const READ_MODEL_STATUS: Record<
+  ObligationStage,
+  'pending' | 'requested' | 'overdue' | 'submitted' | 'returned' | 'accepted' | 'waived' | 'cancelled'
+> = {
+  scheduled: 'pending',
+  requested: 'requested',
+  reminded: 'requested',
+  overdue: 'overdue',
+  escalated: 'overdue',
+  submitted: 'submitted',
+  returned: 'returned',
+  accepted: 'accepted',
+  waived: 'waived',
+  cancelled: 'cancelled',
+};

@@ -1,0 +1,470 @@
+import {
+  ApplicationFailure,
+  condition,
+  defineQuery,
+  defineUpdate,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  allHandlersFinished,
+  CancellationScope,
+  isCancellation,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { compareIsoDates, type IsoDate } from '../calendar/dates';
+import { WorkingCalendar } from '../calendar/working-calendar';
+import { calendarNow, localDate, localInstant, sleepUntil, type ClockSpec } from '../cycle/clock';
+import type { PlannedMilestone } from '../cycle/plan';
+import type { RecipientRole, TemplateSlot } from '../programs/types';
+import {
+  CLOSED_STAGES,
+  DEFAULT_REVISION_WORKING_DAYS,
+  type AgencyObligationsInput,
+  type AgencyObligationsStatus,
+  type CoordinatorActionBase,
+  type ExtendInput,
+  type ExtensionRequestInput,
+  type ObligationStatus,
+  type ReturnInput,
+  type SubmitInput,
+  type SubmitResult,
+  type WaiveInput,
+} from './obligation-types';
+import { PhDueAt, PhMilestone, PhStage } from './search-attributes';
+
+export const statusQuery = defineQuery<AgencyObligationsStatus>('status');
+export const submitUpdate = defineUpdate<SubmitResult, [SubmitInput]>('submit');
+export const requestExtensionUpdate = defineUpdate<string, [ExtensionRequestInput]>('requestExtension');
+export const extendUpdate = defineUpdate<IsoDate, [ExtendInput]>('extend');
+export const returnUpdate = defineUpdate<IsoDate, [ReturnInput]>('returnForRevision');
+export const acceptUpdate = defineUpdate<void, [CoordinatorActionBase]>('accept');
+export const waiveUpdate = defineUpdate<void, [WaiveInput]>('waive');
+export const remindNowUpdate = defineUpdate<void, [CoordinatorActionBase]>('remindNow');
+
+const { notifyObligation, recordObligation, recordSubmission, recordAudit } = proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '10m',
+    nonRetryableErrorTypes: ['PermanentEmailFailure'],
+  },
+});
+
+/** Hour of the day (local) at which requests, reminders and escalations go out. */
+const SEND_HOUR = 8;
+
+interface Obligation {
+  plan: PlannedMilestone;
+  status: ObligationStatus;
+  /** Bumped by every interaction, to wake the milestone's loop. */
+  version: number;
+  remindNowRequests: number;
+}
+
+function rejected(message: string): never {
+  throw ApplicationFailure.create({ message, type: 'Rejected', nonRetryable: true });
+}
+
+/**
+ * One agency's obligations in one cycle: for each milestone it owes, the request, reminders before the
+ * due date, the escalation ladder after it, and the agency's submissions with the coordinator's review.
+ * Milestones run side by side: a late plan does not hold back the 6-month report.
+ */
+export async function agencyObligations(input: AgencyObligationsInput): Promise<AgencyObligationsStatus> {
+  const calendar = new WorkingCalendar(input.calendar);
+  const { workflowId } = workflowInfo();
+  const clock: ClockSpec = { ...input.clock, startedMs: input.clock.startedMs ?? Date.now() };
+  const now = () => calendarNow(clock, Date.now());
+  const today = () => localDate(now());
+  const closesAt = localInstant(input.closesOn, 23, 59);
+
+  const obligations = new Map<string, Obligation>(
+    input.milestones.map((plan) => [
+      plan.key,
+      {
+        plan,
+        version: 0,
+        remindNowRequests: 0,
+        status: {
+          milestone: plan.key,
+          stage: 'scheduled',
+          due: plan.due,
+          originalDue: plan.due,
+          round: 0,
+          submissions: [],
+          escalated: [],
+          flagged: false,
+          notes: [],
+        },
+      },
+    ]),
+  );
+
+  const status = (): AgencyObligationsStatus => ({
+    agency: input.agency,
+    program: input.program,
+    year: input.year,
+    clock: { originMs: clock.originMs, scale: clock.scale, startedMs: clock.startedMs },
+    obligations: [...obligations.values()].map(
+      (o) => JSON.parse(JSON.stringify(o.status)) as ObligationStatus,
+    ),
+  });
+
+  /** The obligation an operator most needs to see: the earliest-due one still open. */
+  function refreshSearchAttributes(): void {
+    const open = [...obligations.values()]
+      .filter((o) => !CLOSED_STAGES.includes(o.status.stage))
+      .sort((a, b) => compareIsoDates(a.status.due, b.status.due));
+    const current = open[0] ?? [...obligations.values()].at(-1);
+    if (!current) return;
+    upsertSearchAttributes([
+      { key: PhMilestone, value: current.plan.key },
+      { key: PhStage, value: current.status.stage },
+      { key: PhDueAt, value: new Date(localInstant(current.status.due, 23, 59)) },
+    ]);
+  }
+
+  function obligation(milestone: string): Obligation {
+    const o = obligations.get(milestone);
+    if (!o) {
+      rejected(
+        `${input.agency.code} owes no milestone "${milestone}" in ${input.program} ${input.year}; ` +
+          `it owes: ${[...obligations.keys()].join(', ')}`,
+      );
+    }
+    return o;
+  }
+
+  function requireOpen(o: Obligation, action: string): void {
+    if (CLOSED_STAGES.includes(o.status.stage)) {
+      rejected(`"${o.plan.key}" is already ${o.status.stage}: cannot ${action}`);
+    }
+  }
+
+  async function setStage(o: Obligation, stage: ObligationStatus['stage']): Promise<void> {
+    o.status.stage = stage;
+    refreshSearchAttributes();
+    await recordObligation({
+      cycleId: input.cycleId,
+      agencyCode: input.agency.code,
+      milestone: o.plan.key,
+      due: o.status.due,
+      stage,
+    });
+  }
+
+  async function notify(
+    o: Obligation,
+    slot: TemplateSlot,
+    step: string,
+    recipients: RecipientRole[],
+    extra: {
+      workingDaysLeft?: number;
+      workingDaysLate?: number;
+      receiptNumber?: string;
+      submittedOn?: IsoDate;
+      reason?: string;
+    } = {},
+  ): Promise<void> {
+    const result = await notifyObligation({
+      workflowId,
+      cycleId: input.cycleId,
+      programVersionId: input.programVersionId,
+      agency: input.agency,
+      milestone: o.plan.key,
+      slot,
+      // Unique per deadline round: a reminder re-armed after an extension is a new email.
+      step: `${o.plan.key}:r${o.status.round}:${step}`,
+      recipients,
+      due: o.status.due,
+      period: o.plan.period,
+      linkExpiresAt: closesAt,
+      ...extra,
+    });
+    for (const failure of result.undeliverable) o.status.notes.push(`undeliverable: ${failure}`);
+  }
+
+  // --- interactions ---------------------------------------------------------------------------
+
+  setHandler(statusQuery, status);
+
+  setHandler(
+    submitUpdate,
+    async ({ milestone, submittedBy, summary }) => {
+      const o = obligation(milestone);
+      const receiptNumber = `${input.year}-${input.agency.code}-${milestone}-${o.status.submissions.length + 1}`;
+      const at = now();
+      const lateByWorkingDays = Math.max(0, calendar.workingDaysBetween(o.status.due, localDate(at)));
+      o.status.submissions.push({ receiptNumber, at, submittedBy, summary, round: o.status.round });
+      o.version++;
+      await recordSubmission({
+        cycleId: input.cycleId,
+        agencyCode: input.agency.code,
+        milestone,
+        receiptNumber,
+        at,
+        submittedBy,
+        summary,
+      });
+      await setStage(o, 'submitted');
+      await notify(o, 'received', `received-${o.status.submissions.length}`, ['focal_point'], {
+        receiptNumber,
+        submittedOn: localDate(at),
+      });
+      return { receiptNumber, lateByWorkingDays };
+    },
+    {
+      validator: ({ milestone, submittedBy, summary }) => {
+        const o = obligation(milestone);
+        requireOpen(o, 'submit');
+        if (o.status.stage === 'scheduled') {
+          rejected(`"${milestone}" is not open yet: the request goes out on ${o.plan.requestOn}`);
+        }
+        if (o.status.stage === 'submitted') {
+          rejected(`"${milestone}" was already submitted and is waiting for review`);
+        }
+        if (!submittedBy?.trim()) rejected('submittedBy is required');
+        if (!summary?.trim()) rejected('summary is required');
+      },
+    },
+  );
+
+  setHandler(
+    requestExtensionUpdate,
+    async ({ milestone, until, reason, requestedBy }) => {
+      const o = obligation(milestone);
+      o.status.notes.push(`extension requested by ${requestedBy} until ${until}: ${reason}`);
+      await recordAudit({
+        actor: `agency:${input.agency.code}`,
+        action: 'obligation.request-extension',
+        subject: `${workflowId}:${milestone}`,
+        details: { until, reason, requestedBy, due: o.status.due },
+      });
+      return 'extension request recorded; the coordinator decides';
+    },
+    {
+      validator: ({ milestone, until, reason }) => {
+        const o = obligation(milestone);
+        requireOpen(o, 'request an extension');
+        if (compareIsoDates(until, o.status.due) <= 0) {
+          rejected(`the requested date ${until} is not after the current due date ${o.status.due}`);
+        }
+        if (!reason?.trim()) rejected('a reason is required');
+      },
+    },
+  );
+
+  setHandler(
+    extendUpdate,
+    async ({ milestone, until, by, reason }) => {
+      const o = obligation(milestone);
+      const due = calendar.nextWorkingDayOnOrAfter(until);
+      o.status.due = due;
+      o.status.round++;
+      o.status.notes.push(`extended to ${due} by ${by}: ${reason}`);
+      o.version++;
+      await setStage(o, o.status.stage === 'scheduled' ? 'scheduled' : 'requested');
+      return due;
+    },
+    {
+      validator: ({ milestone, until, reason }) => {
+        const o = obligation(milestone);
+        requireOpen(o, 'extend');
+        if (compareIsoDates(until, today()) <= 0)
+          rejected(`the new due date ${until} is not after today (${today()})`);
+        if (compareIsoDates(until, o.status.due) <= 0) {
+          rejected(`the new due date ${until} is not after the current one (${o.status.due})`);
+        }
+        if (!reason?.trim()) rejected('a reason is required');
+      },
+    },
+  );
+
+  setHandler(
+    returnUpdate,
+    async ({ milestone, until, reason, by }) => {
+      const o = obligation(milestone);
+      const due = calendar.nextWorkingDayOnOrAfter(
+        until ?? calendar.addWorkingDays(today(), DEFAULT_REVISION_WORKING_DAYS),
+      );
+      o.status.due = due;
+      o.status.round++;
+      o.status.notes.push(`returned by ${by}, new due date ${due}: ${reason}`);
+      o.version++;
+      await setStage(o, 'returned');
+      const last = o.status.submissions.at(-1)!;
+      await notify(o, 'returned', 'returned', ['focal_point'], {
+        reason,
+        receiptNumber: last.receiptNumber,
+        submittedOn: localDate(last.at),
+      });
+      return due;
+    },
+    {
+      validator: ({ milestone, until, reason }) => {
+        const o = obligation(milestone);
+        requireOpen(o, 'return for revision');
+        if (o.status.stage !== 'submitted') rejected(`"${milestone}" has no submission waiting for review`);
+        if (!reason?.trim()) rejected('a reason is required');
+        if (until !== undefined && compareIsoDates(until, today()) <= 0) {
+          rejected(`the new due date ${until} is not after today (${today()})`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    acceptUpdate,
+    async ({ milestone, by }) => {
+      const o = obligation(milestone);
+      const last = o.status.submissions.at(-1)!;
+      const late = calendar.workingDaysBetween(o.status.due, localDate(last.at));
+      if (late > 0) o.status.lateByWorkingDays = late;
+      o.status.notes.push(`accepted by ${by}`);
+      o.version++;
+      await setStage(o, 'accepted');
+      await notify(o, 'accepted', 'accepted', ['focal_point'], {
+        receiptNumber: last.receiptNumber,
+        submittedOn: localDate(last.at),
+      });
+    },
+    {
+      validator: ({ milestone }) => {
+        const o = obligation(milestone);
+        requireOpen(o, 'accept');
+        if (o.status.stage !== 'submitted') rejected(`"${milestone}" has no submission waiting for review`);
+      },
+    },
+  );
+
+  setHandler(
+    waiveUpdate,
+    async ({ milestone, by, reason }) => {
+      const o = obligation(milestone);
+      o.status.notes.push(`waived by ${by}: ${reason}`);
+      o.version++;
+      await setStage(o, 'waived');
+    },
+    {
+      validator: ({ milestone, reason }) => {
+        requireOpen(obligation(milestone), 'waive');
+        if (!reason?.trim()) rejected('a reason is required');
+      },
+    },
+  );
+
+  setHandler(
+    remindNowUpdate,
+    async ({ milestone }) => {
+      const o = obligation(milestone);
+      o.remindNowRequests++;
+      o.version++;
+    },
+    {
+      validator: ({ milestone }) => {
+        const o = obligation(milestone);
+        requireOpen(o, 'remind');
+        if (o.status.stage === 'scheduled') rejected(`"${milestone}" has not been requested yet`);
+        if (o.status.stage === 'submitted')
+          rejected(`"${milestone}" was submitted and is waiting for review`);
+      },
+    },
+  );
+
+  // --- the milestones ---------------------------------------------------------------------------
+
+  /** Waits until calendar instant `at`, or until the obligation changes; true when `at` was reached. */
+  async function waitUntil(o: Obligation, at: number): Promise<boolean> {
+    const seen = o.version;
+    const changed = await condition(() => o.version !== seen, sleepUntil(clock, Date.now(), at));
+    return !changed;
+  }
+
+  const waitingForAgency = (o: Obligation) =>
+    !CLOSED_STAGES.includes(o.status.stage) && o.status.stage !== 'submitted';
+
+  async function runMilestone(o: Obligation): Promise<void> {
+    const plan = o.plan;
+    while (!(await waitUntil(o, localInstant(plan.requestOn, SEND_HOUR)))) {
+      if (CLOSED_STAGES.includes(o.status.stage)) return;
+    }
+    await setStage(o, 'requested');
+    await notify(o, 'request', 'request', ['focal_point'], {
+      workingDaysLeft: Math.max(0, calendar.workingDaysBetween(today(), o.status.due)),
+    });
+
+    for (;;) {
+      if (CLOSED_STAGES.includes(o.status.stage)) return;
+      if (o.remindNowRequests > 0) {
+        const n = o.remindNowRequests;
+        o.remindNowRequests = 0;
+        await notify(o, 'reminder', `remind-now-${o.version}-${n}`, ['focal_point'], {
+          workingDaysLeft: Math.max(0, calendar.workingDaysBetween(today(), o.status.due)),
+        });
+        continue;
+      }
+      if (!waitingForAgency(o)) {
+        // Submitted: wait for the coordinator's decision (or the end of the cycle).
+        if (await waitUntil(o, closesAt)) return;
+        continue;
+      }
+      // The next scheduled event of the current round that has not passed yet.
+      const round = o.status.round;
+      const due = o.status.due;
+      const reminders = plan.reminders
+        .map((r) => ({
+          ...r,
+          on: r.workingDaysBefore === 0 ? due : calendar.addWorkingDays(due, -r.workingDaysBefore),
+        }))
+        .map((r) => ({ kind: 'reminder' as const, at: localInstant(r.on, SEND_HOUR), reminder: r }));
+      const ladder = plan.escalation.map((s) => ({
+        kind: 'escalation' as const,
+        at: localInstant(calendar.addWorkingDays(due, s.afterWorkingDays), SEND_HOUR),
+        step: s,
+      }));
+      const dueEnd = { kind: 'due' as const, at: localInstant(calendar.addWorkingDays(due, 1), 0) };
+      const upcoming = [...reminders, dueEnd, ...ladder]
+        .filter((e) => e.at > now())
+        .sort((a, b) => a.at - b.at);
+      const next = upcoming[0];
+      if (!next || next.at > closesAt) {
+        if (await waitUntil(o, closesAt)) return;
+        continue;
+      }
+      if (!(await waitUntil(o, next.at)) || o.status.round !== round) continue;
+      if (next.kind === 'reminder') {
+        await notify(o, 'reminder', `remind-${next.reminder.workingDaysBefore}`, ['focal_point'], {
+          workingDaysLeft: next.reminder.workingDaysBefore,
+        });
+        if (o.status.stage === 'requested') await setStage(o, 'reminded');
+      } else if (next.kind === 'due') {
+        await setStage(o, 'overdue');
+      } else {
+        const s = next.step;
+        await notify(o, s.notice, s.step, s.recipients, { workingDaysLate: s.afterWorkingDays });
+        o.status.escalated.push(s.step);
+        if (s.flagForReport) o.status.flagged = true;
+        if (s.notice === 'escalation') await setStage(o, 'escalated');
+      }
+    }
+  }
+
+  refreshSearchAttributes();
+  try {
+    await Promise.all([...obligations.values()].map((o) => runMilestone(o)));
+  } catch (err) {
+    if (isCancellation(err)) {
+      // The cycle was cancelled: close what is open, so the read model and the status say so.
+      await CancellationScope.nonCancellable(async () => {
+        for (const o of obligations.values()) {
+          if (!CLOSED_STAGES.includes(o.status.stage)) await setStage(o, 'cancelled');
+        }
+      });
+    }
+    throw err;
+  }
+  await condition(allHandlersFinished);
+  return status();
+}

@@ -1,0 +1,128 @@
+// Types shared by the obligation workflows, the activities and the clients (CLI, portal). Pure.
+import type { CalendarData } from '../calendar/working-calendar';
+import type { IsoDate } from '../calendar/dates';
+import type { PlannedMilestone } from '../cycle/plan';
+
+export type ObligationStage =
+  | 'scheduled'
+  | 'requested'
+  | 'reminded'
+  | 'overdue'
+  | 'escalated'
+  | 'submitted'
+  | 'returned'
+  | 'accepted'
+  | 'waived'
+  | 'cancelled';
+
+/** Stages after which nothing more is asked of the agency. */
+export const CLOSED_STAGES: readonly ObligationStage[] = ['accepted', 'waived', 'cancelled'];
+
+export interface AgencyRef {
+  code: string;
+  name: string;
+  group: string;
+}
+
+export interface AgencyObligationsInput {
+  /** Database id of the Cycle row (read model, notification log). */
+  cycleId: number;
+  program: string;
+  year: number;
+  programVersionId: number;
+  agency: AgencyRef;
+  /** The milestones this agency owes, as planned for the year. */
+  milestones: PlannedMilestone[];
+  /** The working calendar the plan was computed with (rebuilt identically on replay). */
+  calendar: CalendarData;
+  /**
+   * The calendar instant (ms) the workflow's start maps to, and how many calendar milliseconds pass per
+   * workflow millisecond (1 in production; e.g. 100000 for a demo that plays a year in minutes).
+   * `startedMs` is filled by the workflow at its first run and passed on at continue-as-new.
+   */
+  clock: { originMs: number; scale: number; startedMs?: number };
+  /** Calendar day after which the cycle closes: no more reminders or escalations. */
+  closesOn: IsoDate;
+}
+
+export interface SubmissionRecord {
+  receiptNumber: string;
+  /** Calendar instant (ms) of the submission. */
+  at: number;
+  submittedBy: string;
+  summary: string;
+  round: number;
+}
+
+export interface ObligationStatus {
+  milestone: string;
+  stage: ObligationStage;
+  due: IsoDate;
+  originalDue: IsoDate;
+  /** Increments when the deadline moves (extension, return for revision). */
+  round: number;
+  submissions: SubmissionRecord[];
+  /** Working days late of the accepted (or last) submission; absent when on time or none. */
+  lateByWorkingDays?: number;
+  /** Escalation steps sent, e.g. ["overdue", "escalate-head"]. */
+  escalated: string[];
+  /** Named in the consolidated report. */
+  flagged: boolean;
+  notes: string[];
+}
+
+export interface AgencyObligationsStatus {
+  agency: AgencyRef;
+  program: string;
+  year: number;
+  /** The workflow's clock: calendar time = originMs + (workflow time - startedMs) × scale. */
+  clock: { originMs: number; scale: number; startedMs: number };
+  obligations: ObligationStatus[];
+}
+
+export interface SubmitInput {
+  milestone: string;
+  submittedBy: string;
+  summary: string;
+}
+
+export interface SubmitResult {
+  receiptNumber: string;
+  lateByWorkingDays: number;
+}
+
+export interface ExtensionRequestInput {
+  milestone: string;
+  until: IsoDate;
+  reason: string;
+  requestedBy: string;
+}
+
+export interface CoordinatorActionBase {
+  milestone: string;
+  /** Who acts, e.g. "coordinator:lo.thi.huong". */
+  by: string;
+}
+
+export interface ExtendInput extends CoordinatorActionBase {
+  until: IsoDate;
+  reason: string;
+}
+
+export interface ReturnInput extends CoordinatorActionBase {
+  reason: string;
+  /** New due date; default: `revisionWorkingDays` working days after today. */
+  until?: IsoDate;
+}
+
+export interface WaiveInput extends CoordinatorActionBase {
+  reason: string;
+}
+
+/** Working days an agency gets to resubmit after a return, when the coordinator names no date. */
+export const DEFAULT_REVISION_WORKING_DAYS = 5;
+
+/** The workflow ID of an agency's obligations in a cycle: readable in the Temporal UI. */
+export function agencyWorkflowId(program: string, year: number, agency: string): string {
+  return `cycle:${program}:${year}:${agency}`;
+}

@@ -1,0 +1,306 @@
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createTimeSkippingEnv } from '../support/temporal';
+import { recordHistory } from '../support/histories';
+import { freshDatabase, testSmtpUrl, type TestDatabase } from '../support/databases';
+import { seedCycle, type SeededCycle } from '../support/cycle-fixture';
+import { createWorker } from '../../src/temporal/create-worker';
+import { createMailer, type Mailer } from '../../src/mail/mailer';
+import { localInstant } from '../../src/cycle/clock';
+import { buildCalendarData } from '../../src/calendar/load';
+import { yearsTouchedBy } from '../../src/cycle/plan';
+import { HOLIDAYS_DIR } from '../../src/cli/cycle-plan';
+import type { AgencyObligationsStatus, ObligationStatus } from '../../src/workflows/obligation-types';
+import type { IsoDate } from '../../src/calendar/dates';
+
+const FROM = 'Sở VHTTDL Điện Biên <vanthu@sovhttdl.dienbien.example>';
+const YEAR = 2027;
+// Plan 99 in 2027: the annual plan is requested on Fri 15/01, reminded on 29/01, 03/02 and 12/02, due
+// Fri 12/02; overdue notice Mon 15/02, head Wed 17/02, leadership Fri 19/02 (see test/unit/cycle).
+
+/**
+ * One agency's annual-plan obligation through a whole year on the time-skipping server, with the real
+ * activities: the database read model and notification log, and emails rendered from the program's
+ * templates and sent to a real SMTP server.
+ */
+describe('agencyObligations (time-skipping server, real activities)', () => {
+  let env: TestWorkflowEnvironment;
+  let bundle: WorkflowBundleWithSourceMap;
+  let database: TestDatabase;
+  let seeded: SeededCycle;
+  let mailer: Mailer;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = `obligations-${randomUUID()}`;
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows') });
+    database = await freshDatabase('sqlite', 'agency_obligations');
+    seeded = await seedCycle(database.db, YEAR);
+    mailer = createMailer({ url: testSmtpUrl(), from: FROM });
+    worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      workflowBundle: bundle,
+      deps: {
+        db: database.db,
+        mailer,
+        from: FROM,
+        links: { publicUrl: 'https://phoihop.dienbien.example', secret: 'k'.repeat(64) },
+      },
+    });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    mailer?.close();
+    await database?.drop();
+    await env?.teardown();
+  });
+
+  /** Starts a fresh workflow for the agency's annual plan (a unique agency workflow ID per test). */
+  async function start(agencyCode = 'SO-YT', name = 'Sở Y tế') {
+    const plan = seeded.plan;
+    const annual = plan.milestones.find((m) => m.key === 'annual-plan')!;
+    const workflowId = `cycle:dien-bien-kh99:${YEAR}:${agencyCode}:${randomUUID().slice(0, 8)}`;
+    const handle = await env.client.workflow.start('agencyObligations', {
+      taskQueue,
+      workflowId,
+      args: [
+        {
+          cycleId: seeded.cycleId,
+          program: 'dien-bien-kh99',
+          year: YEAR,
+          programVersionId: seeded.programVersionId,
+          agency: { code: agencyCode, name, group: 'department' },
+          milestones: [annual],
+          calendar: buildCalendarData(yearsTouchedBy(YEAR), HOLIDAYS_DIR),
+          clock: { originMs: localInstant(plan.startsOn, 7), scale: 1 },
+          closesOn: '2027-03-31',
+        },
+      ],
+    });
+    return { handle: handle as WorkflowHandle, workflowId };
+  }
+
+  /** Lets time run (skipped) until a local date and hour of the calendar. */
+  async function advanceTo(handle: WorkflowHandle, date: IsoDate, hour = 12): Promise<void> {
+    const { clock } = (await handle.query('status')) as AgencyObligationsStatus;
+    const calendarNow = clock.originMs + ((await env.currentTimeMs()) - clock.startedMs) * clock.scale;
+    const delta = localInstant(date, hour) - calendarNow;
+    if (delta < 0) throw new Error(`already past ${date} ${hour}:00`);
+    await env.sleep(delta / clock.scale);
+  }
+
+  async function annual(handle: WorkflowHandle): Promise<ObligationStatus> {
+    return ((await handle.query('status')) as AgencyObligationsStatus).obligations[0]!;
+  }
+
+  async function stepsSent(workflowId: string): Promise<string[]> {
+    const rows = await database.db.prisma.notification.findMany({
+      where: { workflowId, status: 'sent' },
+      orderBy: { id: 'asc' },
+    });
+    return rows.map((r) => `${r.step.split(':').slice(1).join(':')} → ${r.recipient}`);
+  }
+
+  it('on time: request, two reminders, submission, acceptance; no escalation', async () => {
+    const { handle, workflowId } = await start();
+    await advanceTo(handle, '2027-02-04'); // after the reminders of 29/01 and 03/02
+    expect((await annual(handle)).stage).toBe('reminded');
+    const receipt = (await handle.executeUpdate('submit', {
+      args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch số 12/KH-SYT' }],
+    })) as { receiptNumber: string; lateByWorkingDays: number };
+    expect(receipt).toEqual({ receiptNumber: '2027-SO-YT-annual-plan-1', lateByWorkingDays: 0 });
+    await handle.executeUpdate('accept', { args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }] });
+    const result = (await handle.result()) as AgencyObligationsStatus;
+    expect(result.obligations[0]).toMatchObject({ stage: 'accepted', escalated: [], flagged: false });
+    expect(result.obligations[0]!.lateByWorkingDays).toBeUndefined();
+    expect(await stepsSent(workflowId)).toEqual([
+      'r0:request → ha.tt@soyt.dienbien.example',
+      'r0:remind-5 → ha.tt@soyt.dienbien.example',
+      'r0:remind-2 → ha.tt@soyt.dienbien.example',
+      'r0:received-1 → ha.tt@soyt.dienbien.example',
+      'r0:accepted → ha.tt@soyt.dienbien.example',
+    ]);
+    const stored = await database.db.prisma.submission.findUniqueOrThrow({
+      where: { receiptNumber: '2027-SO-YT-annual-plan-1' },
+    });
+    expect(stored).toMatchObject({ submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch số 12/KH-SYT' });
+  });
+
+  it('late after the reminders and the overdue notice: accepted, late by 2 working days', async () => {
+    const { handle, workflowId } = await start();
+    await advanceTo(handle, '2027-02-16'); // due Fri 12/02; overdue notice Mon 15/02
+    expect((await annual(handle)).stage).toBe('overdue');
+    const receipt = (await handle.executeUpdate('submit', {
+      args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch (nộp muộn)' }],
+    })) as { lateByWorkingDays: number };
+    expect(receipt.lateByWorkingDays).toBe(2);
+    await handle.executeUpdate('accept', { args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }] });
+    const result = (await handle.result()) as AgencyObligationsStatus;
+    expect(result.obligations[0]).toMatchObject({
+      stage: 'accepted',
+      lateByWorkingDays: 2,
+      escalated: ['overdue'],
+    });
+    const steps = await stepsSent(workflowId);
+    expect(steps.filter((s) => s.includes('remind-'))).toHaveLength(3);
+    expect(steps).toContain('r0:overdue → ha.tt@soyt.dienbien.example');
+    expect(steps.some((s) => s.includes('escalate-'))).toBe(false);
+  });
+
+  it('never submitted: the whole ladder, up to leadership, and flagged for the report', async () => {
+    const { handle, workflowId } = await start();
+    const result = (await handle.result()) as AgencyObligationsStatus;
+    await recordHistory(env, workflowId, 'agency-obligations-full-ladder');
+    expect(result.obligations[0]).toMatchObject({
+      stage: 'escalated',
+      escalated: ['overdue', 'escalate-head', 'escalate-leadership'],
+      flagged: true,
+      submissions: [],
+    });
+    const steps = await stepsSent(workflowId);
+    expect(steps).toEqual([
+      'r0:request → ha.tt@soyt.dienbien.example',
+      'r0:remind-5 → ha.tt@soyt.dienbien.example',
+      'r0:remind-2 → ha.tt@soyt.dienbien.example',
+      'r0:remind-0 → ha.tt@soyt.dienbien.example',
+      'r0:overdue → ha.tt@soyt.dienbien.example',
+      'r0:escalate-head → minh.th@soyt.dienbien.example',
+      'r0:escalate-head → ha.tt@soyt.dienbien.example',
+      'r0:escalate-leadership → minh.th@soyt.dienbien.example',
+      'r0:escalate-leadership → giadinh@sovhttdl.dienbien.example',
+      'r0:escalate-leadership → trang.ntt@sovhttdl.dienbien.example',
+      'r0:escalate-leadership → lanhdao@ubnd.dienbien.example',
+    ]);
+    const obligation = await database.db.prisma.obligation.findFirstOrThrow({
+      where: { cycleId: seeded.cycleId, milestoneKey: 'annual-plan', agency: { code: 'SO-YT' } },
+    });
+    expect(obligation.status).toBe('overdue');
+  });
+
+  it('an extension granted mid-ladder re-arms the reminders and the ladder for the new date', async () => {
+    const { handle, workflowId } = await start();
+    await advanceTo(handle, '2027-02-16'); // overdue notice sent
+    const newDue = await handle.executeUpdate('extend', {
+      args: [
+        {
+          milestone: 'annual-plan',
+          until: '2027-02-27',
+          by: 'coordinator:huong',
+          reason: 'Chờ ý kiến UBND tỉnh',
+        },
+      ],
+    });
+    expect(newDue).toBe('2027-03-01'); // Saturday 27/02 → Monday 01/03
+    expect((await annual(handle)).stage).toBe('requested');
+    await advanceTo(handle, '2027-03-02'); // after the new due date
+    await handle.executeUpdate('submit', {
+      args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch' }],
+    });
+    await handle.executeUpdate('accept', { args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }] });
+    const result = (await handle.result()) as AgencyObligationsStatus;
+    expect(result.obligations[0]).toMatchObject({ stage: 'accepted', round: 1, lateByWorkingDays: 1 });
+    const steps = await stepsSent(workflowId);
+    // Round 1 reminders: 5 (22/02), 2 (25/02) and 0 (01/03) working days before the new due date.
+    expect(steps.filter((s) => s.startsWith('r1:remind-'))).toEqual([
+      'r1:remind-5 → ha.tt@soyt.dienbien.example',
+      'r1:remind-2 → ha.tt@soyt.dienbien.example',
+      'r1:remind-0 → ha.tt@soyt.dienbien.example',
+    ]);
+    // The old ladder stopped after the overdue notice; nothing went to the head in either round.
+    expect(steps.some((s) => s.includes('escalate-head'))).toBe(false);
+  });
+
+  it('returned for revision with a reason, resubmitted, accepted', async () => {
+    const { handle, workflowId } = await start();
+    await advanceTo(handle, '2027-02-01');
+    await handle.executeUpdate('submit', {
+      args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Bản 1' }],
+    });
+    const due = await handle.executeUpdate('returnForRevision', {
+      args: [
+        {
+          milestone: 'annual-plan',
+          by: 'coordinator:huong',
+          reason: 'Thiếu chỉ tiêu về phòng, chống bạo lực gia đình',
+        },
+      ],
+    });
+    // 5 working days after Mon 01/02: 2, 3, 4 February, then Tết Đinh Mùi (05–11/02 off), 12 and 15 February.
+    expect(due).toBe('2027-02-15');
+    expect((await annual(handle)).stage).toBe('returned');
+    await advanceTo(handle, '2027-02-03');
+    const second = (await handle.executeUpdate('submit', {
+      args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Bản 2' }],
+    })) as { receiptNumber: string };
+    expect(second.receiptNumber).toBe('2027-SO-YT-annual-plan-2');
+    await handle.executeUpdate('accept', { args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }] });
+    const result = (await handle.result()) as AgencyObligationsStatus;
+    await recordHistory(env, workflowId, 'agency-obligations-returned-accepted');
+    expect(result.obligations[0]).toMatchObject({ stage: 'accepted', round: 1 });
+    expect(result.obligations[0]!.submissions.map((s) => s.summary)).toEqual(['Bản 1', 'Bản 2']);
+    const returned = await database.db.prisma.notification.findFirstOrThrow({
+      where: { workflowId, step: { endsWith: ':returned' } },
+    });
+    expect(returned.recipient).toBe('ha.tt@soyt.dienbien.example');
+  });
+
+  it('waived: nothing more is sent', async () => {
+    const { handle, workflowId } = await start();
+    await advanceTo(handle, '2027-01-20');
+    await handle.executeUpdate('waive', {
+      args: [{ milestone: 'annual-plan', by: 'coordinator:huong', reason: 'Đơn vị sáp nhập' }],
+    });
+    const result = (await handle.result()) as AgencyObligationsStatus;
+    expect(result.obligations[0]!.stage).toBe('waived');
+    expect(await stepsSent(workflowId)).toEqual(['r0:request → ha.tt@soyt.dienbien.example']);
+  });
+
+  it('cancelled with the cycle: open obligations are recorded as cancelled', async () => {
+    const { handle } = await start('SO-TP', 'Sở Tư pháp');
+    await advanceTo(handle, '2027-01-20');
+    await handle.cancel();
+    const error = await handle.result().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    const obligation = await database.db.prisma.obligation.findFirstOrThrow({
+      where: { cycleId: seeded.cycleId, milestoneKey: 'annual-plan', agency: { code: 'SO-TP' } },
+    });
+    expect(obligation.status).toBe('cancelled');
+  });
+
+  it('rejects interactions that do not fit, saying why, and changes nothing', async () => {
+    const { handle } = await start();
+    const reject = async (name: string, arg: unknown) => {
+      const error = await handle.executeUpdate(name, { args: [arg] }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+      return ((error as WorkflowUpdateFailedError).cause as Error).message;
+    };
+    expect(await reject('submit', { milestone: 'annual-plan', submittedBy: 'x', summary: 'y' })).toMatch(
+      /not open yet: the request goes out on 2027-01-15/,
+    );
+    await advanceTo(handle, '2027-01-18');
+    expect(await reject('submit', { milestone: 'report-9m', submittedBy: 'x', summary: 'y' })).toMatch(
+      /owes no milestone "report-9m"/,
+    );
+    expect(await reject('accept', { milestone: 'annual-plan', by: 'c' })).toMatch(
+      /no submission waiting for review/,
+    );
+    expect(
+      await reject('extend', { milestone: 'annual-plan', until: '2027-02-01', by: 'c', reason: 'r' }),
+    ).toMatch(/not after the current one \(2027-02-12\)/);
+    expect(await reject('submit', { milestone: 'annual-plan', submittedBy: ' ', summary: 'y' })).toMatch(
+      /submittedBy is required/,
+    );
+    const status = await annual(handle);
+    expect(status).toMatchObject({ stage: 'requested', submissions: [], due: '2027-02-12', round: 0 });
+    await handle.terminate('test done');
+  });
+});
