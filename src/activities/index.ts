@@ -3,6 +3,9 @@ import type { Mailer } from '../mail/mailer';
 import type { LinkConfig } from '../config/links';
 import { sendOnce, type NotifyInput, type NotifyResult } from './notification-log';
 import { createObligationActivities, ObligationContext } from './obligations';
+import { createCycleActivities } from './cycle';
+import { PROGRAMS_DIR } from '../programs/load';
+import { PROJECT_HOLIDAY_DIR } from '../calendar/load';
 
 export type { NotifyInput, NotifyResult } from './notification-log';
 
@@ -14,6 +17,9 @@ export interface ActivityDeps {
   from: string;
   /** Where task links point and the key that signs them. */
   links: LinkConfig;
+  /** Program files and holiday year files (default: the project's programs/ and data/holidays/). */
+  programsDir?: string;
+  holidaysDir?: string;
 }
 
 export interface RecordHelloInput {
@@ -29,6 +35,11 @@ export function createActivities(deps: ActivityDeps) {
   const context = new ObligationContext(deps.db);
   return {
     ...createObligationActivities({ ...deps, context }),
+    ...createCycleActivities({
+      db: deps.db,
+      programsDir: deps.programsDir ?? PROGRAMS_DIR,
+      holidaysDir: deps.holidaysDir ?? PROJECT_HOLIDAY_DIR,
+    }),
 
     /** Appends to the audit log: who did what to which subject, when. */
     async recordAudit(input: {

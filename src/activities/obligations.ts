@@ -188,10 +188,19 @@ export function createObligationActivities(deps: {
       milestone: string;
       due: IsoDate;
       stage: ObligationStage;
+      /** Calendar instant (ms) of the last submission, if any. */
+      submittedAt?: number;
+      lateByWorkingDays?: number;
+      flagged?: boolean;
     }): Promise<void> {
       const agency = await db.prisma.agency.findUniqueOrThrow({ where: { code: input.agencyCode } });
-      const status = READ_MODEL_STATUS[input.stage];
-      const dueAt = new Date(`${input.due}T16:59:59.000Z`); // end of the due day in Asia/Ho_Chi_Minh
+      const outcome = {
+        dueAt: new Date(`${input.due}T16:59:59.000Z`), // end of the due day in Asia/Ho_Chi_Minh
+        status: READ_MODEL_STATUS[input.stage],
+        submittedAt: input.submittedAt === undefined ? null : new Date(input.submittedAt),
+        lateByWorkingDays: input.lateByWorkingDays ?? null,
+        flagged: input.flagged ?? false,
+      };
       await db.prisma.obligation.upsert({
         where: {
           cycleId_agencyId_milestoneKey: {
@@ -200,8 +209,8 @@ export function createObligationActivities(deps: {
             milestoneKey: input.milestone,
           },
         },
-        create: { cycleId: input.cycleId, agencyId: agency.id, milestoneKey: input.milestone, dueAt, status },
-        update: { dueAt, status },
+        create: { cycleId: input.cycleId, agencyId: agency.id, milestoneKey: input.milestone, ...outcome },
+        update: outcome,
       });
     },
 

@@ -27,6 +27,9 @@ import type { IsoWeekday } from './dates';
 
 export const DEFAULT_HOLIDAY_DIR = 'data/holidays';
 
+/** The project's holiday year files, wherever the process runs from. */
+export const PROJECT_HOLIDAY_DIR = join(__dirname, '../../data/holidays');
+
 /** One problem in a year file, located. */
 export interface HolidayFileProblem {
   file: string;

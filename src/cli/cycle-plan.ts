@@ -1,5 +1,4 @@
-import { join } from 'node:path';
-import { buildCalendarData } from '../calendar/load';
+import { buildCalendarData, PROJECT_HOLIDAY_DIR } from '../calendar/load';
 import { WorkingCalendar } from '../calendar/working-calendar';
 import { dateParts, weekdayName, type IsoDate } from '../calendar/dates';
 import { planCycle, planEvents, yearsTouchedBy, type CyclePlan, type PlanEvent } from '../cycle/plan';
@@ -7,7 +6,7 @@ import { loadPrograms, PROGRAMS_DIR, type LoadedProgram } from '../programs/load
 import type { Language } from '../programs/types';
 import { UsageError } from './usage-error';
 
-export const HOLIDAYS_DIR = join(__dirname, '../../data/holidays');
+export const HOLIDAYS_DIR = PROJECT_HOLIDAY_DIR;
 
 /** Finds a program by code among the program files, naming the known codes when it is not there. */
 export function findProgram(code: string, dir: string = PROGRAMS_DIR): LoadedProgram {

@@ -5,6 +5,18 @@ import { describeFatal } from '../config/fatal';
 import { connectClient } from '../temporal/connection';
 import { runHello } from './hello';
 import { computePlan, findProgram, formatPlan } from './cycle-plan';
+import {
+  agencyStatus,
+  cancelCycle,
+  coordinatorAction,
+  cycleCounts,
+  importDirectoryFile,
+  startCycle,
+  type CoordinatorAction,
+} from './cycle-commands';
+import { openDatabase } from '../db/client';
+import type { Client } from '@temporalio/client';
+import { runDemo } from '../demo/run-demo';
 
 /** `phoihop`: the coordinator's command line. */
 const program = new Command()
@@ -54,6 +66,193 @@ cycle
     const loaded = findProgram(opts.program);
     const plan = computePlan(loaded, opts.year);
     console.log(opts.json ? JSON.stringify(plan, null, 2) : formatPlan(loaded, plan, opts.lang));
+  });
+
+const year = (v: string) => Number(v);
+const print = (json: boolean | undefined, value: unknown, text: () => string) =>
+  console.log(json ? JSON.stringify(value, null, 2) : text());
+
+/** Runs `fn` with a Temporal client, closing it afterwards. */
+async function withClient<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = await connectClient(temporalConfigFromEnv());
+  try {
+    return await fn(client);
+  } finally {
+    await client.connection.close();
+  }
+}
+
+cycle
+  .command('start')
+  .description('start a year’s cycle (once per program and year); --dry-run prints the plan instead')
+  .requiredOption('--program <code>', 'program code')
+  .requiredOption('--year <year>', 'the cycle year', year)
+  .option('--scale <n>', 'compressed time: calendar seconds per real second (demo)', Number)
+  .option('--dry-run', 'print every computed date and start nothing')
+  .option('--json', 'machine-readable output')
+  .action(
+    async (opts: { program: string; year: number; scale?: number; dryRun?: boolean; json?: boolean }) => {
+      if (opts.dryRun) {
+        const loaded = findProgram(opts.program);
+        const plan = computePlan(loaded, opts.year);
+        return print(opts.json, plan, () => formatPlan(loaded, plan, 'vi'));
+      }
+      const started = await withClient((client) => startCycle(client, temporalConfigFromEnv(), opts));
+      print(opts.json, started, () =>
+        [
+          `Đã bắt đầu chu trình ${opts.year} / cycle started: ${started.workflowId}`,
+          `  ${started.startsOn} → ${started.endsOn}`,
+          `  Temporal UI: ${started.uiUrl}`,
+        ].join('\n'),
+      );
+    },
+  );
+
+cycle
+  .command('status')
+  .description('where a cycle stands: counts per milestone, or one agency’s obligations with --agency')
+  .requiredOption('--program <code>', 'program code')
+  .requiredOption('--year <year>', 'the cycle year', year)
+  .option('--agency <code>', 'one agency')
+  .option('--json', 'machine-readable output')
+  .action(async (opts: { program: string; year: number; agency?: string; json?: boolean }) => {
+    if (opts.agency) {
+      const agency = opts.agency;
+      const status = await withClient((client) => agencyStatus(client, { ...opts, agency }));
+      return print(opts.json, status, () =>
+        [
+          `${status.agency.name} (${status.agency.code})`,
+          ...status.obligations.map(
+            (o) =>
+              `  ${o.milestone.padEnd(16)} ${o.stage.padEnd(10)} hạn/due ${o.due}` +
+              (o.lateByWorkingDays ? `  muộn/late ${o.lateByWorkingDays}` : '') +
+              (o.submissions.length ? `  biên nhận/receipt ${o.submissions.at(-1)!.receiptNumber}` : ''),
+          ),
+        ].join('\n'),
+      );
+    }
+    const db = await openDatabase();
+    try {
+      const counts = await cycleCounts(db, opts);
+      print(opts.json, counts, () =>
+        [
+          `${opts.program} ${opts.year}: ${counts.status}`,
+          ...Object.entries(counts.counts).map(
+            ([m, byStatus]) =>
+              `  ${m.padEnd(16)} ${Object.entries(byStatus)
+                .map(([s, n]) => `${s} ${n}`)
+                .join(', ')}`,
+          ),
+        ].join('\n'),
+      );
+    } finally {
+      await db.close();
+    }
+  });
+
+cycle
+  .command('cancel')
+  .description(
+    'cancel a cycle: every agency workflow stops and its open obligations are recorded as cancelled',
+  )
+  .requiredOption('--program <code>', 'program code')
+  .requiredOption('--year <year>', 'the cycle year', year)
+  .action(async (opts: { program: string; year: number }) => {
+    const id = await withClient((client) => cancelCycle(client, opts));
+    console.log(`Đã yêu cầu hủy / cancellation requested: ${id}`);
+  });
+
+/** Coordinator actions on one agency's obligation. */
+function action(
+  name: string,
+  update: CoordinatorAction,
+  description: string,
+  extra: (c: ReturnType<typeof program.command>) => void,
+) {
+  const c = program
+    .command(name)
+    .description(description)
+    .requiredOption('--program <code>', 'program code')
+    .requiredOption('--year <year>', 'the cycle year', year)
+    .requiredOption('--agency <code>', 'agency code')
+    .requiredOption('--milestone <key>', 'milestone key')
+    .option('--by <who>', 'who acts (audit)', `coordinator:${process.env.USER ?? 'cli'}`)
+    .option('--json', 'machine-readable output');
+  extra(c);
+  c.action(async (opts: Record<string, string | number | boolean | undefined>) => {
+    const { program: code, year: y, agency, json, ...args } = opts;
+    const result = await withClient((client) =>
+      coordinatorAction(client, {
+        program: String(code),
+        year: Number(y),
+        agency: String(agency),
+        action: update,
+        args,
+      }),
+    );
+    print(
+      Boolean(json),
+      { ok: true, result },
+      () => `OK${result === undefined ? '' : `: ${String(result)}`}`,
+    );
+  });
+}
+
+action('extend', 'extend', 'move a due date; reminders and escalations re-arm for the new date', (c) =>
+  c.requiredOption('--until <date>', 'new due date (YYYY-MM-DD)').requiredOption('--reason <text>', 'why'),
+);
+action('waive', 'waive', 'release an agency from an obligation', (c) =>
+  c.requiredOption('--reason <text>', 'why'),
+);
+action('remind', 'remindNow', 'send a reminder now', () => undefined);
+action('return', 'returnForRevision', 'return a submission for revision', (c) =>
+  c
+    .requiredOption('--reason <text>', 'what to revise')
+    .option('--until <date>', 'new due date (default +5 working days)'),
+);
+action('accept', 'accept', 'accept a submission', () => undefined);
+
+const directory = program.command('directory').description('the agency directory / danh bạ đơn vị');
+directory
+  .command('import <file>')
+  .description('import a directory CSV in force from a date; nothing is imported when any row is bad')
+  .requiredOption('--effective-from <date>', 'first day the file is in force (YYYY-MM-DD)')
+  .option('--by <who>', 'who imports (audit)', `coordinator:${process.env.USER ?? 'cli'}`)
+  .option('--json', 'machine-readable output')
+  .action(async (file: string, opts: { effectiveFrom: string; by: string; json?: boolean }) => {
+    const db = await openDatabase();
+    try {
+      const result = await importDirectoryFile(db, file, opts.effectiveFrom, opts.by);
+      print(opts.json, result, () => `Đã nhập / imported: ${JSON.stringify(result)}`);
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('demo')
+  .description(
+    'the main job: Plan 99’s cycle for a year with compressed time, agencies answering on time, late or never',
+  )
+  .option('--year <year>', 'cycle year (default: the first year not run yet)', year)
+  .option('--minutes <n>', 'how long the whole year takes', Number, 5)
+  .action(async (opts: { year?: number; minutes: number }) => {
+    const temporal = temporalConfigFromEnv();
+    const db = await openDatabase();
+    try {
+      const result = await withClient((client) =>
+        runDemo(client, temporal, db, { ...opts, log: (line) => console.log(`  ${line}`) }),
+      );
+      console.log('\nBáo cáo tổng hợp / consolidated outcome:');
+      for (const m of result.summary.milestones) {
+        console.log(
+          `  ${m.milestone.padEnd(16)} phải nộp ${m.owed}: đúng hạn ${m.onTime}, muộn ${m.late}, không nộp ${m.missing}` +
+            (m.flagged.length ? `; nêu tên: ${m.flagged.join(', ')}` : ''),
+        );
+      }
+    } finally {
+      await db.close();
+    }
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

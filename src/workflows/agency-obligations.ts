@@ -12,7 +12,7 @@ import {
   isCancellation,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { compareIsoDates, type IsoDate } from '../calendar/dates';
+import { addDays, compareIsoDates, type IsoDate } from '../calendar/dates';
 import { WorkingCalendar } from '../calendar/working-calendar';
 import { calendarNow, localDate, localInstant, sleepUntil, type ClockSpec } from '../cycle/clock';
 import type { PlannedMilestone } from '../cycle/plan';
@@ -61,6 +61,10 @@ interface Obligation {
   /** Bumped by every interaction, to wake the milestone's loop. */
   version: number;
   remindNowRequests: number;
+  /** The round whose events `done` tracks, when it began (calendar ms), and its events already handled. */
+  eventsRound: number;
+  roundStartedAt: number;
+  done: Set<string>;
 }
 
 function rejected(message: string): never {
@@ -87,6 +91,9 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
         plan,
         version: 0,
         remindNowRequests: 0,
+        eventsRound: -1,
+        roundStartedAt: 0,
+        done: new Set<string>(),
         status: {
           milestone: plan.key,
           stage: 'scheduled',
@@ -146,12 +153,18 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
   async function setStage(o: Obligation, stage: ObligationStatus['stage']): Promise<void> {
     o.status.stage = stage;
     refreshSearchAttributes();
+    const last = o.status.submissions.at(-1);
     await recordObligation({
       cycleId: input.cycleId,
       agencyCode: input.agency.code,
       milestone: o.plan.key,
       due: o.status.due,
       stage,
+      submittedAt: last?.at,
+      lateByWorkingDays: last
+        ? Math.max(0, calendar.workingDaysBetween(o.status.due, localDate(last.at))) || undefined
+        : undefined,
+      flagged: o.status.flagged,
     });
   }
 
@@ -410,30 +423,47 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
         if (await waitUntil(o, closesAt)) return;
         continue;
       }
-      // The next scheduled event of the current round that has not passed yet.
+      // The events of the current round, in order. An event that passed while the worker was busy or
+      // down is caught up (the ladder is never skipped); a reminder that comes after the due date has
+      // passed is dropped. Events already past when the round began (an extension granted late) belong
+      // to no one and are not sent.
       const round = o.status.round;
       const due = o.status.due;
-      const reminders = plan.reminders
-        .map((r) => ({
-          ...r,
-          on: r.workingDaysBefore === 0 ? due : calendar.addWorkingDays(due, -r.workingDaysBefore),
-        }))
-        .map((r) => ({ kind: 'reminder' as const, at: localInstant(r.on, SEND_HOUR), reminder: r }));
-      const ladder = plan.escalation.map((s) => ({
-        kind: 'escalation' as const,
-        at: localInstant(calendar.addWorkingDays(due, s.afterWorkingDays), SEND_HOUR),
-        step: s,
-      }));
-      const dueEnd = { kind: 'due' as const, at: localInstant(calendar.addWorkingDays(due, 1), 0) };
-      const upcoming = [...reminders, dueEnd, ...ladder]
-        .filter((e) => e.at > now())
+      if (o.eventsRound !== round) {
+        o.eventsRound = round;
+        o.done = new Set();
+        o.roundStartedAt = round === 0 ? localInstant(plan.requestOn, SEND_HOUR) : now();
+      }
+      const dueEnd = localInstant(addDays(due, 1), 0);
+      const events = [
+        ...plan.reminders.map((r) => ({
+          id: `remind-${r.workingDaysBefore}`,
+          kind: 'reminder' as const,
+          at: localInstant(
+            r.workingDaysBefore === 0 ? due : calendar.addWorkingDays(due, -r.workingDaysBefore),
+            SEND_HOUR,
+          ),
+          reminder: r,
+        })),
+        { id: 'due', kind: 'due' as const, at: dueEnd },
+        ...plan.escalation.map((s) => ({
+          id: s.step,
+          kind: 'escalation' as const,
+          at: localInstant(calendar.addWorkingDays(due, s.afterWorkingDays), SEND_HOUR),
+          step: s,
+        })),
+      ]
+        .filter((e) => e.at > o.roundStartedAt && !o.done.has(e.id))
         .sort((a, b) => a.at - b.at);
-      const next = upcoming[0];
+      const next = events[0];
       if (!next || next.at > closesAt) {
         if (await waitUntil(o, closesAt)) return;
         continue;
       }
-      if (!(await waitUntil(o, next.at)) || o.status.round !== round) continue;
+      if (next.at > now() && !(await waitUntil(o, next.at))) continue;
+      if (o.status.round !== round || !waitingForAgency(o)) continue;
+      o.done.add(next.id);
+      if (next.kind === 'reminder' && now() >= dueEnd) continue;
       if (next.kind === 'reminder') {
         await notify(o, 'reminder', `remind-${next.reminder.workingDaysBefore}`, ['focal_point'], {
           workingDaysLeft: next.reminder.workingDaysBefore,

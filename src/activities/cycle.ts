@@ -1,0 +1,157 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { Database } from '../db/client';
+import { buildCalendarData } from '../calendar/load';
+import { WorkingCalendar } from '../calendar/working-calendar';
+import { planCycle, yearsTouchedBy } from '../cycle/plan';
+import { loadPrograms } from '../programs/load';
+import { loadProgramVersion, registerProgramVersion } from '../programs/store';
+import type { ProgramDefinition } from '../programs/types';
+import { directorySnapshot } from '../directory/snapshot';
+import type { AgencyRef } from '../workflows/obligation-types';
+import type { CycleSummary, MilestoneSummary, PreparedCycle } from '../workflows/cycle-types';
+
+export interface CycleActivityOptions {
+  db: Database;
+  /** Folder of the program files (programs/) and of the holiday year files (data/holidays). */
+  programsDir: string;
+  holidaysDir: string;
+}
+
+/** Agencies of a snapshot that a program addresses (its groups, and the lead), sorted by code. */
+async function addressedAgencies(
+  db: Database,
+  program: ProgramDefinition,
+  date: string,
+): Promise<AgencyRef[]> {
+  const snapshot = await directorySnapshot(db, date);
+  return snapshot.agencies
+    .filter((a) => (program.addressees as string[]).includes(a.group) || a.code === program.lead)
+    .map((a) => ({ code: a.code, name: a.name, group: a.group }));
+}
+
+export function createCycleActivities({ db, programsDir, holidaysDir }: CycleActivityOptions) {
+  return {
+    /**
+     * Stores the program version and the Cycle row, computes the year's plan and counts the agencies of the
+     * directory snapshot. Idempotent: a retry (or a second run of the same cycle workflow) finds the Cycle
+     * row and keeps the program version it started with. A cycle that already finished is refused.
+     */
+    async prepareCycle(input: { program: string; year: number; workflowId: string }): Promise<PreparedCycle> {
+      const loaded = loadPrograms(programsDir).find((p) => p.definition.code === input.program);
+      if (!loaded)
+        throw ApplicationFailure.nonRetryable(
+          `no program "${input.program}" in ${programsDir}`,
+          'CycleRefused',
+        );
+      const stored = await registerProgramVersion(db, loaded.definition, loaded.hash);
+      const calendarData = buildCalendarData(yearsTouchedBy(input.year), holidaysDir);
+      let cycle = await db.prisma.cycle.findUnique({
+        where: { programId_year: { programId: stored.programId, year: input.year } },
+      });
+      if (cycle && cycle.status !== 'running' && cycle.status !== 'planned') {
+        throw ApplicationFailure.nonRetryable(
+          `the ${input.year} cycle of ${input.program} is already ${cycle.status}; a year's cycle runs once`,
+          'CycleRefused',
+        );
+      }
+      const versionId = cycle?.programVersionId ?? stored.programVersionId;
+      const definition = (await loadProgramVersion(db, { id: versionId })).definition;
+      const plan = planCycle(definition, input.year, new WorkingCalendar(calendarData));
+      if (!cycle) {
+        cycle = await db.prisma.cycle.create({
+          data: {
+            programId: stored.programId,
+            programVersionId: versionId,
+            year: input.year,
+            status: 'running',
+            startedAt: new Date(`${plan.startsOn}T00:00:00Z`),
+          },
+        });
+        await db.prisma.auditEvent.create({
+          data: {
+            actor: 'system',
+            action: 'cycle.start',
+            subject: input.workflowId,
+            details: { cycleId: cycle.id, programVersionId: versionId, startsOn: plan.startsOn },
+          },
+        });
+      }
+      const agencies = await addressedAgencies(db, definition, plan.startsOn);
+      return {
+        cycleId: cycle.id,
+        programVersionId: versionId,
+        lead: definition.lead,
+        plan,
+        calendar: calendarData,
+        agencyCount: agencies.length,
+      };
+    },
+
+    /** One slice of the agencies a cycle addresses, in code order (the same on every call). */
+    async loadCycleAgencies(input: { cycleId: number; offset: number; limit: number }): Promise<AgencyRef[]> {
+      const cycle = await db.prisma.cycle.findUniqueOrThrow({ where: { id: input.cycleId } });
+      const { definition } = await loadProgramVersion(db, { id: cycle.programVersionId });
+      const date = (cycle.startedAt ?? cycle.createdAt).toISOString().slice(0, 10);
+      return (await addressedAgencies(db, definition, date)).slice(input.offset, input.offset + input.limit);
+    },
+
+    /** The consolidated outcome of a finished cycle, from the read model; stored on the Cycle row. */
+    async consolidateCycle(input: { cycleId: number }): Promise<CycleSummary> {
+      const cycle = await db.prisma.cycle.findUniqueOrThrow({
+        where: { id: input.cycleId },
+        include: { program: true },
+      });
+      const rows = await db.prisma.obligation.findMany({
+        where: { cycleId: input.cycleId },
+        include: { agency: { select: { code: true } } },
+        orderBy: [{ milestoneKey: 'asc' }, { agencyId: 'asc' }],
+      });
+      const byMilestone = new Map<string, MilestoneSummary>();
+      const agencies: CycleSummary['agencies'] = {};
+      for (const row of rows) {
+        const m =
+          byMilestone.get(row.milestoneKey) ??
+          ({
+            milestone: row.milestoneKey,
+            owed: 0,
+            onTime: 0,
+            late: 0,
+            missing: 0,
+            waived: 0,
+            flagged: [],
+          } as MilestoneSummary);
+        byMilestone.set(row.milestoneKey, m);
+        m.owed++;
+        let outcome: string;
+        if (row.status === 'waived') {
+          m.waived++;
+          outcome = 'waived';
+        } else if (row.status === 'cancelled') {
+          outcome = 'cancelled';
+        } else if (row.submittedAt === null) {
+          m.missing++;
+          outcome = 'missing';
+        } else if ((row.lateByWorkingDays ?? 0) > 0) {
+          m.late++;
+          outcome = `late:${row.lateByWorkingDays}`;
+        } else {
+          m.onTime++;
+          outcome = 'on-time';
+        }
+        if (row.flagged) m.flagged.push(row.agency.code);
+        (agencies[row.agency.code] ??= {})[row.milestoneKey] = outcome;
+      }
+      const summary: CycleSummary = {
+        program: cycle.program.code,
+        year: cycle.year,
+        milestones: [...byMilestone.values()],
+        agencies,
+      };
+      await db.prisma.cycle.update({
+        where: { id: input.cycleId },
+        data: { status: 'completed', finishedAt: new Date(), summary: summary as object },
+      });
+      return summary;
+    },
+  };
+}

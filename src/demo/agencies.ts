@@ -1,0 +1,79 @@
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { agencyWorkflowId, type AgencyObligationsStatus } from '../workflows/obligation-types';
+
+/** How a simulated agency behaves: answers when asked, answers only once it is overdue, or never. */
+export type Behaviour = 'on-time' | 'late' | 'never';
+
+export interface SimulationOptions {
+  program: string;
+  year: number;
+  /** The agencies to play and how each behaves (per milestone, or one behaviour for all). */
+  agencies: Map<string, Behaviour | ((milestone: string) => Behaviour)>;
+  /** Resolves when the simulation should stop (e.g. the cycle workflow's result). */
+  until: Promise<unknown>;
+  /** The coordinator accepts every submission (default true). */
+  accept?: boolean;
+  pollMs?: number;
+  onAction?: (line: string) => void;
+}
+
+/**
+ * Plays agencies against a running cycle, as people would through the portal: it reads each agency's
+ * status and submits (through the `submit` Update) when its behaviour says so; the coordinator accepts.
+ * Used by the demo and by the end-to-end test.
+ */
+export async function simulateAgencies(client: Client, options: SimulationOptions): Promise<number> {
+  let done = false;
+  void options.until.finally(() => (done = true));
+  const acted = new Set<string>();
+  let actions = 0;
+  while (!done) {
+    for (const [code, behaviourOf] of options.agencies) {
+      const handle = client.workflow.getHandle(
+        agencyWorkflowId(options.program, options.year, code),
+      ) as WorkflowHandle;
+      let status: AgencyObligationsStatus;
+      try {
+        status = (await handle.query('status')) as AgencyObligationsStatus;
+      } catch {
+        continue; // not started yet, or already finished
+      }
+      for (const o of status.obligations) {
+        const behaviour = typeof behaviourOf === 'function' ? behaviourOf(o.milestone) : behaviourOf;
+        const ready =
+          behaviour === 'on-time'
+            ? o.stage === 'requested' || o.stage === 'reminded'
+            : behaviour === 'late'
+              ? o.stage === 'overdue' || o.stage === 'escalated'
+              : false;
+        const key = `${code}:${o.milestone}:${o.round}`;
+        if (!ready || acted.has(key)) continue;
+        acted.add(key);
+        try {
+          const receipt = (await handle.executeUpdate('submit', {
+            args: [
+              {
+                milestone: o.milestone,
+                submittedBy: status.agency.name,
+                summary: `${o.milestone} ${options.year}`,
+              },
+            ],
+          })) as { receiptNumber: string; lateByWorkingDays: number };
+          actions++;
+          options.onAction?.(
+            `${code} nộp ${o.milestone} (${receipt.receiptNumber}${receipt.lateByWorkingDays ? `, muộn ${receipt.lateByWorkingDays} ngày làm việc` : ''})`,
+          );
+          if (options.accept ?? true) {
+            await handle.executeUpdate('accept', {
+              args: [{ milestone: o.milestone, by: 'coordinator:demo' }],
+            });
+          }
+        } catch (err) {
+          options.onAction?.(`${code} ${o.milestone}: ${(err as Error).message}`);
+        }
+      }
+    }
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
+  }
+  return actions;
+}

@@ -1,0 +1,127 @@
+import {
+  ApplicationFailure,
+  executeChild,
+  ParentClosePolicy,
+  proxyActivities,
+  startChild,
+  workflowInfo,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import type { PlannedMilestone } from '../cycle/plan';
+import { agencyObligations } from './agency-obligations';
+import { agencyWorkflowId, type AgencyObligationsStatus, type AgencyRef } from './obligation-types';
+import type { AnnualCycleInput, CycleBatchInput, CycleBatchResult, CycleResult } from './cycle-types';
+import { PhAgency, PhProgram, PhYear } from './search-attributes';
+
+const { prepareCycle, loadCycleAgencies, consolidateCycle } = proxyActivities<Activities>({
+  startToCloseTimeout: '5m',
+  retry: {
+    initialInterval: '2s',
+    backoffCoefficient: 2,
+    maximumInterval: '5m',
+    nonRetryableErrorTypes: ['CycleRefused'],
+  },
+});
+
+/** Agencies per batch workflow: keeps every history far below 10,000 events, whatever the directory's size. */
+export const BATCH_SIZE = 500;
+
+/**
+ * One program's cycle for one year (workflow ID `cycle:<program>:<year>`): stores the program version and
+ * the directory snapshot, computes the year's plan, fans out one `agencyObligations` workflow per agency
+ * through batch workflows, and when every agency is done, consolidates the outcome into the database.
+ */
+export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult> {
+  const prepared = await prepareCycle({
+    program: input.program,
+    year: input.year,
+    workflowId: workflowInfo().workflowId,
+  });
+  const batches: Promise<CycleBatchResult>[] = [];
+  for (let offset = 0; offset < prepared.agencyCount; offset += BATCH_SIZE) {
+    const batch: CycleBatchInput = {
+      program: input.program,
+      year: input.year,
+      cycleId: prepared.cycleId,
+      programVersionId: prepared.programVersionId,
+      lead: prepared.lead,
+      plan: prepared.plan,
+      calendar: prepared.calendar,
+      clock: { originMs: input.clock?.originMs ?? Date.now(), scale: input.clock?.scale ?? 1 },
+      offset,
+      limit: BATCH_SIZE,
+    };
+    batches.push(
+      executeChild(cycleBatch, {
+        workflowId: `${workflowInfo().workflowId}:batch-${offset / BATCH_SIZE + 1}`,
+        args: [batch],
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      }),
+    );
+  }
+  const results = await Promise.all(batches);
+  const summary = await consolidateCycle({ cycleId: prepared.cycleId });
+  return {
+    cycleId: prepared.cycleId,
+    agencies: results.reduce((n, r) => n + r.agencies, 0),
+    summary,
+  };
+}
+
+/** The milestones one agency owes in a cycle. Inspections are run by the inspection phase, not asked of everyone. */
+export function milestonesOwed(
+  plan: PlannedMilestone[],
+  agency: AgencyRef,
+  lead: string,
+): PlannedMilestone[] {
+  return plan.filter((m) =>
+    m.kind === 'inspection'
+      ? false
+      : m.assignee === 'lead'
+        ? agency.code === lead
+        : m.groups.includes(agency.group),
+  );
+}
+
+/** Starts and awaits the agency workflows of one slice of the cycle's directory snapshot. */
+export async function cycleBatch(input: CycleBatchInput): Promise<CycleBatchResult> {
+  const agencies = await loadCycleAgencies({
+    cycleId: input.cycleId,
+    offset: input.offset,
+    limit: input.limit,
+  });
+  const children: ChildWorkflowHandle<typeof agencyObligations>[] = [];
+  for (const agency of agencies) {
+    const milestones = milestonesOwed(input.plan.milestones, agency, input.lead);
+    if (milestones.length === 0) continue;
+    children.push(
+      await startChild(agencyObligations, {
+        workflowId: agencyWorkflowId(input.program, input.year, agency.code),
+        args: [
+          {
+            cycleId: input.cycleId,
+            program: input.program,
+            year: input.year,
+            programVersionId: input.programVersionId,
+            agency,
+            milestones,
+            calendar: input.calendar,
+            clock: input.clock,
+            closesOn: input.plan.endsOn,
+          },
+        ],
+        typedSearchAttributes: [
+          { key: PhProgram, value: input.program },
+          { key: PhYear, value: input.year },
+          { key: PhAgency, value: agency.code },
+        ],
+        memo: { agencyName: agency.name, agencyGroup: agency.group },
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+      }),
+    );
+  }
+  const results: AgencyObligationsStatus[] = await Promise.all(children.map((c) => c.result()));
+  if (results.length !== children.length) throw ApplicationFailure.nonRetryable('lost a child result');
+  return { agencies: results.length };
+}

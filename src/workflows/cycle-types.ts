@@ -1,0 +1,68 @@
+// Inputs and results of the cycle-level workflows. Pure.
+import type { CalendarData } from '../calendar/working-calendar';
+import type { CyclePlan } from '../cycle/plan';
+
+export interface AnnualCycleInput {
+  program: string;
+  year: number;
+  /** Compressed time for demos: the calendar instant the start maps to, and the speed-up. */
+  clock?: { originMs: number; scale: number };
+}
+
+export interface PreparedCycle {
+  cycleId: number;
+  programVersionId: number;
+  /** Directory code of the program's lead agency. */
+  lead: string;
+  plan: CyclePlan;
+  calendar: CalendarData;
+  /** Agencies of the directory snapshot that the program addresses. */
+  agencyCount: number;
+}
+
+export interface CycleBatchInput {
+  program: string;
+  year: number;
+  cycleId: number;
+  programVersionId: number;
+  lead: string;
+  plan: CyclePlan;
+  calendar: CalendarData;
+  clock: { originMs: number; scale: number };
+  offset: number;
+  limit: number;
+}
+
+export interface CycleBatchResult {
+  agencies: number;
+}
+
+/** Per milestone: how the agencies did. */
+export interface MilestoneSummary {
+  milestone: string;
+  owed: number;
+  onTime: number;
+  late: number;
+  missing: number;
+  waived: number;
+  /** Agencies named in the consolidated report (the last rung of the ladder was reached). */
+  flagged: string[];
+}
+
+export interface CycleSummary {
+  program: string;
+  year: number;
+  milestones: MilestoneSummary[];
+  /** Per agency and milestone: "on-time", "late:<n>", "missing", "waived", "cancelled". */
+  agencies: Record<string, Record<string, string>>;
+}
+
+export interface CycleResult {
+  cycleId: number;
+  agencies: number;
+  summary: CycleSummary;
+}
+
+export function cycleWorkflowId(program: string, year: number): string {
+  return `cycle:${program}:${year}`;
+}

@@ -1,0 +1,131 @@
+import { join } from 'node:path';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { createLocalEnv } from '../support/temporal';
+import { freshDatabase, testMailpitApi, testSmtpUrl, type TestDatabase } from '../support/databases';
+import { MailpitApi } from '../support/mailpit';
+import { createWorker } from '../../src/temporal/create-worker';
+import { createMailer, type Mailer } from '../../src/mail/mailer';
+import { startCycle } from '../../src/cli/cycle-commands';
+import { temporalConfigFromEnv } from '../../src/config/temporal';
+import { importDirectoryFile } from '../../src/cli/cycle-commands';
+import { agencyWorkflowId } from '../../src/workflows/obligation-types';
+import { simulateAgencies, type Behaviour } from '../../src/demo/agencies';
+import type { CycleResult } from '../../src/workflows/cycle-types';
+
+const YEAR = 2027;
+const PROGRAM = 'dien-bien-kh99';
+// A year (15/01 to 30/12) in about 40 seconds.
+const SCALE = 750_000;
+
+/**
+ * A small Plan 99 cycle on the real dev server, with the real worker, SMTP server and database: one agency
+ * answers everything on time, one answers the annual plan late, one never answers; the lead consolidates.
+ */
+describe('a small cycle end to end on the dev server', () => {
+  let env: TestWorkflowEnvironment;
+  let database: TestDatabase;
+  let mailer: Mailer;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = 'cycle-e2e';
+
+  beforeAll(async () => {
+    env = await createLocalEnv();
+    database = await freshDatabase('sqlite', 'cycle_e2e');
+    await importDirectoryFile(
+      database.db,
+      join(__dirname, '../fixtures/directory-small.csv'),
+      '2025-07-01',
+      'test',
+    );
+    mailer = createMailer({ url: testSmtpUrl(), from: 'Sở VHTTDL <vanthu@sovhttdl.dienbien.example>' });
+    worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      deps: {
+        db: database.db,
+        mailer,
+        from: 'Sở VHTTDL <vanthu@sovhttdl.dienbien.example>',
+        links: { publicUrl: 'https://phoihop.dienbien.example', secret: 's'.repeat(64) },
+      },
+    });
+    running = worker.run();
+  });
+
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    mailer?.close();
+    await database?.drop();
+    await env?.teardown();
+  });
+
+  it('runs the year, collects, escalates and consolidates', async () => {
+    const temporal = { ...temporalConfigFromEnv({ TEMPORAL_ADDRESS: env.address }), taskQueue };
+    const started = await startCycle(env.client, temporal, { program: PROGRAM, year: YEAR, scale: SCALE });
+    expect(started.workflowId).toBe(`cycle:${PROGRAM}:${YEAR}`);
+    await expect(
+      startCycle(env.client, temporal, { program: PROGRAM, year: YEAR, scale: SCALE }),
+    ).rejects.toThrow(/already started \(workflow cycle:dien-bien-kh99:2027\)/);
+
+    // The agencies: on time, late with the annual plan only, never; the lead consolidates on time.
+    const cycle = env.client.workflow.getHandle(started.workflowId);
+    const result = cycle.result() as Promise<CycleResult>;
+    await simulateAgencies(env.client, {
+      program: PROGRAM,
+      year: YEAR,
+      until: result,
+      pollMs: 50,
+      agencies: new Map<string, Behaviour | ((m: string) => Behaviour)>([
+        ['SO-YT', 'on-time'],
+        ['SO-TP', (m) => (m === 'annual-plan' ? 'late' : 'on-time')],
+        ['SO-VHTTDL', 'on-time'],
+        ['UBND-P-DIENBIENPHU', 'never'],
+      ]),
+    });
+    const { summary, agencies } = await result;
+    expect(agencies).toBe(4);
+
+    expect(summary.agencies['SO-YT']).toEqual({
+      'annual-plan': 'on-time',
+      'report-6m': 'on-time',
+      'report-annual': 'on-time',
+    });
+    expect(summary.agencies['SO-TP']!['annual-plan']).toMatch(/^late:\d+$/);
+    expect(summary.agencies['SO-TP']!['report-6m']).toBe('on-time');
+    expect(summary.agencies['UBND-P-DIENBIENPHU']).toEqual({
+      'annual-plan': 'missing',
+      'report-6m': 'missing',
+      'report-annual': 'missing',
+    });
+    expect(summary.agencies['SO-VHTTDL']!['consolidation']).toBe('on-time');
+    const annual = summary.milestones.find((m) => m.milestone === 'annual-plan')!;
+    expect(annual).toMatchObject({ owed: 4, onTime: 2, late: 1, missing: 1, waived: 0 });
+    expect(annual.flagged).toEqual(['UBND-P-DIENBIENPHU']);
+
+    const stored = await database.db.prisma.cycle.findFirstOrThrow({ where: { year: YEAR } });
+    expect(stored.status).toBe('completed');
+    expect(stored.summary).toEqual(JSON.parse(JSON.stringify(summary)));
+
+    // The commune's head got the two upper rungs of the ladder for each of its three milestones, and every
+    // email the log says was sent arrived exactly once.
+    const mail = new MailpitApi(testMailpitApi());
+    const head = 'huong.vt@dienbienphu.phuong.dienbien.example';
+    expect(await mail.waitFor((m) => m.To.some((t) => t.Address === head), 6)).toHaveLength(6);
+    const logged = await database.db.prisma.notification.findMany({ where: { status: 'sent' } });
+    const loggedIds = new Set(logged.map((n) => n.messageId!.slice(1, -1)));
+    expect(loggedIds.size).toBe(logged.length);
+    const arrived = (await mail.list()).filter((m) => loggedIds.has(m.MessageID));
+    expect(arrived).toHaveLength(logged.length);
+
+    // Operators find the late agencies by search attribute in the dev server's visibility store.
+    const escalated: string[] = [];
+    for await (const w of env.client.workflow.list({ query: `PhStage = "escalated" AND PhYear = ${YEAR}` })) {
+      escalated.push(w.workflowId);
+    }
+    expect(escalated).toContain(agencyWorkflowId(PROGRAM, YEAR, 'UBND-P-DIENBIENPHU'));
+    expect(escalated).not.toContain(agencyWorkflowId(PROGRAM, YEAR, 'SO-YT'));
+  });
+});
