@@ -27,52 +27,58 @@ export async function simulateAgencies(client: Client, options: SimulationOption
   void options.until.finally(() => (done = true));
   const acted = new Set<string>();
   let actions = 0;
-  while (!done) {
-    for (const [code, behaviourOf] of options.agencies) {
-      const handle = client.workflow.getHandle(
-        agencyWorkflowId(options.program, options.year, code),
-      ) as WorkflowHandle;
-      let status: AgencyObligationsStatus;
+  async function play(
+    code: string,
+    behaviourOf: Behaviour | ((milestone: string) => Behaviour),
+  ): Promise<void> {
+    const handle = client.workflow.getHandle(
+      agencyWorkflowId(options.program, options.year, code),
+    ) as WorkflowHandle;
+    let status: AgencyObligationsStatus;
+    try {
+      status = (await handle.query('status')) as AgencyObligationsStatus;
+    } catch {
+      return; // not started yet, or already finished
+    }
+    for (const o of status.obligations) {
+      const behaviour = typeof behaviourOf === 'function' ? behaviourOf(o.milestone) : behaviourOf;
+      const ready =
+        behaviour === 'on-time'
+          ? o.stage === 'requested' || o.stage === 'reminded'
+          : behaviour === 'late'
+            ? o.stage === 'overdue' || o.stage === 'escalated'
+            : false;
+      const key = `${code}:${o.milestone}:${o.round}`;
+      if (!ready || acted.has(key)) continue;
+      acted.add(key);
       try {
-        status = (await handle.query('status')) as AgencyObligationsStatus;
-      } catch {
-        continue; // not started yet, or already finished
-      }
-      for (const o of status.obligations) {
-        const behaviour = typeof behaviourOf === 'function' ? behaviourOf(o.milestone) : behaviourOf;
-        const ready =
-          behaviour === 'on-time'
-            ? o.stage === 'requested' || o.stage === 'reminded'
-            : behaviour === 'late'
-              ? o.stage === 'overdue' || o.stage === 'escalated'
-              : false;
-        const key = `${code}:${o.milestone}:${o.round}`;
-        if (!ready || acted.has(key)) continue;
-        acted.add(key);
-        try {
-          const receipt = (await handle.executeUpdate('submit', {
-            args: [
-              {
-                milestone: o.milestone,
-                submittedBy: status.agency.name,
-                summary: `${o.milestone} ${options.year}`,
-              },
-            ],
-          })) as { receiptNumber: string; lateByWorkingDays: number };
-          actions++;
-          options.onAction?.(
-            `${code} nộp ${o.milestone} (${receipt.receiptNumber}${receipt.lateByWorkingDays ? `, muộn ${receipt.lateByWorkingDays} ngày làm việc` : ''})`,
-          );
-          if (options.accept ?? true) {
-            await handle.executeUpdate('accept', {
-              args: [{ milestone: o.milestone, by: 'coordinator:demo' }],
-            });
-          }
-        } catch (err) {
-          options.onAction?.(`${code} ${o.milestone}: ${(err as Error).message}`);
+        const receipt = (await handle.executeUpdate('submit', {
+          args: [
+            {
+              milestone: o.milestone,
+              submittedBy: status.agency.name,
+              summary: `${o.milestone} ${options.year}`,
+            },
+          ],
+        })) as { receiptNumber: string; lateByWorkingDays: number };
+        actions++;
+        options.onAction?.(
+          `${code} nộp ${o.milestone} (${receipt.receiptNumber}${receipt.lateByWorkingDays ? `, muộn ${receipt.lateByWorkingDays} ngày làm việc` : ''})`,
+        );
+        if (options.accept ?? true) {
+          await handle.executeUpdate('accept', {
+            args: [{ milestone: o.milestone, by: 'coordinator:demo' }],
+          });
         }
+      } catch (err) {
+        options.onAction?.(`${code} ${o.milestone}: ${(err as Error).message}`);
       }
     }
+  }
+
+  // Every agency is looked at in parallel, as real agencies act independently.
+  while (!done) {
+    await Promise.all([...options.agencies].map(([code, behaviourOf]) => play(code, behaviourOf)));
     await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
   }
   return actions;

@@ -40,8 +40,16 @@ export async function runDemo(
   db: Database,
   opts: { year?: number; minutes: number; log: (line: string) => void },
 ): Promise<CycleResult> {
-  await importDirectoryFile(db, join(DIRECTORY, 'dien-bien-2022.csv'), '2022-01-01', 'demo');
-  await importDirectoryFile(db, join(DIRECTORY, 'dien-bien-2025.csv'), '2025-07-01', 'demo');
+  // The shipped directory's two dated versions, once (the directory only moves forward).
+  for (const [file, from] of [
+    ['dien-bien-2022.csv', '2022-01-01'],
+    ['dien-bien-2025.csv', '2025-07-01'],
+  ] as const) {
+    const known = await db.prisma.directoryRevision.findFirst({
+      where: { effectiveFrom: new Date(`${from}T00:00:00Z`) },
+    });
+    if (!known) await importDirectoryFile(db, join(DIRECTORY, file), from, 'demo');
+  }
   const year = opts.year ?? (await freeYear(db, new Date().getFullYear() + 1));
   const plan = computePlan(findProgram(PROGRAM), year);
   const spanMs = Date.parse(`${plan.endsOn}T23:59:59+07:00`) - Date.parse(`${plan.startsOn}T07:00:00+07:00`);
