@@ -71,7 +71,8 @@ export async function simulateAgencies(client: Client, options: SimulationOption
           });
         }
       } catch (err) {
-        options.onAction?.(`${code} ${o.milestone}: ${(err as Error).message}`);
+        const reason = (err as { cause?: Error }).cause?.message ?? (err as Error).message;
+        options.onAction?.(`${code} ${o.milestone}: ${reason}`);
       }
     }
   }

@@ -52,6 +52,9 @@ const { notifyObligation, recordObligation, recordSubmission, recordAudit } = pr
   },
 });
 
+/** Who is told instead, in order, when none of a notice's recipients can be reached. */
+const FALLBACK_RECIPIENTS: RecipientRole[][] = [['head'], ['coordinators']];
+
 /** Hour of the day (local) at which requests, reminders and escalations go out. */
 const SEND_HOUR = 8;
 
@@ -181,22 +184,33 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
       reason?: string;
     } = {},
   ): Promise<void> {
-    const result = await notifyObligation({
-      workflowId,
-      cycleId: input.cycleId,
-      programVersionId: input.programVersionId,
-      agency: input.agency,
-      milestone: o.plan.key,
-      slot,
-      // Unique per deadline round: a reminder re-armed after an extension is a new email.
-      step: `${o.plan.key}:r${o.status.round}:${step}`,
-      recipients,
-      due: o.status.due,
-      period: o.plan.period,
-      linkExpiresAt: closesAt,
-      ...extra,
-    });
-    for (const failure of result.undeliverable) o.status.notes.push(`undeliverable: ${failure}`);
+    const send = async (to: RecipientRole[], stepName: string) => {
+      const result = await notifyObligation({
+        workflowId,
+        cycleId: input.cycleId,
+        programVersionId: input.programVersionId,
+        agency: input.agency,
+        milestone: o.plan.key,
+        slot,
+        // Unique per deadline round: a reminder re-armed after an extension is a new email.
+        step: `${o.plan.key}:r${o.status.round}:${stepName}`,
+        recipients: to,
+        due: o.status.due,
+        period: o.plan.period,
+        linkExpiresAt: closesAt,
+        ...extra,
+      });
+      for (const failure of result.undeliverable) o.status.notes.push(`undeliverable: ${failure}`);
+      return result;
+    };
+    const result = await send(recipients, step);
+    if (result.delivered > 0 || result.undeliverable.length === 0) return;
+    // Nobody could be reached (addresses refused for good): the message goes up the ladder at once.
+    for (const next of FALLBACK_RECIPIENTS) {
+      if (next.every((role) => recipients.includes(role))) continue;
+      o.status.notes.push(`${step}: nobody reachable; sent to ${next.join(', ')} instead`);
+      if ((await send(next, `${step}-to-${next.join('-')}`)).delivered > 0) return;
+    }
   }
 
   // --- interactions ---------------------------------------------------------------------------
@@ -211,6 +225,8 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
       const at = now();
       const lateByWorkingDays = Math.max(0, calendar.workingDaysBetween(o.status.due, localDate(at)));
       o.status.submissions.push({ receiptNumber, at, submittedBy, summary, round: o.status.round });
+      // At once, before any await: the milestone's loop must not send another reminder or escalation.
+      o.status.stage = 'submitted';
       o.version++;
       await recordSubmission({
         cycleId: input.cycleId,
@@ -470,13 +486,16 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
         });
         if (o.status.stage === 'requested') await setStage(o, 'reminded');
       } else if (next.kind === 'due') {
-        await setStage(o, 'overdue');
+        if (waitingForAgency(o)) await setStage(o, 'overdue');
       } else {
         const s = next.step;
         await notify(o, s.notice, s.step, s.recipients, { workingDaysLate: s.afterWorkingDays });
         o.status.escalated.push(s.step);
         if (s.flagForReport) o.status.flagged = true;
-        if (s.notice === 'escalation') await setStage(o, 'escalated');
+        // The agency may have submitted while the notice was being sent: its stage then stands.
+        if (s.notice === 'escalation' && waitingForAgency(o) && o.status.round === round) {
+          await setStage(o, 'escalated');
+        }
       }
     }
   }

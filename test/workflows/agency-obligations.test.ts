@@ -5,6 +5,7 @@ import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } fro
 import { createTimeSkippingEnv } from '../support/temporal';
 import { recordHistory } from '../support/histories';
 import { freshDatabase, testSmtpUrl, type TestDatabase } from '../support/databases';
+import { startMailpit } from '../support/mailpit';
 import { seedCycle, type SeededCycle } from '../support/cycle-fixture';
 import { createWorker } from '../../src/temporal/create-worker';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
@@ -65,12 +66,12 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
   });
 
   /** Starts a fresh workflow for the agency's annual plan (a unique agency workflow ID per test). */
-  async function start(agencyCode = 'SO-YT', name = 'Sở Y tế') {
+  async function start(agencyCode = 'SO-YT', name = 'Sở Y tế', queue = taskQueue) {
     const plan = seeded.plan;
     const annual = plan.milestones.find((m) => m.key === 'annual-plan')!;
     const workflowId = `cycle:dien-bien-kh99:${YEAR}:${agencyCode}:${randomUUID().slice(0, 8)}`;
     const handle = await env.client.workflow.start('agencyObligations', {
-      taskQueue,
+      taskQueue: queue,
       workflowId,
       args: [
         {
@@ -274,6 +275,48 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
       where: { cycleId: seeded.cycleId, milestoneKey: 'annual-plan', agency: { code: 'SO-TP' } },
     });
     expect(obligation.status).toBe('cancelled');
+  });
+
+  it('a focal point whose address is refused for good: the request goes to the head instead, and it is reported', async () => {
+    // An SMTP server that refuses Sở Y tế's focal point (550) and accepts its head and the lead's staff.
+    const picky = await startMailpit({
+      allowedRecipients: '^(minh\\.th@soyt|[a-z.]+@sovhttdl|[a-z.]+@ubnd)\\.dienbien\\.example$',
+    });
+    const pickyMailer = createMailer({ url: picky.smtpUrl, from: FROM });
+    const queue = `picky-${randomUUID()}`;
+    const pickyWorker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: queue,
+      workflowBundle: bundle,
+      deps: {
+        db: database.db,
+        mailer: pickyMailer,
+        from: FROM,
+        links: { publicUrl: 'https://x.example', secret: 'k'.repeat(64) },
+      },
+    });
+    try {
+      await pickyWorker.runUntil(async () => {
+        const { handle, workflowId } = await start('SO-YT', 'Sở Y tế', queue);
+        await advanceTo(handle, '2027-01-20');
+        const rows = await database.db.prisma.notification.findMany({
+          where: { workflowId },
+          orderBy: { id: 'asc' },
+        });
+        expect(rows.map((r) => [r.step.split(':').slice(1).join(':'), r.recipient, r.status])).toEqual([
+          ['r0:request', 'ha.tt@soyt.dienbien.example', 'failed'],
+          ['r0:request-to-head', 'minh.th@soyt.dienbien.example', 'sent'],
+        ]);
+        const notes = (await annual(handle)).notes;
+        expect(notes[0]).toMatch(/^undeliverable: focal_point ha\.tt@soyt\.dienbien\.example: .*550/);
+        expect(notes[1]).toBe('request: nobody reachable; sent to head instead');
+        await handle.terminate('test done');
+      });
+    } finally {
+      pickyMailer.close();
+      await picky.stop();
+    }
   });
 
   it('rejects interactions that do not fit, saying why, and changes nothing', async () => {
