@@ -2,7 +2,13 @@ import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import { createLocalEnv } from '../support/temporal';
-import { freshDatabase, testMailpitApi, testSmtpUrl, type TestDatabase } from '../support/databases';
+import {
+  freshDatabase,
+  providers,
+  testMailpitApi,
+  testSmtpUrl,
+  type TestDatabase,
+} from '../support/databases';
 import { MailpitApi } from '../support/mailpit';
 import { createWorker } from '../../src/temporal/create-worker';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
@@ -22,17 +28,19 @@ const SCALE = 750_000;
  * A small Plan 99 cycle on the real dev server, with the real worker, SMTP server and database: one agency
  * answers everything on time, one answers the annual plan late, one never answers; the lead consolidates.
  */
-describe('a small cycle end to end on the dev server', () => {
+describe.each(providers)('a small cycle end to end on the dev server with %s', (provider) => {
   let env: TestWorkflowEnvironment;
   let database: TestDatabase;
   let mailer: Mailer;
   let worker: Worker;
   let running: Promise<void>;
-  const taskQueue = 'cycle-e2e';
+  const taskQueue = `cycle-e2e-${provider}`;
 
   beforeAll(async () => {
     env = await createLocalEnv();
-    database = await freshDatabase('sqlite', 'cycle_e2e');
+    // Both providers run the same cycle (same workflow IDs, so the same Message-IDs): start with an empty inbox.
+    await new MailpitApi(testMailpitApi()).clear();
+    database = await freshDatabase(provider, `cycle_e2e_${provider}`);
     await importDirectoryFile(
       database.db,
       join(__dirname, '../fixtures/directory-small.csv'),
