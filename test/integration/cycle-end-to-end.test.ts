@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { createLocalEnv } from '../support/temporal';
 import {
   freshDatabase,
@@ -10,7 +9,7 @@ import {
   type TestDatabase,
 } from '../support/databases';
 import { MailpitApi } from '../support/mailpit';
-import { createWorker } from '../../src/temporal/create-worker';
+import { runningWorker, TEST_FROM } from '../support/worker';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
 import { startCycle } from '../../src/cli/cycle-commands';
 import { temporalConfigFromEnv } from '../../src/config/temporal';
@@ -32,8 +31,7 @@ describe.each(providers)('a small cycle end to end on the dev server with %s', (
   let env: TestWorkflowEnvironment;
   let database: TestDatabase;
   let mailer: Mailer;
-  let worker: Worker;
-  let running: Promise<void>;
+  let worker: { stop(): Promise<void> };
   const taskQueue = `cycle-e2e-${provider}`;
 
   beforeAll(async () => {
@@ -47,24 +45,12 @@ describe.each(providers)('a small cycle end to end on the dev server with %s', (
       '2025-07-01',
       'test',
     );
-    mailer = createMailer({ url: testSmtpUrl(), from: 'Sở VHTTDL <vanthu@sovhttdl.dienbien.example>' });
-    worker = await createWorker({
-      connection: env.nativeConnection,
-      namespace: 'default',
-      taskQueue,
-      deps: {
-        db: database.db,
-        mailer,
-        from: 'Sở VHTTDL <vanthu@sovhttdl.dienbien.example>',
-        links: { publicUrl: 'https://phoihop.dienbien.example', secret: 's'.repeat(64) },
-      },
-    });
-    running = worker.run();
+    mailer = createMailer({ url: testSmtpUrl(), from: TEST_FROM });
+    worker = await runningWorker(env, { taskQueue, db: database.db, mailer });
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await worker?.stop();
     mailer?.close();
     await database?.drop();
     await env?.teardown();

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { bundleWorkflowCode, type Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { recordHistory } from '../support/histories';
 import { freshDatabase, testSmtpUrl, type TestDatabase } from '../support/databases';
 import { startMailpit } from '../support/mailpit';
 import { seedCycle, type SeededCycle } from '../support/cycle-fixture';
-import { createWorker } from '../../src/temporal/create-worker';
+import { runningWorker, testWorker, TEST_FROM } from '../support/worker';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
 import { localInstant } from '../../src/cycle/clock';
 import { buildCalendarData } from '../../src/calendar/load';
@@ -16,7 +16,6 @@ import { HOLIDAYS_DIR } from '../../src/cli/cycle-plan';
 import type { AgencyObligationsStatus, ObligationStatus } from '../../src/workflows/obligation-types';
 import type { IsoDate } from '../../src/calendar/dates';
 
-const FROM = 'Sở VHTTDL Điện Biên <vanthu@sovhttdl.dienbien.example>';
 const YEAR = 2027;
 // Plan 99 in 2027: the annual plan is requested on Fri 15/01, reminded on 29/01, 03/02 and 12/02, due
 // Fri 12/02; overdue notice Mon 15/02, head Wed 17/02, leadership Fri 19/02 (see test/unit/cycle).
@@ -32,8 +31,7 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
   let database: TestDatabase;
   let seeded: SeededCycle;
   let mailer: Mailer;
-  let worker: Worker;
-  let running: Promise<void>;
+  let worker: { stop(): Promise<void> };
   const taskQueue = `obligations-${randomUUID()}`;
 
   beforeAll(async () => {
@@ -41,25 +39,12 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows') });
     database = await freshDatabase('sqlite', 'agency_obligations');
     seeded = await seedCycle(database.db, YEAR);
-    mailer = createMailer({ url: testSmtpUrl(), from: FROM });
-    worker = await createWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      workflowBundle: bundle,
-      deps: {
-        db: database.db,
-        mailer,
-        from: FROM,
-        links: { publicUrl: 'https://phoihop.dienbien.example', secret: 'k'.repeat(64) },
-      },
-    });
-    running = worker.run();
+    mailer = createMailer({ url: testSmtpUrl(), from: TEST_FROM });
+    worker = await runningWorker(env, { taskQueue, db: database.db, mailer, bundle });
   });
 
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
+    await worker?.stop();
     mailer?.close();
     await database?.drop();
     await env?.teardown();
@@ -282,19 +267,13 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     const picky = await startMailpit({
       allowedRecipients: '^(minh\\.th@soyt|[a-z.]+@sovhttdl|[a-z.]+@ubnd)\\.dienbien\\.example$',
     });
-    const pickyMailer = createMailer({ url: picky.smtpUrl, from: FROM });
+    const pickyMailer = createMailer({ url: picky.smtpUrl, from: TEST_FROM });
     const queue = `picky-${randomUUID()}`;
-    const pickyWorker = await createWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
+    const pickyWorker = await testWorker(env, {
       taskQueue: queue,
-      workflowBundle: bundle,
-      deps: {
-        db: database.db,
-        mailer: pickyMailer,
-        from: FROM,
-        links: { publicUrl: 'https://x.example', secret: 'k'.repeat(64) },
-      },
+      db: database.db,
+      mailer: pickyMailer,
+      bundle,
     });
     try {
       await pickyWorker.runUntil(async () => {

@@ -8,7 +8,7 @@ import { freshDatabase, testMailpitApi, testSmtpUrl, type TestDatabase } from '.
 import { MailpitApi, startMailpit, type TestMailServer } from '../support/mailpit';
 import { freePort } from '../support/ports';
 import { recordHistory } from '../support/histories';
-import { createWorker } from '../../src/temporal/create-worker';
+import { testWorker } from '../support/worker';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
 import type { HelloResult } from '../../src/workflows';
 
@@ -37,18 +37,7 @@ describe('hello workflow (time-skipping server, real activities)', () => {
 
   async function runHello(mailer: Mailer, email: string, workflowId = `hello:${randomUUID()}`) {
     const taskQueue = `hello-${randomUUID()}`;
-    const worker = await createWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      workflowBundle: bundle,
-      deps: {
-        db: database.db,
-        mailer,
-        from: FROM,
-        links: { publicUrl: 'http://127.0.0.1:3000', secret: 'x'.repeat(64) },
-      },
-    });
+    const worker = await testWorker(env, { taskQueue, db: database.db, mailer, bundle, from: FROM });
     return worker.runUntil(
       env.client.workflow.execute('hello', {
         taskQueue,

@@ -1,0 +1,43 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { Database } from '../../src/db/client';
+import type { Mailer } from '../../src/mail/mailer';
+import { createWorker } from '../../src/temporal/create-worker';
+
+export const TEST_FROM = 'Sở VHTTDL Điện Biên <vanthu@sovhttdl.dienbien.example>';
+export const TEST_LINKS = { publicUrl: 'https://phoihop.dienbien.example', secret: 'k'.repeat(64) };
+
+export interface TestWorkerOptions {
+  taskQueue: string;
+  db: Database;
+  mailer: Mailer;
+  /** A pre-built workflow bundle (faster when a file creates several workers). */
+  bundle?: WorkflowBundleWithSourceMap;
+  from?: string;
+}
+
+/** A worker with the project's real workflows and activities, on a test environment's server. */
+export function testWorker(env: TestWorkflowEnvironment, options: TestWorkerOptions): Promise<Worker> {
+  return createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue: options.taskQueue,
+    workflowBundle: options.bundle,
+    deps: { db: options.db, mailer: options.mailer, from: options.from ?? TEST_FROM, links: TEST_LINKS },
+  });
+}
+
+/** testWorker, running in the background until `stop()`. */
+export async function runningWorker(
+  env: TestWorkflowEnvironment,
+  options: TestWorkerOptions,
+): Promise<{ stop(): Promise<void> }> {
+  const worker = await testWorker(env, options);
+  const running = worker.run();
+  return {
+    async stop() {
+      worker.shutdown();
+      await running;
+    },
+  };
+}
