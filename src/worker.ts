@@ -36,11 +36,13 @@ async function main(): Promise<void> {
       connection,
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
+      maxEmailsPerSecond: smtp.maxPerSecond,
       deps: { db, mailer, from: smtp.from, links },
     });
     console.log(
       `[phoihop] worker running: Temporal ${temporal.address} namespace "${temporal.namespace}" ` +
-        `task queue "${temporal.taskQueue}", database ${db.url}, SMTP ${smtp.url.replace(/\/\/[^@]*@/, '//***@')}`,
+        `task queue "${temporal.taskQueue}", database ${db.url}, SMTP ${smtp.url.replace(/\/\/[^@]*@/, '//***@')} ` +
+        `(at most ${smtp.maxPerSecond} emails/s)`,
     );
     // Worker.run resolves after a shutdown signal (SIGINT/SIGTERM), once in-flight tasks are done.
     await worker.run();

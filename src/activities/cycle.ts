@@ -95,8 +95,14 @@ export function createCycleActivities({ db, programsDir, holidaysDir }: CycleAct
       return (await addressedAgencies(db, definition, date)).slice(input.offset, input.offset + input.limit);
     },
 
-    /** The consolidated outcome of a finished cycle, from the read model; stored on the Cycle row. */
-    async consolidateCycle(input: { cycleId: number }): Promise<CycleSummary> {
+    /**
+     * The consolidated outcome of a finished (or cancelled) cycle, from the read model; stored on the Cycle
+     * row with its final status.
+     */
+    async consolidateCycle(input: {
+      cycleId: number;
+      outcome?: 'completed' | 'cancelled';
+    }): Promise<CycleSummary> {
       const cycle = await db.prisma.cycle.findUniqueOrThrow({
         where: { id: input.cycleId },
         include: { program: true },
@@ -149,7 +155,7 @@ export function createCycleActivities({ db, programsDir, holidaysDir }: CycleAct
       };
       await db.prisma.cycle.update({
         where: { id: input.cycleId },
-        data: { status: 'completed', finishedAt: new Date(), summary: summary as object },
+        data: { status: input.outcome ?? 'completed', finishedAt: new Date(), summary: summary as object },
       });
       return summary;
     },

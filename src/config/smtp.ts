@@ -7,7 +7,14 @@ export interface SmtpConfig {
   from: string;
   /** The inbox a person can read when the embedded Mailpit is used, for links printed to people. */
   inboxUrl?: string;
+  /**
+   * Emails per second, for the whole deployment: enforced by the Temporal server on the mail task queue,
+   * however many workers poll it, so a relay is never flooded (SMTP_MAX_PER_SECOND, default 10).
+   */
+  maxPerSecond: number;
 }
+
+export const DEFAULT_MAX_EMAILS_PER_SECOND = 10;
 
 type Env = Record<string, string | undefined>;
 
@@ -37,5 +44,13 @@ export function smtpConfigFromEnv(env: Env = process.env): SmtpConfig {
   }
   const inboxUrl =
     env.PHOIHOP_INBOX_URL?.trim() || `http://127.0.0.1:${env.MAILPIT_UI_PORT?.trim() || '8025'}`;
-  return { url, from, inboxUrl };
+  const rate = env.SMTP_MAX_PER_SECOND?.trim();
+  const maxPerSecond = rate ? Number(rate) : DEFAULT_MAX_EMAILS_PER_SECOND;
+  if (!Number.isFinite(maxPerSecond) || maxPerSecond <= 0 || maxPerSecond > 10_000) {
+    throw new ConfigError(
+      'SMTP_MAX_PER_SECOND',
+      `"${rate}" is not a rate: expected emails per second, a number above 0 and at most 10000 (e.g. 10, or 0.5 for one every two seconds)`,
+    );
+  }
+  return { url, from, inboxUrl, maxPerSecond };
 }

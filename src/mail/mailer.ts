@@ -38,7 +38,7 @@ export interface Mailer {
   close(): void;
 }
 
-export function createMailer(config: SmtpConfig): Mailer {
+export function createMailer(config: Pick<SmtpConfig, 'url' | 'from'>): Mailer {
   // Bounded timeouts (nodemailer's defaults reach 10 minutes): one attempt ends well within the
   // notification lease (notification-log.ts), so a stuck attempt is retried instead of blocking.
   const transport = nodemailer.createTransport(

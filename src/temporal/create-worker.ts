@@ -1,24 +1,68 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
+import { DEFAULT_MAX_EMAILS_PER_SECOND } from '../config/smtp';
+import { mailTaskQueue } from '../workflows/task-queues';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   taskQueue: string;
   deps: ActivityDeps;
+  /** Emails per second across every worker of the deployment (see mailTaskQueue). */
+  maxEmailsPerSecond?: number;
   /** Pre-built workflow bundle (tests build one and reuse it); defaults to bundling src/workflows. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
-/** The one place that registers the project's workflows and activities on a task queue. */
-export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
-  return Worker.create({
+/**
+ * The two pollers of one worker process: the workflows and activities on the task queue, and the email
+ * activities on its mail queue (rate-limited by the server). They run, and stop, together.
+ */
+export interface PhoihopWorker {
+  /** Runs until shutdown() or a shutdown signal (SIGINT/SIGTERM), finishing the tasks in hand. */
+  run(): Promise<void>;
+  shutdown(): void;
+  /** Runs while `fn` runs, then shuts down (tests). */
+  runUntil<R>(fn: () => Promise<R>): Promise<R>;
+}
+
+/** The one place that registers the project's workflows and activities on their task queues. */
+export async function createWorker(options: CreateWorkerOptions): Promise<PhoihopWorker> {
+  const activities = createActivities(options.deps);
+  const main = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../workflows') }),
-    activities: createActivities(options.deps),
+    // Every activity, the email ones included: tasks scheduled on this queue before the mail queue
+    // existed still find a worker.
+    activities,
   });
+  const mail = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: mailTaskQueue(options.taskQueue),
+    activities: { notifyObligation: activities.notifyObligation },
+    maxTaskQueueActivitiesPerSecond: options.maxEmailsPerSecond ?? DEFAULT_MAX_EMAILS_PER_SECOND,
+  });
+  const workers = [main, mail];
+  const shutdown = () => {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+  };
+  return {
+    async run() {
+      const runs = workers.map((w) => w.run());
+      try {
+        await Promise.all(runs);
+      } catch (err) {
+        shutdown();
+        await Promise.allSettled(runs);
+        throw err;
+      }
+    },
+    shutdown,
+    runUntil: (fn) => main.runUntil(() => mail.runUntil(fn)),
+  };
 }

@@ -10,6 +10,7 @@ import {
   allHandlersFinished,
   CancellationScope,
   isCancellation,
+  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { addDays, compareIsoDates, type IsoDate } from '../calendar/dates';
@@ -32,6 +33,7 @@ import {
   type WaiveInput,
 } from './obligation-types';
 import { PhDueAt, PhMilestone, PhStage } from './search-attributes';
+import { mailTaskQueue } from './task-queues';
 
 export const statusQuery = defineQuery<AgencyObligationsStatus>('status');
 export const submitUpdate = defineUpdate<SubmitResult, [SubmitInput]>('submit');
@@ -42,7 +44,7 @@ export const acceptUpdate = defineUpdate<void, [CoordinatorActionBase]>('accept'
 export const waiveUpdate = defineUpdate<void, [WaiveInput]>('waive');
 export const remindNowUpdate = defineUpdate<void, [CoordinatorActionBase]>('remindNow');
 
-const { notifyObligation, recordObligation, recordSubmission, recordAudit } = proxyActivities<Activities>({
+const ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2m',
   retry: {
     initialInterval: '2s',
@@ -50,7 +52,9 @@ const { notifyObligation, recordObligation, recordSubmission, recordAudit } = pr
     maximumInterval: '10m',
     nonRetryableErrorTypes: ['PermanentEmailFailure'],
   },
-});
+};
+
+const { recordObligation, recordSubmission, recordAudit } = proxyActivities<Activities>(ACTIVITY_OPTIONS);
 
 /** Who is told instead, in order, when none of a notice's recipients can be reached. */
 const FALLBACK_RECIPIENTS: RecipientRole[][] = [['head'], ['coordinators']];
@@ -81,7 +85,12 @@ function rejected(message: string): never {
  */
 export async function agencyObligations(input: AgencyObligationsInput): Promise<AgencyObligationsStatus> {
   const calendar = new WorkingCalendar(input.calendar);
-  const { workflowId } = workflowInfo();
+  const { workflowId, taskQueue } = workflowInfo();
+  // Emails go through the rate-limited mail queue (task-queues.ts).
+  const { notifyObligation } = proxyActivities<Activities>({
+    ...ACTIVITY_OPTIONS,
+    taskQueue: mailTaskQueue(taskQueue),
+  });
   const clock: ClockSpec = { ...input.clock, startedMs: input.clock.startedMs ?? Date.now() };
   const now = () => calendarNow(clock, Date.now());
   const today = () => localDate(now());

@@ -1,6 +1,9 @@
 import {
   ApplicationFailure,
+  CancellationScope,
   executeChild,
+  isCancellation,
+  patched,
   ParentClosePolicy,
   proxyActivities,
   startChild,
@@ -38,8 +41,9 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
     year: input.year,
     workflowId: workflowInfo().workflowId,
   });
+  const batchSize = input.batchSize ?? BATCH_SIZE;
   const batches: Promise<CycleBatchResult>[] = [];
-  for (let offset = 0; offset < prepared.agencyCount; offset += BATCH_SIZE) {
+  for (let offset = 0; offset < prepared.agencyCount; offset += batchSize) {
     const batch: CycleBatchInput = {
       program: input.program,
       year: input.year,
@@ -50,17 +54,30 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
       calendar: prepared.calendar,
       clock: { originMs: input.clock?.originMs ?? Date.now(), scale: input.clock?.scale ?? 1 },
       offset,
-      limit: BATCH_SIZE,
+      limit: batchSize,
     };
     batches.push(
       executeChild(cycleBatch, {
-        workflowId: `${workflowInfo().workflowId}:batch-${offset / BATCH_SIZE + 1}`,
+        workflowId: `${workflowInfo().workflowId}:batch-${offset / batchSize + 1}`,
         args: [batch],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       }),
     );
   }
-  const results = await Promise.all(batches);
+  let results: CycleBatchResult[];
+  try {
+    results = await Promise.all(batches);
+  } catch (err) {
+    // Cancelled by the coordinator: the batches and agencies are cancelled with it (their open obligations
+    // are recorded as cancelled); the cycle is then consolidated as it stands and marked cancelled.
+    if (isCancellation(err) && patched('consolidate-cancelled-cycle')) {
+      await CancellationScope.nonCancellable(async () => {
+        await Promise.allSettled(batches);
+        await consolidateCycle({ cycleId: prepared.cycleId, outcome: 'cancelled' });
+      });
+    }
+    throw err;
+  }
   const summary = await consolidateCycle({ cycleId: prepared.cycleId });
   return {
     cycleId: prepared.cycleId,
@@ -91,35 +108,40 @@ export async function cycleBatch(input: CycleBatchInput): Promise<CycleBatchResu
     offset: input.offset,
     limit: input.limit,
   });
-  const children: ChildWorkflowHandle<typeof agencyObligations>[] = [];
-  for (const agency of agencies) {
-    const milestones = milestonesOwed(input.plan.milestones, agency, input.lead);
-    if (milestones.length === 0) continue;
-    children.push(
-      await startChild(agencyObligations, {
-        workflowId: agencyWorkflowId(input.program, input.year, agency.code),
-        args: [
-          {
-            cycleId: input.cycleId,
-            program: input.program,
-            year: input.year,
-            programVersionId: input.programVersionId,
-            agency,
-            milestones,
-            calendar: input.calendar,
-            clock: input.clock,
-            closesOn: input.plan.endsOn,
-          },
-        ],
-        typedSearchAttributes: [
-          { key: PhProgram, value: input.program },
-          { key: PhYear, value: input.year },
-          { key: PhAgency, value: agency.code },
-        ],
-        memo: { agencyName: agency.name, agencyGroup: agency.group },
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
-      }),
-    );
+  const owing = agencies
+    .map((agency) => ({ agency, milestones: milestonesOwed(input.plan.milestones, agency, input.lead) }))
+    .filter((a) => a.milestones.length > 0);
+  const startOne = ({ agency, milestones }: (typeof owing)[number]) =>
+    startChild(agencyObligations, {
+      workflowId: agencyWorkflowId(input.program, input.year, agency.code),
+      args: [
+        {
+          cycleId: input.cycleId,
+          program: input.program,
+          year: input.year,
+          programVersionId: input.programVersionId,
+          agency,
+          milestones,
+          calendar: input.calendar,
+          clock: input.clock,
+          closesOn: input.plan.endsOn,
+        },
+      ],
+      typedSearchAttributes: [
+        { key: PhProgram, value: input.program },
+        { key: PhYear, value: input.year },
+        { key: PhAgency, value: agency.code },
+      ],
+      memo: { agencyName: agency.name, agencyGroup: agency.group },
+      parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+    });
+  let children: ChildWorkflowHandle<typeof agencyObligations>[];
+  if (patched('concurrent-child-starts')) {
+    // All of the batch's starts in one workflow task: the fan-out takes one round trip, not one per agency.
+    children = await Promise.all(owing.map(startOne));
+  } else {
+    children = [];
+    for (const one of owing) children.push(await startOne(one));
   }
   const results: AgencyObligationsStatus[] = await Promise.all(children.map((c) => c.result()));
   if (results.length !== children.length) throw ApplicationFailure.nonRetryable('lost a child result');

@@ -7,6 +7,8 @@ export interface AnnualCycleInput {
   year: number;
   /** Compressed time for demos: the calendar instant the start maps to, and the speed-up. */
   clock?: { originMs: number; scale: number };
+  /** Agencies per batch workflow (default BATCH_SIZE); tests use small batches to exercise the fan-out. */
+  batchSize?: number;
 }
 
 export interface PreparedCycle {

@@ -69,6 +69,8 @@ export interface MailSummary {
   Subject: string;
   From: { Name: string; Address: string };
   To: { Name: string; Address: string }[];
+  /** When the SMTP server received it (RFC 3339, millisecond precision). */
+  Created: string;
 }
 
 export interface MailDetail extends MailSummary {

@@ -1,8 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Database } from '../../src/db/client';
 import type { Mailer } from '../../src/mail/mailer';
-import { createWorker } from '../../src/temporal/create-worker';
+import { createWorker, type PhoihopWorker } from '../../src/temporal/create-worker';
 
 export const TEST_FROM = 'Sở VHTTDL Điện Biên <vanthu@sovhttdl.dienbien.example>';
 export const TEST_LINKS = { publicUrl: 'https://phoihop.dienbien.example', secret: 'k'.repeat(64) };
@@ -14,15 +14,18 @@ export interface TestWorkerOptions {
   /** A pre-built workflow bundle (faster when a file creates several workers). */
   bundle?: WorkflowBundleWithSourceMap;
   from?: string;
+  maxEmailsPerSecond?: number;
 }
 
 /** A worker with the project's real workflows and activities, on a test environment's server. */
-export function testWorker(env: TestWorkflowEnvironment, options: TestWorkerOptions): Promise<Worker> {
+export function testWorker(env: TestWorkflowEnvironment, options: TestWorkerOptions): Promise<PhoihopWorker> {
   return createWorker({
     connection: env.nativeConnection,
     namespace: env.namespace ?? 'default',
     taskQueue: options.taskQueue,
     workflowBundle: options.bundle,
+    // Tests send far faster than a relay would take, unless a test is about the limit.
+    maxEmailsPerSecond: options.maxEmailsPerSecond ?? 1000,
     deps: { db: options.db, mailer: options.mailer, from: options.from ?? TEST_FROM, links: TEST_LINKS },
   });
 }

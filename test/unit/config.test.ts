@@ -89,6 +89,16 @@ describe('SMTP configuration from the environment', () => {
     );
   });
 
+  it('reads the email rate limit, 10 per second unless SMTP_MAX_PER_SECOND says otherwise', () => {
+    expect(smtpConfigFromEnv({}).maxPerSecond).toBe(10);
+    expect(smtpConfigFromEnv({ SMTP_MAX_PER_SECOND: '0.5' }).maxPerSecond).toBe(0.5);
+    for (const bad of ['0', '-3', 'fast', '1e9']) {
+      expect(() => smtpConfigFromEnv({ SMTP_MAX_PER_SECOND: bad })).toThrow(
+        new RegExp(`^SMTP_MAX_PER_SECOND: "${bad}" is not a rate: expected emails per second`),
+      );
+    }
+  });
+
   it('masks secrets in URL-like values', () => {
     expect(maskSecret('postgres://u:p@h:5432/db')).toBe('postgres://u:***@h:5432/db');
     expect(maskSecret('smtp://h:25')).toBe('smtp://h:25');

@@ -39,11 +39,12 @@ describe('hello workflow (time-skipping server, real activities)', () => {
     const taskQueue = `hello-${randomUUID()}`;
     const worker = await testWorker(env, { taskQueue, db: database.db, mailer, bundle, from: FROM });
     return worker.runUntil(
-      env.client.workflow.execute('hello', {
-        taskQueue,
-        workflowId,
-        args: [{ name: 'Sở Y tế', email }],
-      }) as Promise<HelloResult>,
+      () =>
+        env.client.workflow.execute('hello', {
+          taskQueue,
+          workflowId,
+          args: [{ name: 'Sở Y tế', email }],
+        }) as Promise<HelloResult>,
     );
   }
 

@@ -1,0 +1,141 @@
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { WorkflowFailedError } from '@temporalio/client';
+import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { createTimeSkippingEnv } from '../support/temporal';
+import { recordHistory } from '../support/histories';
+import { freshDatabase, testSmtpUrl, type TestDatabase } from '../support/databases';
+import { runningWorker, TEST_FROM } from '../support/worker';
+import { createMailer, type Mailer } from '../../src/mail/mailer';
+import { importDirectoryFile } from '../../src/cli/cycle-commands';
+import { computePlan, findProgram } from '../../src/cli/cycle-plan';
+import { localInstant } from '../../src/cycle/clock';
+import { agencyWorkflowId } from '../../src/workflows/obligation-types';
+import type { AnnualCycleInput, CycleResult } from '../../src/workflows/cycle-types';
+
+const PROGRAM = 'dien-bien-kh99';
+// The four agencies of the small directory fixture, in code order: two batches of two.
+const AGENCIES = ['SO-TP', 'SO-VHTTDL', 'SO-YT', 'UBND-P-DIENBIENPHU'];
+
+/**
+ * The whole cycle on the time-skipping server with the real activities: fan-out through batch workflows,
+ * every agency's year, consolidation; and a cancelled cycle.
+ */
+describe('annualCycle (time-skipping server, real activities)', () => {
+  let env: TestWorkflowEnvironment;
+  let bundle: WorkflowBundleWithSourceMap;
+  let database: TestDatabase;
+  let mailer: Mailer;
+  let worker: { stop(): Promise<void> };
+  const taskQueue = `annual-cycle-${randomUUID()}`;
+
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows') });
+    database = await freshDatabase('sqlite', 'annual_cycle');
+    await importDirectoryFile(
+      database.db,
+      join(__dirname, '../fixtures/directory-small.csv'),
+      '2025-07-01',
+      'test',
+    );
+    mailer = createMailer({ url: testSmtpUrl(), from: TEST_FROM });
+    worker = await runningWorker(env, { taskQueue, db: database.db, mailer, bundle });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    mailer?.close();
+    await database?.drop();
+    await env?.teardown();
+  });
+
+  function start(year: number) {
+    const plan = computePlan(findProgram(PROGRAM), year);
+    const input: AnnualCycleInput = {
+      program: PROGRAM,
+      year,
+      clock: { originMs: localInstant(plan.startsOn, 7), scale: 1 },
+      batchSize: 2,
+    };
+    return env.client.workflow.start('annualCycle', {
+      taskQueue,
+      workflowId: `cycle:${PROGRAM}:${year}`,
+      args: [input],
+    });
+  }
+
+  async function historyLength(workflowId: string): Promise<number> {
+    return (await env.client.workflow.getHandle(workflowId).fetchHistory()).events?.length ?? 0;
+  }
+
+  it('fans out in batches, runs the year for every agency, and consolidates', async () => {
+    const year = 2027;
+    const handle = await start(year);
+    const result = (await handle.result()) as CycleResult;
+
+    expect(result.agencies).toBe(4);
+    // Nobody answered: every milestone owed is missing and flagged; the lead alone owes the consolidation.
+    expect(result.summary.agencies).toEqual({
+      'SO-TP': { 'annual-plan': 'missing', 'report-6m': 'missing', 'report-annual': 'missing' },
+      'SO-VHTTDL': {
+        'annual-plan': 'missing',
+        'report-6m': 'missing',
+        'report-annual': 'missing',
+        consolidation: 'missing',
+      },
+      'SO-YT': { 'annual-plan': 'missing', 'report-6m': 'missing', 'report-annual': 'missing' },
+      'UBND-P-DIENBIENPHU': {
+        'annual-plan': 'missing',
+        'report-6m': 'missing',
+        'report-annual': 'missing',
+      },
+    });
+    const annual = result.summary.milestones.find((m) => m.milestone === 'annual-plan')!;
+    expect(annual).toMatchObject({ owed: 4, onTime: 0, late: 0, missing: 4 });
+    expect(annual.flagged).toEqual(AGENCIES);
+    const stored = await database.db.prisma.cycle.findUniqueOrThrow({ where: { id: result.cycleId } });
+    expect(stored.status).toBe('completed');
+
+    // Two batch workflows of two agencies each, each agency in its own workflow.
+    const cycleId = `cycle:${PROGRAM}:${year}`;
+    const batches = [`${cycleId}:batch-1`, `${cycleId}:batch-2`];
+    for (const id of batches) {
+      const description = await env.client.workflow.getHandle(id).describe();
+      expect(description.status.name).toBe('COMPLETED');
+    }
+    // History sizes: the cycle grows with the number of batches, a batch with its agencies (a few events
+    // each), an agency with its own milestones: none with the size of the directory.
+    expect(await historyLength(cycleId)).toBeLessThan(40);
+    for (const id of batches) expect(await historyLength(id)).toBeLessThan(40);
+    for (const code of AGENCIES) {
+      expect(await historyLength(agencyWorkflowId(PROGRAM, year, code))).toBeLessThan(1000);
+    }
+    await recordHistory(env, batches[0]!, 'cycle-batch-two-agencies');
+    await recordHistory(env, cycleId, 'annual-cycle-two-batches');
+  });
+
+  it('a cancelled cycle cancels every agency, records their open obligations as cancelled, and is marked cancelled', async () => {
+    const year = 2028;
+    const handle = await start(year);
+    // Let the requests go out (the cycle starts in mid-January) before the coordinator cancels.
+    await env.sleep('30 days');
+    await handle.cancel();
+    const error = await handle.result().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+
+    for (const code of AGENCIES) {
+      const description = await env.client.workflow
+        .getHandle(agencyWorkflowId(PROGRAM, year, code))
+        .describe();
+      expect(description.status.name).toBe('CANCELLED');
+    }
+    const cycle = await database.db.prisma.cycle.findFirstOrThrow({ where: { year } });
+    const obligations = await database.db.prisma.obligation.findMany({ where: { cycleId: cycle.id } });
+    expect(obligations.length).toBe(13);
+    expect(new Set(obligations.map((o) => o.status))).toEqual(new Set(['cancelled']));
+    expect(cycle.status).toBe('cancelled');
+    expect(cycle.summary).toMatchObject({ agencies: { 'SO-YT': { 'annual-plan': 'cancelled' } } });
+  });
+});
