@@ -27,6 +27,9 @@ const { prepareCycle, loadCycleAgencies, consolidateCycle } = proxyActivities<Ac
   },
 });
 
+/** Child workflows started together in one workflow task (see cycleBatch). */
+const START_CHUNK = 100;
+
 /** Agencies per batch workflow: keeps every history far below 10,000 events, whatever the directory's size. */
 export const BATCH_SIZE = 500;
 
@@ -136,9 +139,13 @@ export async function cycleBatch(input: CycleBatchInput): Promise<CycleBatchResu
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     });
   let children: ChildWorkflowHandle<typeof agencyObligations>[];
-  if (patched('concurrent-child-starts')) {
-    // All of the batch's starts in one workflow task: the fan-out takes one round trip, not one per agency.
-    children = await Promise.all(owing.map(startOne));
+  if (patched('chunked-child-starts')) {
+    // START_CHUNK starts per workflow task: a few round trips per batch instead of one per agency, while
+    // each task's commands (about 10 KB of input per agency) stay far below the 4 MB gRPC message limit.
+    children = [];
+    for (let i = 0; i < owing.length; i += START_CHUNK) {
+      children.push(...(await Promise.all(owing.slice(i, i + START_CHUNK).map(startOne))));
+    }
   } else {
     children = [];
     for (const one of owing) children.push(await startOne(one));

@@ -89,6 +89,13 @@ export class MailpitApi {
     return body.messages;
   }
 
+  /** How many messages the server holds. */
+  async total(): Promise<number> {
+    const res = await fetch(`${this.apiUrl}/api/v1/messages?limit=1`);
+    if (!res.ok) throw new Error(`Mailpit API: ${res.status}`);
+    return ((await res.json()) as { total: number }).total;
+  }
+
   async get(id: string): Promise<MailDetail> {
     const res = await fetch(`${this.apiUrl}/api/v1/message/${encodeURIComponent(id)}`);
     if (!res.ok) throw new Error(`Mailpit API: ${res.status}`);

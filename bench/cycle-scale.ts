@@ -1,0 +1,229 @@
+/**
+ * A whole Plan 99 cycle for N agencies on a private Temporal dev server, with the real worker (in this
+ * process), a real SMTP server (Mailpit) and a SQLite database, time compressed so the year plays out in a
+ * few minutes. Every agency answers each milestone as soon as it is asked and the coordinator accepts.
+ *
+ *   npx tsx bench/cycle-scale.ts --agencies 10000 [--minutes 20] [--rate 300]
+ *
+ * Prints (and writes to bench/results/) the fan-out time, the time to the consolidated summary, the
+ * largest workflow histories (events and bytes), events per second, emails delivered per second and the
+ * worker's peak memory.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createLocalEnv } from '../test/support/temporal';
+import { freshDatabase } from '../test/support/databases';
+import { MailpitApi, startMailpit } from '../test/support/mailpit';
+import { createMailer } from '../src/mail/mailer';
+import { createWorker } from '../src/temporal/create-worker';
+import { importDirectoryFile, startCycle } from '../src/cli/cycle-commands';
+import { temporalConfigFromEnv } from '../src/config/temporal';
+import { computePlan, findProgram } from '../src/cli/cycle-plan';
+import type { CycleResult } from '../src/workflows/cycle-types';
+import { BATCH_SIZE } from '../src/workflows/annual-cycle';
+
+const PROGRAM = 'dien-bien-kh99';
+const { values } = parseArgs({
+  options: {
+    agencies: { type: 'string', default: '1000' },
+    minutes: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '300' },
+    year: { type: 'string', default: '2031' },
+  },
+});
+const agencies = Number(values.agencies);
+const minutes = Number(values.minutes);
+const rate = Number(values.rate);
+const year = Number(values.year);
+
+const HEADER =
+  'code,name,name_en,group,parent_code,focal_point_name,focal_point_email,head_name,head_email,deputy_name,deputy_email';
+
+/** The lead (it owes the consolidation) and N-1 synthetic communes and departments. */
+function directoryCsv(n: number): string {
+  const lines = [
+    HEADER,
+    '"SO-VHTTDL","Sở Văn hóa, Thể thao và Du lịch","Department of Culture, Sports and Tourism",department,,' +
+      'Sình Thị Pà,pa.st@sovhttdl.dienbien.example,Nguyễn Quang Nam,nam.nq@sovhttdl.dienbien.example,,',
+  ];
+  for (let i = 1; i < n; i++) {
+    const id = String(i).padStart(5, '0');
+    const commune = i % 5 !== 0;
+    const group = commune ? 'commune_committee' : 'department';
+    const name = commune ? `Ủy ban nhân dân xã Thử nghiệm ${id}` : `Sở Thử nghiệm ${id}`;
+    const en = commune ? `People's Committee of Test commune ${id}` : `Test Department ${id}`;
+    lines.push(
+      `BENCH-${id},${name},${en},${group},,Lò Văn Một,focal.${id}@bench.dienbien.example,` +
+        `Quàng Thị Hai,head.${id}@bench.dienbien.example,,`,
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
+async function pool<T>(items: T[], size: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: size }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const log = (line: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`);
+  const env = await createLocalEnv();
+  const smtp = await startMailpit();
+  const database = await freshDatabase('sqlite', 'bench');
+  const dir = mkdtempSync(join(tmpdir(), 'phoihop-bench-'));
+  const mailer = createMailer({ url: smtp.smtpUrl, from: 'Sở VHTTDL <vanthu@sovhttdl.dienbien.example>' });
+  let peakRss = 0;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 500);
+  try {
+    const csv = join(dir, 'directory.csv');
+    writeFileSync(csv, directoryCsv(agencies));
+    await importDirectoryFile(database.db, csv, '2025-07-01', 'bench');
+    log(`directory of ${agencies} agencies imported`);
+
+    const taskQueue = 'bench';
+    const worker = await createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue,
+      maxEmailsPerSecond: rate,
+      deps: {
+        db: database.db,
+        mailer,
+        from: 'Sở VHTTDL <vanthu@sovhttdl.dienbien.example>',
+        links: { publicUrl: 'http://127.0.0.1:8080', secret: 'b'.repeat(64) },
+      },
+    });
+    const running = worker.run();
+
+    const plan = computePlan(findProgram(PROGRAM), year);
+    const spanMs =
+      Date.parse(`${plan.endsOn}T23:59:59+07:00`) - Date.parse(`${plan.startsOn}T07:00:00+07:00`);
+    const scale = Math.round(spanMs / (minutes * 60_000));
+    const temporal = { ...temporalConfigFromEnv({ TEMPORAL_ADDRESS: env.address }), taskQueue };
+    const t0 = Date.now();
+    const cycle = await startCycle(env.client, temporal, { program: PROGRAM, year, scale });
+    log(`cycle started (${cycle.workflowId}), the year in ${minutes} minutes (×${scale})`);
+    const result = env.client.workflow.getHandle(cycle.workflowId).result() as Promise<CycleResult>;
+    let finished = false;
+    void result.finally(() => (finished = true));
+
+    // Fan-out: until every agency workflow has started.
+    let fanOutMs = 0;
+    void (async () => {
+      while (!finished) {
+        const { count } = await env.client.workflow.count(`PhYear = ${year}`);
+        if (count >= agencies) {
+          fanOutMs = Date.now() - t0;
+          log(`fan-out done: ${count} agency workflows in ${(fanOutMs / 1000).toFixed(1)} s`);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    })();
+
+    // The agencies: each answers a milestone as soon as its request has been sent; the coordinator accepts.
+    let lastId = 0;
+    let answered = 0;
+    while (!finished) {
+      const requests = await database.db.prisma.notification.findMany({
+        where: { id: { gt: lastId }, status: 'sent', step: { contains: ':request' } },
+        orderBy: { id: 'asc' },
+        take: 5000,
+      });
+      if (requests.length === 0) {
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
+      lastId = requests.at(-1)!.id;
+      const tasks = [
+        ...new Map(requests.map((r) => [`${r.workflowId}|${r.step.split(':')[0]}`, r])).values(),
+      ];
+      await pool(tasks, 200, async (r) => {
+        const handle = env.client.workflow.getHandle(r.workflowId);
+        const milestone = r.step.split(':')[0]!;
+        try {
+          await handle.executeUpdate('submit', {
+            args: [{ milestone, submittedBy: 'bench', summary: `${milestone} ${year}` }],
+          });
+          await handle.executeUpdate('accept', { args: [{ milestone, by: 'coordinator:bench' }] });
+          if (++answered % 500 === 0) log(`${answered} milestones answered`);
+        } catch (err) {
+          log(
+            `${r.workflowId} ${milestone}: ${(err as { cause?: Error }).cause?.message ?? (err as Error).message}`,
+          );
+        }
+      });
+    }
+    const outcome = await result;
+    const totalMs = Date.now() - t0;
+    log(`cycle completed in ${(totalMs / 1000).toFixed(0)} s: ${outcome.agencies} agencies`);
+
+    // History sizes of every workflow of the cycle.
+    const ids = [cycle.workflowId];
+    for (let b = 1; b <= Math.ceil(agencies / BATCH_SIZE); b++) ids.push(`${cycle.workflowId}:batch-${b}`);
+    for await (const w of env.client.workflow.list({ query: `PhYear = ${year}` })) ids.push(w.workflowId);
+    const sizes: { id: string; events: number; bytes: number }[] = [];
+    await pool(ids, 16, async (id) => {
+      const d = await env.client.workflow.getHandle(id).describe();
+      sizes.push({ id, events: d.historyLength, bytes: d.historySize ?? 0 });
+    });
+    const totalEvents = sizes.reduce((n, s) => n + s.events, 0);
+    const largest = [...sizes].sort((a, b) => b.events - a.events)[0]!;
+    const largestBytes = [...sizes].sort((a, b) => b.bytes - a.bytes)[0]!;
+    const cycleSize = sizes.find((s) => s.id === cycle.workflowId)!;
+    const batchSizes = sizes.filter((s) => s.id.includes(':batch-'));
+    const agencySizes = sizes.filter((s) => s !== cycleSize && !batchSizes.includes(s));
+    const sent = await database.db.prisma.notification.count({ where: { status: 'sent' } });
+    const delivered = await new MailpitApi(smtp.apiUrl).total();
+
+    const figures = {
+      date: new Date().toISOString(),
+      agencies,
+      workflows: sizes.length,
+      yearMinutes: minutes,
+      scale,
+      emailRateLimit: rate,
+      fanOutSeconds: +(fanOutMs / 1000).toFixed(1),
+      cycleSeconds: +(totalMs / 1000).toFixed(0),
+      largestHistory: { workflowId: largest.id, events: largest.events },
+      largestHistoryBytes: { workflowId: largestBytes.id, bytes: largestBytes.bytes },
+      cycleHistoryEvents: cycleSize.events,
+      maxBatchHistoryEvents: Math.max(...batchSizes.map((s) => s.events)),
+      maxAgencyHistoryEvents: Math.max(...agencySizes.map((s) => s.events)),
+      eventsPerSecond: Math.round(totalEvents / (totalMs / 1000)),
+      emailsSent: sent,
+      emailsDelivered: delivered,
+      emailsPerSecond: +(delivered / (totalMs / 1000)).toFixed(1),
+      peakWorkerRssMiB: Math.round(peakRss / 2 ** 20),
+      milestonesAnswered: answered,
+    };
+    console.log(JSON.stringify(figures, null, 2));
+    const out = join(__dirname, 'results');
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, `cycle-scale-${agencies}.json`), JSON.stringify(figures, null, 2) + '\n');
+    if (largest.events >= 10_000)
+      throw new Error(`a history reached ${largest.events} events (limit 10,000)`);
+
+    worker.shutdown();
+    await running;
+  } finally {
+    clearInterval(sampler);
+    mailer.close();
+    await smtp.stop();
+    await database.drop();
+    await env.teardown();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
