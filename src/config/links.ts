@@ -21,7 +21,9 @@ const MIN_SECRET_LENGTH = 32;
  * must share one key: set it explicitly there.
  */
 export function linkConfigFromEnv(env: Env = process.env): LinkConfig {
-  const publicUrl = (env.PHOIHOP_PUBLIC_URL?.trim() || 'http://127.0.0.1:3000').replace(/\/+$/, '');
+  const publicUrl = (
+    env.PHOIHOP_PUBLIC_URL?.trim() || `http://127.0.0.1:${env.PHOIHOP_WEB_PORT?.trim() || '3000'}`
+  ).replace(/\/+$/, '');
   let parsed: URL;
   try {
     parsed = new URL(publicUrl);

@@ -75,3 +75,37 @@ describe('scripts/stack: the embedded Temporal dev server', () => {
     await withClient((client) => client.workflow.getHandle('restart-check').terminate('test done'));
   });
 });
+
+describe('scripts/stack: the portal', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'phoihop-stack-web-'));
+  let env: NodeJS.ProcessEnv;
+
+  const stack = (...args: string[]) =>
+    run(join(projectRoot, 'scripts/stack'), args, { env, cwd: projectRoot, timeout: 120000 });
+
+  beforeAll(async () => {
+    env = {
+      ...process.env,
+      PHOIHOP_DATA: dataDir,
+      DATABASE_URL: `file:${join(dataDir, 'phoihop.db')}`,
+      PHOIHOP_WEB_PORT: String(await freePort()),
+    };
+  });
+
+  afterAll(async () => {
+    await stack('stop', 'web').catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('migrates the database, serves the task links, and stops', async () => {
+    await stack('start', 'web');
+    const base = `http://127.0.0.1:${env.PHOIHOP_WEB_PORT}`;
+    expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok');
+    const res = await fetch(`${base}/nhiem-vu/not-a-token`);
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('Không mở được nhiệm vụ');
+    expect((await stack('status')).stdout).toMatch(/^web: running/m);
+    await stack('stop', 'web');
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,101 @@
+// Words of the portal's pages, Vietnamese first. Pure.
+
+export type Lang = 'vi' | 'en';
+
+export function pickLang(query: unknown): Lang {
+  return (query as { lang?: unknown } | undefined)?.lang === 'en' ? 'en' : 'vi';
+}
+
+const STATUS: Record<string, Record<Lang, string>> = {
+  pending: { vi: 'Chưa đến kỳ', en: 'Not due yet' },
+  requested: { vi: 'Đang chờ đơn vị gửi', en: 'Waiting for your submission' },
+  overdue: { vi: 'Quá hạn', en: 'Overdue' },
+  submitted: { vi: 'Đã gửi, đang chờ xem xét', en: 'Submitted, under review' },
+  returned: { vi: 'Trả lại để hoàn thiện', en: 'Returned for revision' },
+  accepted: { vi: 'Đã chấp nhận', en: 'Accepted' },
+  waived: { vi: 'Được miễn', en: 'Waived' },
+  cancelled: { vi: 'Đã hủy', en: 'Cancelled' },
+};
+
+export function statusLabel(status: string, lang: Lang): string {
+  return STATUS[status]?.[lang] ?? status;
+}
+
+const STEP: Record<string, Record<Lang, string>> = {
+  request: { vi: 'Đề nghị', en: 'Request' },
+  reminder: { vi: 'Nhắc hạn', en: 'Reminder' },
+  overdue: { vi: 'Thông báo quá hạn', en: 'Overdue notice' },
+  escalation: { vi: 'Đôn đốc', en: 'Escalation' },
+  received: { vi: 'Xác nhận đã nhận', en: 'Receipt' },
+  accepted: { vi: 'Chấp nhận', en: 'Accepted' },
+  returned: { vi: 'Trả lại', en: 'Returned' },
+};
+
+/** A notification step ("<milestone>:r0:reminder-5", "…:escalation-head") as a person reads it. */
+export function stepLabel(step: string, lang: Lang): string {
+  const last = step.split(':').at(-1) ?? step;
+  const key = Object.keys(STEP).find((k) => last.startsWith(k));
+  return key ? STEP[key]![lang] : last;
+}
+
+/** dd/mm/yyyy, as Vietnamese official letters write dates. */
+export function formatDate(iso: string): string {
+  const [y, m, d] = iso.slice(0, 10).split('-');
+  return `${d}/${m}/${y}`;
+}
+
+export const TEXT = {
+  vi: {
+    portal: 'Phối hợp – Cổng tiếp nhận báo cáo',
+    agency: 'Đơn vị',
+    program: 'Kế hoạch',
+    due: 'Hạn gửi',
+    daysLeft: (n: number) => (n === 0 ? 'hôm nay là ngày cuối cùng' : `còn ${n} ngày làm việc`),
+    daysLate: (n: number) => `quá hạn ${n} ngày làm việc`,
+    status: 'Trạng thái',
+    submittedAt: 'Đã gửi lúc',
+    emails: 'Thư đã gửi cho đơn vị',
+    noEmails: 'Chưa có thư nào.',
+    comingSoon:
+      'Chức năng nộp văn bản trực tuyến sẽ được mở ngay tại trang này. Trong thời gian chờ, đề nghị quý cơ quan gửi văn bản theo hướng dẫn trong thư.',
+    switchLang: 'English',
+    linkProblem: 'Không mở được nhiệm vụ',
+    notFound: 'Không tìm thấy nhiệm vụ này',
+    notFoundBody:
+      'Đường liên kết hợp lệ nhưng nhiệm vụ không còn trong hệ thống. Vui lòng liên hệ cơ quan chủ trì.',
+    problems: {
+      malformed: 'Đường liên kết không đầy đủ hoặc bị cắt. Vui lòng mở lại đúng đường liên kết trong thư.',
+      'bad-signature': 'Đường liên kết đã bị sửa đổi hoặc không do hệ thống này cấp.',
+      expired: 'Đường liên kết đã hết hạn (chu trình đã kết thúc).',
+      'wrong-scope': 'Đường liên kết này dành cho một nhiệm vụ khác.',
+    },
+    contact: 'Nếu cần hỗ trợ, vui lòng liên hệ cơ quan chủ trì.',
+  },
+  en: {
+    portal: 'Phối hợp – reporting portal',
+    agency: 'Agency',
+    program: 'Plan',
+    due: 'Due',
+    daysLeft: (n: number) =>
+      n === 0 ? 'today is the last day' : `${n} working day${n === 1 ? '' : 's'} left`,
+    daysLate: (n: number) => `overdue by ${n} working day${n === 1 ? '' : 's'}`,
+    status: 'Status',
+    submittedAt: 'Submitted at',
+    emails: 'Emails sent to your agency',
+    noEmails: 'None yet.',
+    comingSoon:
+      'Online submission will open on this page. Until then, please send your document as the email explains.',
+    switchLang: 'Tiếng Việt',
+    linkProblem: 'This task cannot be opened',
+    notFound: 'Task not found',
+    notFoundBody:
+      'The link is valid but the task is no longer in the system. Please contact the lead agency.',
+    problems: {
+      malformed: 'The link is incomplete or was cut. Please open the exact link from the email.',
+      'bad-signature': 'The link was altered or was not issued by this system.',
+      expired: 'The link has expired (the cycle is over).',
+      'wrong-scope': 'This link is for another task.',
+    },
+    contact: 'For help, please contact the lead agency.',
+  },
+} as const;

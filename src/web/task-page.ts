@@ -1,0 +1,86 @@
+import type { Database } from '../db/client';
+import { loadProgramVersion } from '../programs/store';
+import { buildCalendarData } from '../calendar/load';
+import { WorkingCalendar } from '../calendar/working-calendar';
+import { localDate } from '../cycle/clock';
+import { yearsTouchedBy } from '../cycle/plan';
+import type { IsoDate } from '../calendar/dates';
+import type { TaskScope } from '../links/task-link';
+import { formatDate, statusLabel, stepLabel, TEXT, type Lang } from './i18n';
+
+/** What the task page shows; built from the read model (database), never from the link alone. */
+export interface TaskView {
+  milestoneTitle: string;
+  year: number;
+  agencyName: string;
+  programTitle: string;
+  documentNumber: string;
+  due: string;
+  dueNote?: string;
+  late: boolean;
+  status: string;
+  submittedAt?: string;
+  emails: { date: string; kind: string; recipient: string }[];
+}
+
+/** `cycle:<program>:<year>:<agency>`, the agency workflow ID a link names. */
+function parseWorkflowId(id: string): { program: string; year: number; agency: string } | undefined {
+  const m = /^cycle:([^:]+):(\d{4}):([^:]+)$/.exec(id);
+  return m ? { program: m[1]!, year: Number(m[2]), agency: m[3]! } : undefined;
+}
+
+/** The task a verified link points at, or undefined when the database does not know it. */
+export async function loadTaskView(
+  db: Database,
+  scope: TaskScope,
+  lang: Lang,
+  options: { holidaysDir: string; today?: IsoDate },
+): Promise<TaskView | undefined> {
+  const ids = parseWorkflowId(scope.cycleId);
+  if (!ids || ids.agency !== scope.agency) return undefined;
+  const obligation = await db.prisma.obligation.findFirst({
+    where: {
+      milestoneKey: scope.milestone,
+      agency: { code: scope.agency },
+      cycle: { year: ids.year, program: { code: ids.program } },
+    },
+    include: { agency: true, cycle: true },
+  });
+  if (!obligation) return undefined;
+  const { definition } = await loadProgramVersion(db, { id: obligation.cycle.programVersionId });
+  const milestone = definition.milestones.find((m) => m.key === scope.milestone);
+  const calendar = new WorkingCalendar(buildCalendarData(yearsTouchedBy(ids.year), options.holidaysDir));
+  const due = localDate(obligation.dueAt.getTime());
+  const today = options.today ?? localDate(Date.now());
+  const open = ['requested', 'overdue', 'returned', 'pending'].includes(obligation.status);
+  let dueNote: string | undefined;
+  let late = false;
+  if (open && calendar.covers(today) && calendar.covers(due)) {
+    if (today <= due) dueNote = TEXT[lang].daysLeft(calendar.workingDaysBetween(today, due));
+    else {
+      late = true;
+      dueNote = TEXT[lang].daysLate(calendar.workingDaysBetween(due, today));
+    }
+  }
+  const emails = await db.prisma.notification.findMany({
+    where: { workflowId: scope.cycleId, status: 'sent', step: { startsWith: `${scope.milestone}:` } },
+    orderBy: { id: 'asc' },
+  });
+  return {
+    milestoneTitle: milestone?.title[lang] ?? scope.milestone,
+    year: ids.year,
+    agencyName: lang === 'en' ? (obligation.agency.nameEn ?? obligation.agency.name) : obligation.agency.name,
+    programTitle: definition.title[lang],
+    documentNumber: definition.document.number,
+    due: formatDate(due),
+    dueNote,
+    late,
+    status: statusLabel(obligation.status, lang),
+    submittedAt: obligation.submittedAt ? formatDate(localDate(obligation.submittedAt.getTime())) : undefined,
+    emails: emails.map((e) => ({
+      date: formatDate(localDate((e.sentAt ?? e.createdAt).getTime())),
+      kind: stepLabel(e.step, lang),
+      recipient: e.recipient,
+    })),
+  };
+}
