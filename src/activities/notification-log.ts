@@ -74,50 +74,55 @@ export async function sendOnce(
 ): Promise<NotifyResult> {
   const messageId = deterministicMessageId(input.idempotencyKey, from);
   const where = { idempotencyKey: input.idempotencyKey };
-  let row = await db.prisma.notification.findUnique({ where });
-  if (!row) {
-    try {
-      row = await db.prisma.notification.create({
-        data: {
-          idempotencyKey: input.idempotencyKey,
-          workflowId: input.workflowId,
-          step: input.step,
-          recipient: input.to,
-          messageId,
-          cycleId: input.cycleId,
-          agencyId: input.agencyId,
-          milestoneKey: input.milestoneKey,
-        },
-      });
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      row = await db.prisma.notification.findUniqueOrThrow({ where }); // created by a concurrent attempt
-    }
+  const now = new Date();
+  // The common case, a first attempt, in one statement: the row is created already claimed by this attempt.
+  let row: { id: number } | null = null;
+  try {
+    row = await db.prisma.notification.create({
+      data: {
+        idempotencyKey: input.idempotencyKey,
+        workflowId: input.workflowId,
+        step: input.step,
+        recipient: input.to,
+        messageId,
+        cycleId: input.cycleId,
+        agencyId: input.agencyId,
+        milestoneKey: input.milestoneKey,
+        claimedAt: now,
+        attempts: 1,
+      },
+      select: { id: true },
+    });
+  } catch (err) {
+    if (!isUniqueViolation(err)) throw err;
   }
 
-  const now = new Date();
-  const claim = await db.prisma.notification.updateMany({
-    where: {
-      id: row.id,
-      status: 'pending',
-      OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - CLAIM_LEASE_MS) } }],
-    },
-    data: { claimedAt: now, attempts: { increment: 1 } },
-  });
-  if (claim.count === 0) {
-    const current = await db.prisma.notification.findUniqueOrThrow({ where });
-    if (current.status === 'sent') return { messageId: current.messageId ?? messageId, alreadySent: true };
-    if (current.status === 'failed') {
-      throw ApplicationFailure.nonRetryable(
-        `email to ${input.to} was refused earlier: ${current.error ?? 'unknown reason'}`,
-        PERMANENT_EMAIL_FAILURE,
+  if (!row) {
+    // A retry, or a concurrent attempt: claim the existing row unless it is sent, failed or leased.
+    row = await db.prisma.notification.findUniqueOrThrow({ where, select: { id: true } });
+    const claim = await db.prisma.notification.updateMany({
+      where: {
+        id: row.id,
+        status: 'pending',
+        OR: [{ claimedAt: null }, { claimedAt: { lt: new Date(now.getTime() - CLAIM_LEASE_MS) } }],
+      },
+      data: { claimedAt: now, attempts: { increment: 1 } },
+    });
+    if (claim.count === 0) {
+      const current = await db.prisma.notification.findUniqueOrThrow({ where });
+      if (current.status === 'sent') return { messageId: current.messageId ?? messageId, alreadySent: true };
+      if (current.status === 'failed') {
+        throw ApplicationFailure.nonRetryable(
+          `email to ${input.to} was refused earlier: ${current.error ?? 'unknown reason'}`,
+          PERMANENT_EMAIL_FAILURE,
+        );
+      }
+      throw ApplicationFailure.retryable(
+        `another attempt is sending ${input.idempotencyKey} (claimed at ${current.claimedAt?.toISOString()}); ` +
+          'this one will look again',
+        NOTIFICATION_IN_PROGRESS,
       );
     }
-    throw ApplicationFailure.retryable(
-      `another attempt is sending ${input.idempotencyKey} (claimed at ${current.claimedAt?.toISOString()}); ` +
-        'this one will look again',
-      NOTIFICATION_IN_PROGRESS,
-    );
   }
 
   try {

@@ -67,10 +67,28 @@ export class ObligationContext {
     return found;
   }
 
+  /** The day a cycle's directory snapshot was taken (set when its Cycle row is created, never changed). */
+  private snapshotDates = new Map<number, string>();
+  /** Agency row IDs by directory code (a code keeps its row across directory revisions). */
+  private agencyIds = new Map<string, number>();
+
+  async agencyId(code: string): Promise<number> {
+    let id = this.agencyIds.get(code);
+    if (id === undefined) {
+      id = (await this.db.prisma.agency.findUniqueOrThrow({ where: { code }, select: { id: true } })).id;
+      this.agencyIds.set(code, id);
+    }
+    return id;
+  }
+
   /** The directory as the cycle snapshotted it (the day its Cycle row says it started). */
   async agencyInCycle(cycleId: number, code: string): Promise<SnapshotAgency> {
-    const cycle = await this.db.prisma.cycle.findUniqueOrThrow({ where: { id: cycleId } });
-    const date = (cycle.startedAt ?? cycle.createdAt).toISOString().slice(0, 10);
+    let date = this.snapshotDates.get(cycleId);
+    if (date === undefined) {
+      const cycle = await this.db.prisma.cycle.findUniqueOrThrow({ where: { id: cycleId } });
+      date = (cycle.startedAt ?? cycle.createdAt).toISOString().slice(0, 10);
+      this.snapshotDates.set(cycleId, date);
+    }
     let agencies = this.snapshots.get(date);
     if (!agencies) {
       agencies = directorySnapshot(this.db, date).then(
@@ -193,7 +211,7 @@ export function createObligationActivities(deps: {
       lateByWorkingDays?: number;
       flagged?: boolean;
     }): Promise<void> {
-      const agency = await db.prisma.agency.findUniqueOrThrow({ where: { code: input.agencyCode } });
+      const agencyId = await context.agencyId(input.agencyCode);
       const outcome = {
         dueAt: new Date(`${input.due}T16:59:59.000Z`), // end of the due day in Asia/Ho_Chi_Minh
         status: READ_MODEL_STATUS[input.stage],
@@ -205,11 +223,11 @@ export function createObligationActivities(deps: {
         where: {
           cycleId_agencyId_milestoneKey: {
             cycleId: input.cycleId,
-            agencyId: agency.id,
+            agencyId,
             milestoneKey: input.milestone,
           },
         },
-        create: { cycleId: input.cycleId, agencyId: agency.id, milestoneKey: input.milestone, ...outcome },
+        create: { cycleId: input.cycleId, agencyId, milestoneKey: input.milestone, ...outcome },
         update: outcome,
       });
     },

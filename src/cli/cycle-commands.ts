@@ -7,7 +7,7 @@ import {
 import { workflowUiUrl, type TemporalConfig } from '../config/temporal';
 import { localInstant } from '../cycle/clock';
 import type { Database } from '../db/client';
-import { importDirectory, parseDirectoryCsv } from '../directory/import';
+import { importDirectory, parseDirectoryCsv, type ImportResult } from '../directory/import';
 import { cycleWorkflowId, type AnnualCycleInput } from '../workflows/cycle-types';
 import { agencyWorkflowId, type AgencyObligationsStatus } from '../workflows/obligation-types';
 import { computePlan, findProgram } from './cycle-plan';
@@ -119,7 +119,7 @@ export async function importDirectoryFile(
   file: string,
   effectiveFrom: string,
   actor: string,
-): Promise<unknown> {
+): Promise<ImportResult> {
   const rows = parseDirectoryCsv(readFileSync(file), file);
   return importDirectory(db, rows, { effectiveFrom, source: file, actor });
 }

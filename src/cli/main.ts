@@ -223,7 +223,17 @@ directory
     const db = await openDatabase();
     try {
       const result = await importDirectoryFile(db, file, opts.effectiveFrom, opts.by);
-      print(opts.json, result, () => `Đã nhập / imported: ${JSON.stringify(result)}`);
+      print(opts.json, result, () =>
+        result.noop
+          ? `Không có thay đổi / no change: ${file} equals the directory in force`
+          : [
+              `Đã nhập danh bạ / directory imported: revision #${result.revisionId}, ` +
+                `hiệu lực từ / in force from ${result.effectiveFrom}`,
+              `  mới / new ${result.created.length}, thay đổi / changed ${result.changed.length}, ` +
+                `ngừng / closed ${result.closed.length}, mở lại / reopened ${result.reopened.length}, ` +
+                `không đổi / unchanged ${result.unchanged}`,
+            ].join('\n'),
+      );
     } finally {
       await db.close();
     }

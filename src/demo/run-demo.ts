@@ -70,6 +70,9 @@ export async function runDemo(
     year,
     agencies: behaviours,
     until: result,
+    // Each look is a query per agency, answered by the worker: once a second (about a calendar day at the
+    // default speed) keeps the worker free for the cycle itself.
+    pollMs: 1000,
     onAction: opts.log,
   });
   return result;

@@ -10,6 +10,8 @@ export interface CreateWorkerOptions {
   deps: ActivityDeps;
   /** Emails per second across every worker of the deployment (see mailTaskQueue). */
   maxEmailsPerSecond?: number;
+  /** Workflows kept in memory between tasks (default: the SDK's, from the heap size). */
+  maxCachedWorkflows?: number;
   /** Pre-built workflow bundle (tests build one and reuse it); defaults to bundling src/workflows. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -26,6 +28,16 @@ export interface PhoihopWorker {
   runUntil<R>(fn: () => Promise<R>): Promise<R>;
 }
 
+/**
+ * Pollers that scale with the server's backlog. The fixed default (at most 10 workflow pollers, a fifth of
+ * them on the shared queue) capped a 10,000-agency fan-out at 8 workflow tasks per second while the
+ * backlog grew (bench/cycle-scale.ts).
+ */
+const POLLERS = {
+  workflowTaskPollerBehavior: { type: 'autoscaling' },
+  activityTaskPollerBehavior: { type: 'autoscaling' },
+} as const satisfies Partial<WorkerOptions>;
+
 /** The one place that registers the project's workflows and activities on their task queues. */
 export async function createWorker(options: CreateWorkerOptions): Promise<PhoihopWorker> {
   const activities = createActivities(options.deps);
@@ -39,6 +51,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Phoiho
     // Every activity, the email ones included: tasks scheduled on this queue before the mail queue
     // existed still find a worker.
     activities,
+    ...POLLERS,
+    ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
   const mail = await Worker.create({
     connection: options.connection,
@@ -46,6 +60,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Phoiho
     taskQueue: mailTaskQueue(options.taskQueue),
     activities: { notifyObligation: activities.notifyObligation },
     maxTaskQueueActivitiesPerSecond: options.maxEmailsPerSecond ?? DEFAULT_MAX_EMAILS_PER_SECOND,
+    ...POLLERS,
   });
   const workers = [main, mail];
   const shutdown = () => {

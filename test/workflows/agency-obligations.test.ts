@@ -172,6 +172,56 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     expect(obligation.status).toBe('overdue');
   });
 
+  it('a submission that arrives while an escalation notice is being sent is kept, and the ladder stops', async () => {
+    // A relay that holds the escalation letters ("Đôn đốc…") until the test lets them through.
+    let reached!: () => void;
+    const atGate = new Promise<void>((r) => (reached = r));
+    let open!: () => void;
+    const gate = new Promise<void>((r) => (open = r));
+    const slowRelay: Mailer = {
+      ...mailer,
+      async send(email) {
+        if (email.subject.startsWith('Đôn đốc')) {
+          reached();
+          await gate;
+        }
+        return mailer.send(email);
+      },
+    };
+    const queue = `slow-relay-${randomUUID()}`;
+    const slowWorker = await testWorker(env, {
+      taskQueue: queue,
+      db: database.db,
+      mailer: slowRelay,
+      bundle,
+    });
+    await slowWorker.runUntil(async () => {
+      const { handle, workflowId } = await start('SO-YT', 'Sở Y tế', queue);
+      const passing = advanceTo(handle, '2027-02-24'); // past every rung of the ladder
+      await atGate; // Wed 17/02, 08:00: the letter to the head is on its way
+      const receipt = (await handle.executeUpdate('submit', {
+        args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch (nộp muộn)' }],
+      })) as { lateByWorkingDays: number };
+      expect(receipt.lateByWorkingDays).toBe(3);
+      open();
+      await passing;
+      expect(await annual(handle)).toMatchObject({
+        stage: 'submitted',
+        escalated: ['overdue', 'escalate-head'],
+      });
+      const obligation = await database.db.prisma.obligation.findFirstOrThrow({
+        where: { cycleId: seeded.cycleId, milestoneKey: 'annual-plan', agency: { code: 'SO-YT' } },
+      });
+      expect(obligation.status).toBe('submitted');
+      const steps = await stepsSent(workflowId);
+      expect(steps.filter((step) => step.includes('escalate-'))).toEqual([
+        'r0:escalate-head → minh.th@soyt.dienbien.example',
+        'r0:escalate-head → ha.tt@soyt.dienbien.example',
+      ]);
+      await handle.terminate('test done');
+    });
+  });
+
   it('an extension granted mid-ladder re-arms the reminders and the ladder for the new date', async () => {
     const { handle, workflowId } = await start();
     await advanceTo(handle, '2027-02-16'); // overdue notice sent
