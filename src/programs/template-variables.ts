@@ -55,11 +55,8 @@ export const TEMPLATE_VARIABLES = {
     slots: ['overdue', 'escalation'],
   },
   step: { kind: 'text', description: 'Step of the ladder, e.g. overdue, escalate-head' },
-  link: {
-    kind: 'text',
-    description: 'Personal, signed link to the task in the portal',
-    slots: ['request', 'reminder', 'overdue', 'escalation', 'returned'],
-  },
+  // Every email carries it: the agency follows its task (and its receipts) on the portal.
+  link: { kind: 'text', description: 'Personal, signed link to the task in the portal' },
   receipt_number: {
     kind: 'text',
     description: 'Receipt number of the submission',

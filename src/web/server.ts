@@ -94,7 +94,7 @@ export function buildWebServer(deps: WebDeps): FastifyInstance {
         today: localDate((deps.now ?? Date.now)()),
       });
       if (!view) return page(reply, 404, 'error', lang, { heading: t.notFound, message: t.notFoundBody });
-      return page(reply, 200, 'task', lang, { ...view, title: `${view.milestoneTitle} ${view.year}` });
+      return page(reply, 200, 'task', lang, { ...view, title: view.heading });
     },
   );
 

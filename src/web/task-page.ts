@@ -10,6 +10,8 @@ import { formatDate, statusLabel, stepLabel, TEXT, type Lang } from './i18n';
 
 /** What the task page shows; built from the read model (database), never from the link alone. */
 export interface TaskView {
+  /** "Kế hoạch triển khai năm 2027" / "Annual implementation plan 2027". */
+  heading: string;
   milestoneTitle: string;
   year: number;
   agencyName: string;
@@ -66,8 +68,10 @@ export async function loadTaskView(
     where: { workflowId: scope.cycleId, status: 'sent', step: { startsWith: `${scope.milestone}:` } },
     orderBy: { id: 'asc' },
   });
+  const milestoneTitle = milestone?.title[lang] ?? scope.milestone;
   return {
-    milestoneTitle: milestone?.title[lang] ?? scope.milestone,
+    heading: lang === 'vi' ? `${milestoneTitle} năm ${ids.year}` : `${milestoneTitle} ${ids.year}`,
+    milestoneTitle,
     year: ids.year,
     agencyName: lang === 'en' ? (obligation.agency.nameEn ?? obligation.agency.name) : obligation.agency.name,
     programTitle: definition.title[lang],

@@ -95,7 +95,7 @@ describe('the task page an email link opens', () => {
     expect(res.headers.get('referrer-policy')).toBe('no-referrer');
     const html = await res.text();
     expect(html).toContain('<html lang="vi">');
-    expect(html).toContain('<h1>Kế hoạch triển khai hằng năm 2027</h1>');
+    expect(html).toContain('<h1>Kế hoạch triển khai năm 2027</h1>');
     expect(html).toContain('Sở Y tế');
     expect(html).toContain('99/KH-UBND');
     // Due Fri 12/02/2027; from Wed 20/01, Tết (04/02 to 10/02) does not count.
@@ -108,6 +108,7 @@ describe('the task page an email link opens', () => {
   it('speaks English on request', async () => {
     const html = await (await fetch(`${link}?lang=en`)).text();
     expect(html).toContain('<html lang="en">');
+    expect(html).toContain('<h1>Annual implementation plan 2027</h1>');
     expect(html).toContain('Department of Health');
     expect(html).toContain('12 working days left');
     expect(html).toContain('Waiting for your submission');

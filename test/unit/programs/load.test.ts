@@ -65,6 +65,22 @@ describe('the shipped program', () => {
     expect(canonicalJson({ b: 1, a: [2, { d: 1, c: undefined }] })).toBe('{"a":[2,{"d":1}],"b":1}');
   });
 
+  it('puts the agency’s link in every email, in both languages', () => {
+    const program = loadProgramFile(path.join(PROGRAMS_DIR, 'dien-bien-kh99.yaml')).definition;
+    const missing = Object.entries(program.templates).flatMap(([name, t]) =>
+      (['vi', 'en'] as const)
+        .filter((lang) => !t.body[lang].includes('{{ link }}'))
+        .map((l) => `${name}.${l}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('has Vietnamese milestone titles that read well before "năm <year>" (no "năm năm")', () => {
+    const program = loadProgramFile(path.join(PROGRAMS_DIR, 'dien-bien-kh99.yaml')).definition;
+    const doubled = program.milestones.filter((m) => /\bnăm$/.test(m.title.vi)).map((m) => m.key);
+    expect(doubled).toEqual([]);
+  });
+
   it('tells which milestones an agency owes', () => {
     const def = loadPrograms()[0]!.definition;
     expect(milestonesForGroup(def, 'mass_organisation').map((m) => m.key)).toEqual([
