@@ -57,6 +57,14 @@ export async function connectClient(config: TemporalConfig): Promise<Client> {
   return client;
 }
 
+/**
+ * A client that connects on first use: the portal serves its pages from the database while Temporal is
+ * down or starting, and a submission made then gets a "try again" page instead of a dead server.
+ */
+export function lazyClient(config: TemporalConfig): Client {
+  return new Client({ connection: Connection.lazy(connectionOptions(config)), namespace: config.namespace });
+}
+
 /** The worker's native connection; fails fast with an actionable error. */
 export async function connectWorker(config: TemporalConfig): Promise<NativeConnection> {
   try {

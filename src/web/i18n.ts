@@ -38,6 +38,32 @@ export function stepLabel(step: string, lang: Lang): string {
   return key ? STEP[key]![lang] : last;
 }
 
+/** Why the workflow refused a submission, as the agency reads it (the workflow's reason in English). */
+export function refusal(reason: string, lang: Lang): string {
+  const known: [RegExp, Record<Lang, string>][] = [
+    [
+      /already submitted and is waiting for review/,
+      {
+        vi: 'Văn bản đã được gửi và đang chờ xem xét; không cần gửi lại.',
+        en: 'Your document was already sent and is waiting for review; there is no need to send it again.',
+      },
+    ],
+    [
+      /not open yet/,
+      { vi: 'Nhiệm vụ này chưa đến kỳ gửi.', en: 'This task is not open for submissions yet.' },
+    ],
+    [
+      /is (accepted|waived|cancelled)|closed/,
+      {
+        vi: 'Nhiệm vụ này đã kết thúc; không thể gửi thêm.',
+        en: 'This task is closed; nothing more can be sent.',
+      },
+    ],
+  ];
+  const found = known.find(([re]) => re.test(reason));
+  return found ? found[1][lang] : reason;
+}
+
 /** dd/mm/yyyy, as Vietnamese official letters write dates. */
 export function formatDate(iso: string): string {
   const [y, m, d] = iso.slice(0, 10).split('-');
@@ -56,8 +82,6 @@ export const TEXT = {
     submittedAt: 'Đã gửi lúc',
     emails: 'Thư đã gửi cho đơn vị',
     noEmails: 'Chưa có thư nào.',
-    comingSoon:
-      'Chức năng nộp văn bản trực tuyến sẽ được mở ngay tại trang này. Trong thời gian chờ, đề nghị quý cơ quan gửi văn bản theo hướng dẫn trong thư.',
     switchLang: 'English',
     linkProblem: 'Không mở được nhiệm vụ',
     notFound: 'Không tìm thấy nhiệm vụ này',
@@ -70,6 +94,18 @@ export const TEXT = {
       'wrong-scope': 'Đường liên kết này dành cho một nhiệm vụ khác.',
     },
     contact: 'Nếu cần hỗ trợ, vui lòng liên hệ cơ quan chủ trì.',
+    submitHeading: 'Gửi văn bản',
+    submittedBy: 'Người chịu trách nhiệm',
+    summary: 'Tóm tắt nội dung',
+    submit: 'Gửi',
+    received: (n: string) => `Đã tiếp nhận. Số tiếp nhận: ${n}. Thư xác nhận sẽ được gửi tới đơn vị.`,
+    submitFailed: 'Chưa gửi được',
+    submitRefused: 'Không tiếp nhận',
+    fieldRequired: (f: string) => `Vui lòng nhập “${f}”.`,
+    fieldTooLong: (f: string, n: number) => `“${f}” dài quá ${n} ký tự.`,
+    formExpired: 'Biểu mẫu không hợp lệ; vui lòng mở lại trang và gửi lại.',
+    tryAgain: 'Hệ thống tạm thời không xử lý được; chưa có gì được ghi nhận. Vui lòng thử lại sau ít phút.',
+    taskClosed: 'Nhiệm vụ này đã kết thúc; không thể gửi thêm.',
   },
   en: {
     portal: 'Phối hợp – reporting portal',
@@ -83,8 +119,6 @@ export const TEXT = {
     submittedAt: 'Submitted at',
     emails: 'Emails sent to your agency',
     noEmails: 'None yet.',
-    comingSoon:
-      'Online submission will open on this page. Until then, please send your document as the email explains.',
     switchLang: 'Tiếng Việt',
     linkProblem: 'This task cannot be opened',
     notFound: 'Task not found',
@@ -97,5 +131,18 @@ export const TEXT = {
       'wrong-scope': 'This link is for another task.',
     },
     contact: 'For help, please contact the lead agency.',
+    submitHeading: 'Send your document',
+    submittedBy: 'Person responsible',
+    summary: 'Summary',
+    submit: 'Send',
+    received: (n: string) => `Received. Receipt number: ${n}. A confirmation email follows.`,
+    submitFailed: 'Not sent',
+    submitRefused: 'Not accepted',
+    fieldRequired: (f: string) => `Please fill in “${f}”.`,
+    fieldTooLong: (f: string, n: number) => `“${f}” is longer than ${n} characters.`,
+    formExpired: 'The form is not valid; please reopen the page and send again.',
+    tryAgain:
+      'The system cannot process this right now; nothing was recorded. Please try again in a few minutes.',
+    taskClosed: 'This task is closed; nothing more can be sent.',
   },
 } as const;

@@ -3,15 +3,20 @@ import { describeFatal } from '../config/fatal';
 import { webConfigFromEnv } from '../config/web';
 import { openDatabase } from '../db/client';
 import { buildWebServer } from './server';
+import { temporalConfigFromEnv } from '../config/temporal';
+import { lazyClient } from '../temporal/connection';
 
 /** The portal process: serves the pages on PHOIHOP_WEB_HOST:PHOIHOP_WEB_PORT until SIGINT or SIGTERM. */
 async function main(): Promise<void> {
   const web = webConfigFromEnv();
   const links = linkConfigFromEnv();
+  const temporal = temporalConfigFromEnv();
   const db = await openDatabase();
-  const app = buildWebServer({ db, links, logger: true });
+  const client = lazyClient(temporal);
+  const app = buildWebServer({ db, links, logger: true, temporal: client });
   const stop = async () => {
     await app.close();
+    await client.connection.close();
     await db.close();
     process.exit(0);
   };

@@ -21,6 +21,8 @@ export interface TaskView {
   dueNote?: string;
   late: boolean;
   status: string;
+  /** The read model's status key (requested, overdue, submitted, ...). */
+  statusKey: string;
   submittedAt?: string;
   emails: { date: string; kind: string; recipient: string }[];
 }
@@ -80,6 +82,7 @@ export async function loadTaskView(
     dueNote,
     late,
     status: statusLabel(obligation.status, lang),
+    statusKey: obligation.status,
     submittedAt: obligation.submittedAt ? formatDate(localDate(obligation.submittedAt.getTime())) : undefined,
     emails: emails.map((e) => ({
       date: formatDate(localDate((e.sentAt ?? e.createdAt).getTime())),

@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Connection, Client } from '@temporalio/client';
 import { projectRoot } from '../support/tools';
 import { freePort } from '../support/ports';
+import { signTaskToken } from '../../src/links/task-link';
 
 const run = promisify(execFile);
 
@@ -89,6 +91,8 @@ describe('scripts/stack: the portal', () => {
       PHOIHOP_DATA: dataDir,
       DATABASE_URL: `file:${join(dataDir, 'phoihop.db')}`,
       PHOIHOP_WEB_PORT: String(await freePort()),
+      // Nothing listens there: Temporal is down.
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
     };
   });
 
@@ -105,6 +109,21 @@ describe('scripts/stack: the portal', () => {
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('Không mở được nhiệm vụ');
     expect((await stack('status')).stdout).toMatch(/^web: running/m);
+
+    // Temporal is down: a submission gets a "try again" page, and the portal keeps serving.
+    const secret = readFileSync(join(dataDir, 'link-secret'), 'utf8').trim();
+    const token = signTaskToken(
+      { cycleId: 'cycle:dien-bien-kh99:2027:SO-YT', agency: 'SO-YT', milestone: 'annual-plan' },
+      new Date('2099-01-01T00:00:00Z'),
+      secret,
+    );
+    const submitted = await fetch(`${base}/nhiem-vu/${token}`, {
+      method: 'POST',
+      body: new URLSearchParams({ submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch', key: randomUUID() }),
+    });
+    expect(submitted.status).toBe(503);
+    expect(await submitted.text()).toContain('chưa có gì được ghi nhận');
+    expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok');
     await stack('stop', 'web');
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { FastifyInstance } from 'fastify';
@@ -47,6 +48,7 @@ describe('the task page an email link opens', () => {
       db: database.db,
       links: TEST_LINKS,
       now: () => localInstant('2027-01-20', 10),
+      temporal: env.client,
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -152,5 +154,63 @@ describe('the task page an email link opens', () => {
         says: true,
       });
     }
+  });
+
+  /** Posts the task page's form, as a browser would (no redirect following). */
+  function post(fields: Record<string, string>, url = link): Promise<Response> {
+    return fetch(url, {
+      method: 'POST',
+      body: new URLSearchParams(fields),
+      redirect: 'manual',
+    });
+  }
+
+  it('offers the submission form while the task is open, with a one-time key', async () => {
+    const html = await (await fetch(link)).text();
+    expect(html).toMatch(/<form method="post">/);
+    const keys = [html, await (await fetch(link)).text()].map(
+      (h) => /name="key" value="([0-9a-f-]{36})"/.exec(h)![1],
+    );
+    expect(keys[0]).not.toBe(keys[1]);
+  });
+
+  it('refuses an incomplete form, saying what is missing, and stores nothing', async () => {
+    const res = await post({ submittedBy: 'Trần Thanh Hà', summary: '  ', key: randomUUID() });
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain('Vui lòng nhập “Tóm tắt nội dung”.');
+    const long = await post({ submittedBy: 'x'.repeat(201), summary: 'Kế hoạch', key: randomUUID() });
+    expect(long.status).toBe(400);
+    expect(await long.text()).toContain('“Người chịu trách nhiệm” dài quá 200 ký tự.');
+    expect(await database.db.prisma.submission.count()).toBe(0);
+  });
+
+  it('takes a submission: a receipt on the page and by email; a double submit makes one submission', async () => {
+    const key = randomUUID();
+    const fields = { submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch số 12/KH-SYT năm 2027', key };
+    const first = await post(fields);
+    expect(first.status).toBe(303);
+    const location = first.headers.get('location')!;
+    expect(location).toMatch(/\?receipt=2027-SO-YT-annual-plan-1$/);
+    const html = await (await fetch(`${base}${location}`)).text();
+    expect(html).toContain('Đã tiếp nhận. Số tiếp nhận: 2027-SO-YT-annual-plan-1.');
+    expect(html).toContain('Đã gửi, đang chờ xem xét');
+    expect(html).not.toMatch(/<form method="post">/);
+
+    // The same form again (a double click, or a retry after a timeout): the same receipt, one submission.
+    const again = await post(fields);
+    expect(again.status).toBe(303);
+    expect(again.headers.get('location')).toBe(location);
+    // Another tab's form: refused, the first submission stands.
+    const other = await post({ ...fields, key: randomUUID() });
+    expect(other.status).toBe(409);
+    expect(await other.text()).toContain('Văn bản đã được gửi và đang chờ xem xét');
+    expect(await database.db.prisma.submission.findMany({ select: { receiptNumber: true } })).toEqual([
+      { receiptNumber: '2027-SO-YT-annual-plan-1' },
+    ]);
+
+    const mail = new MailpitApi(smtp.apiUrl);
+    const receipts = await mail.waitFor((m) => m.Subject.startsWith('Đã tiếp nhận'), 1);
+    expect(receipts).toHaveLength(1);
+    expect(receipts[0]!.Subject).toContain('2027-SO-YT-annual-plan-1');
   });
 });
