@@ -150,7 +150,17 @@ export async function cycleBatch(input: CycleBatchInput): Promise<CycleBatchResu
     children = [];
     for (const one of owing) children.push(await startOne(one));
   }
-  const results: AgencyObligationsStatus[] = await Promise.all(children.map((c) => c.result()));
+  let results: AgencyObligationsStatus[];
+  try {
+    results = await Promise.all(children.map((c) => c.result()));
+  } catch (err) {
+    // Cancelled with the cycle: every agency is being cancelled too. Wait until each has closed its open
+    // obligations, so the cycle consolidates what they recorded rather than a moment before.
+    if (isCancellation(err) && patched('batch-waits-for-cancelled-agencies')) {
+      await CancellationScope.nonCancellable(() => Promise.allSettled(children.map((c) => c.result())));
+    }
+    throw err;
+  }
   if (results.length !== children.length) throw ApplicationFailure.nonRetryable('lost a child result');
   return { agencies: results.length };
 }
