@@ -141,7 +141,11 @@ async function main(): Promise<void> {
     log(`cycle started (${cycle.workflowId}), the year in ${minutes} minutes (×${scale})`);
     const result = env.client.workflow.getHandle(cycle.workflowId).result() as Promise<CycleResult>;
     let finished = false;
-    void result.finally(() => (finished = true));
+    // Settled either way (a terminated cycle rejects): never an unhandled rejection that skips the teardown.
+    void result.then(
+      () => (finished = true),
+      () => (finished = true),
+    );
 
     // Fan-out: until every agency workflow has started.
     let fanOutMs = 0;
