@@ -21,21 +21,24 @@ export function statusLabel(status: string, lang: Lang): string {
   return STATUS[status]?.[lang] ?? status;
 }
 
-const STEP: Record<string, Record<Lang, string>> = {
-  request: { vi: 'Đề nghị', en: 'Request' },
-  reminder: { vi: 'Nhắc hạn', en: 'Reminder' },
-  overdue: { vi: 'Thông báo quá hạn', en: 'Overdue notice' },
-  escalation: { vi: 'Đôn đốc', en: 'Escalation' },
-  received: { vi: 'Xác nhận đã nhận', en: 'Receipt' },
-  accepted: { vi: 'Chấp nhận', en: 'Accepted' },
-  returned: { vi: 'Trả lại', en: 'Returned' },
-};
+/** Labels of notification steps, by the prefix of the step's name (as the workflow names them). */
+const STEP: [prefix: string, label: Record<Lang, string>][] = [
+  ['request', { vi: 'Đề nghị', en: 'Request' }],
+  ['remind', { vi: 'Nhắc hạn', en: 'Reminder' }],
+  ['overdue', { vi: 'Thông báo quá hạn', en: 'Overdue notice' }],
+  ['escalate', { vi: 'Đôn đốc', en: 'Escalation' }],
+  ['received', { vi: 'Xác nhận đã nhận', en: 'Receipt' }],
+  ['accepted', { vi: 'Chấp nhận', en: 'Accepted' }],
+  ['returned', { vi: 'Trả lại', en: 'Returned' }],
+];
 
-/** A notification step ("<milestone>:r0:reminder-5", "…:escalation-head") as a person reads it. */
+/**
+ * A notification step ("<milestone>:r0:remind-5", "…:escalate-head", "…:overdue-to-head") as a person
+ * reads it.
+ */
 export function stepLabel(step: string, lang: Lang): string {
   const last = step.split(':').at(-1) ?? step;
-  const key = Object.keys(STEP).find((k) => last.startsWith(k));
-  return key ? STEP[key]![lang] : last;
+  return STEP.find(([prefix]) => last.startsWith(prefix))?.[1][lang] ?? last;
 }
 
 /** Why the workflow refused a submission, as the agency reads it (the workflow's reason in English). */

@@ -6,7 +6,7 @@ import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@
 import { Liquid } from 'liquidjs';
 import type { Database } from '../db/client';
 import type { LinkConfig } from '../config/links';
-import { TaskLinkError, verifyTaskToken, type TaskLinkProblem } from '../links/task-link';
+import { TaskLinkError, verifyTaskToken, type TaskLinkProblem, type TaskScope } from '../links/task-link';
 import { PROJECT_HOLIDAY_DIR } from '../calendar/load';
 import { pickLang, refusal, TEXT, type Lang } from './i18n';
 import { loadTaskView } from './task-page';
@@ -83,6 +83,23 @@ export function buildWebServer(deps: WebDeps): FastifyInstance {
       .send(html);
   }
 
+  /** The task a link's token names, or why the link is refused. */
+  function checkedScope(token: string): TaskScope | TaskLinkError {
+    try {
+      return verifyTaskToken(token, deps.links.secret);
+    } catch (err) {
+      if (err instanceof TaskLinkError) return err;
+      throw err;
+    }
+  }
+
+  function linkProblem(reply: FastifyReply, err: TaskLinkError, lang: Lang): Promise<FastifyReply> {
+    return page(reply, PROBLEM_STATUS[err.problem], 'error', lang, {
+      heading: TEXT[lang].linkProblem,
+      message: TEXT[lang].problems[err.problem],
+    });
+  }
+
   void app.register(formbody, { bodyLimit: 64 * 1024 });
 
   app.get('/healthz', async () => 'ok');
@@ -92,16 +109,8 @@ export function buildWebServer(deps: WebDeps): FastifyInstance {
     async (request, reply) => {
       const lang = pickLang(request.query);
       const t = TEXT[lang];
-      let scope;
-      try {
-        scope = verifyTaskToken(request.params.token, deps.links.secret);
-      } catch (err) {
-        if (!(err instanceof TaskLinkError)) throw err;
-        return page(reply, PROBLEM_STATUS[err.problem], 'error', lang, {
-          heading: t.linkProblem,
-          message: t.problems[err.problem],
-        });
-      }
+      const scope = checkedScope(request.params.token);
+      if (scope instanceof TaskLinkError) return linkProblem(reply, scope, lang);
       const view = await loadTaskView(deps.db, scope, lang, {
         holidaysDir: deps.holidaysDir ?? PROJECT_HOLIDAY_DIR,
         today: localDate((deps.now ?? Date.now)()),
@@ -131,16 +140,8 @@ export function buildWebServer(deps: WebDeps): FastifyInstance {
   }>('/nhiem-vu/:token', async (request, reply) => {
     const lang = pickLang(request.query);
     const t = TEXT[lang];
-    let scope;
-    try {
-      scope = verifyTaskToken(request.params.token, deps.links.secret);
-    } catch (err) {
-      if (!(err instanceof TaskLinkError)) throw err;
-      return page(reply, PROBLEM_STATUS[err.problem], 'error', lang, {
-        heading: t.linkProblem,
-        message: t.problems[err.problem],
-      });
-    }
+    const scope = checkedScope(request.params.token);
+    if (scope instanceof TaskLinkError) return linkProblem(reply, scope, lang);
     if (!deps.temporal) {
       return page(reply, 503, 'error', lang, { heading: t.submitFailed, message: t.tryAgain });
     }
