@@ -10,6 +10,7 @@ import {
   allHandlersFinished,
   CancellationScope,
   isCancellation,
+  patched,
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -162,6 +163,18 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
     }
   }
 
+  /**
+   * How many working days late a submission made at `at` is. A submission after the due date on a day off
+   * (the weekend after a Friday deadline, a holiday) is taken in on the next working day, so it is late by
+   * one working day, never "on time". Before the patch it counted as on time.
+   */
+  function lateness(o: Obligation, at: number): number {
+    const date = localDate(at);
+    if (compareIsoDates(date, o.status.due) <= 0) return 0;
+    const late = calendar.workingDaysBetween(o.status.due, date);
+    return late === 0 && patched('late-on-day-off') ? 1 : late;
+  }
+
   async function setStage(o: Obligation, stage: ObligationStatus['stage']): Promise<void> {
     o.status.stage = stage;
     refreshSearchAttributes();
@@ -173,9 +186,7 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
       due: o.status.due,
       stage,
       submittedAt: last?.at,
-      lateByWorkingDays: last
-        ? Math.max(0, calendar.workingDaysBetween(o.status.due, localDate(last.at))) || undefined
-        : undefined,
+      lateByWorkingDays: last ? lateness(o, last.at) || undefined : undefined,
       flagged: o.status.flagged,
     });
   }
@@ -232,7 +243,7 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
       const o = obligation(milestone);
       const receiptNumber = `${input.year}-${input.agency.code}-${milestone}-${o.status.submissions.length + 1}`;
       const at = now();
-      const lateByWorkingDays = Math.max(0, calendar.workingDaysBetween(o.status.due, localDate(at)));
+      const lateByWorkingDays = lateness(o, at);
       o.status.submissions.push({ receiptNumber, at, submittedBy, summary, round: o.status.round });
       // At once, before any await: the milestone's loop must not send another reminder or escalation.
       o.status.stage = 'submitted';
@@ -358,7 +369,7 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
     async ({ milestone, by }) => {
       const o = obligation(milestone);
       const last = o.status.submissions.at(-1)!;
-      const late = calendar.workingDaysBetween(o.status.due, localDate(last.at));
+      const late = lateness(o, last.at);
       if (late > 0) o.status.lateByWorkingDays = late;
       o.status.notes.push(`accepted by ${by}`);
       o.version++;

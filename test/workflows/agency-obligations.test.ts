@@ -142,6 +142,25 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     expect(steps.some((s) => s.includes('escalate-'))).toBe(false);
   });
 
+  it('submitted on the Saturday after a Friday deadline: late by one working day, not on time', async () => {
+    const { handle, workflowId } = await start();
+    await advanceTo(handle, '2027-02-13'); // due Fri 12/02; a Saturday, before the overdue notice of Mon 15/02
+    expect((await annual(handle)).stage).toBe('overdue');
+    const receipt = (await handle.executeUpdate('submit', {
+      args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch (gửi thứ Bảy)' }],
+    })) as { lateByWorkingDays: number };
+    expect(receipt.lateByWorkingDays).toBe(1);
+    await handle.executeUpdate('accept', { args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }] });
+    const result = (await handle.result()) as AgencyObligationsStatus;
+    expect(result.obligations[0]).toMatchObject({ stage: 'accepted', lateByWorkingDays: 1 });
+    await recordHistory(env, workflowId, 'agency-obligations-late-on-day-off');
+    // The read model (shared by the tests of this file: one cycle, one agency) says so too.
+    const row = await database.db.prisma.obligation.findFirstOrThrow({
+      where: { cycleId: seeded.cycleId, agency: { code: 'SO-YT' }, milestoneKey: 'annual-plan' },
+    });
+    expect(row.lateByWorkingDays).toBe(1);
+  });
+
   it('never submitted: the whole ladder, up to leadership, and flagged for the report', async () => {
     const { handle, workflowId } = await start();
     const result = (await handle.result()) as AgencyObligationsStatus;
