@@ -9,7 +9,7 @@ import type { TemplateSlot } from '../programs/types';
 import { directorySnapshot } from '../directory/snapshot';
 import type { DirectorySnapshot, SnapshotAgency } from '../directory/types';
 import type { IsoDate } from '../calendar/dates';
-import type { AgencyRef, ObligationStage } from '../workflows/obligation-types';
+import type { AgencyRef, AttachmentRef, ObligationStage } from '../workflows/obligation-types';
 import { PERMANENT_EMAIL_FAILURE, sendOnce } from './notification-log';
 import { ApplicationFailure } from '@temporalio/common';
 
@@ -241,6 +241,8 @@ export function createObligationActivities(deps: {
       at: number;
       submittedBy: string;
       summary: string;
+      figures?: Record<string, number>;
+      attachments?: AttachmentRef[];
     }): Promise<void> {
       const agency = await db.prisma.agency.findUniqueOrThrow({ where: { code: input.agencyCode } });
       const obligation = await db.prisma.obligation.findUniqueOrThrow({
@@ -260,6 +262,19 @@ export function createObligationActivities(deps: {
           submittedAt: new Date(input.at),
           submittedBy: input.submittedBy,
           summary: input.summary,
+          figures: input.figures && Object.keys(input.figures).length > 0 ? input.figures : undefined,
+          // Created with the submission in one statement: a retry finds both, or neither.
+          attachments: input.attachments?.length
+            ? {
+                create: input.attachments.map((a) => ({
+                  fileName: a.fileName,
+                  contentType: a.contentType,
+                  sizeBytes: a.sizeBytes,
+                  sha256: a.sha256,
+                  storagePath: a.storagePath,
+                })),
+              }
+            : undefined,
         },
         update: {},
       });

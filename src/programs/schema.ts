@@ -233,6 +233,18 @@ const inspection = z.strictObject({
   remedyWorkingDays: wholeNumber(1, undefined, 'working days to report remedies after the conclusion'),
 });
 
+const FIGURE_TYPES = ['integer', 'decimal', 'percent'] as const;
+
+/** A number the agency reports with a milestone (e.g. communication events held), typed in the portal. */
+const figure = z.strictObject({
+  key: kebab('events-held'),
+  label: bilingual,
+  /** integer: a whole count ≥ 0; decimal: a number ≥ 0; percent: a number from 0 to 100. */
+  type: z.enum(FIGURE_TYPES, { error: `expected a figure type: one of ${FIGURE_TYPES.join(', ')}` }),
+  unit: bilingual.optional(),
+  required: z.boolean({ error: 'expected required: true or false' }).default(false),
+});
+
 const milestone = z.strictObject({
   key: kebab('annual-plan'),
   kind: z.enum(MILESTONE_KINDS, { error: `expected a kind: one of ${MILESTONE_KINDS.join(', ')}` }),
@@ -251,6 +263,10 @@ const milestone = z.strictObject({
   requestWorkingDaysBefore: wholeNumber(0, undefined, 'working days before the due date').optional(),
   escalation: escalation.optional(),
   templates: templateRefs.optional(),
+  figures: z
+    .array(figure, { error: 'expected a list of figures' })
+    .superRefine((items, ctx) => uniqueItems<string>('figure key')(items.map((f) => f.key), ctx))
+    .default([]),
 });
 
 const template = z.strictObject({

@@ -1,16 +1,11 @@
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { Liquid } from 'liquidjs';
+import multipart from '@fastify/multipart';
+import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import type { LinkConfig } from '../config/links';
-import { TaskLinkError, verifyTaskToken, type TaskLinkProblem, type TaskScope } from '../links/task-link';
-import { PROJECT_HOLIDAY_DIR } from '../calendar/load';
-import { pickLang, refusal, TEXT, type Lang } from './i18n';
-import { loadTaskView } from './task-page';
-import { localDate } from '../cycle/clock';
+import { createRenderer, type Renderer } from './render';
+import { registerAgencyPortal } from './agency/routes';
 
 export interface WebDeps {
   db: Database;
@@ -20,167 +15,40 @@ export interface WebDeps {
   logger?: boolean;
   /** The present instant (tests set a calendar date; default: the clock). */
   now?: () => number;
-  /** Temporal, for submissions (the page alone reads the database). */
+  /** Temporal, for submissions and coordinators' actions (pages alone read the database). */
   temporal?: Client;
 }
 
-/** Limits of the submission form's fields (characters). */
-export const FIELD_LIMITS = { submittedBy: 200, summary: 5000 } as const;
-
-/** Statuses in which the agency may submit (again). */
-const OPEN_FOR_SUBMISSION = ['requested', 'overdue', 'returned'];
-
-/** HTTP status per link problem: a link that was never valid, or no longer is. */
-const PROBLEM_STATUS: Record<TaskLinkProblem, number> = {
-  malformed: 400,
-  'bad-signature': 403,
-  expired: 410,
-  'wrong-scope': 403,
-};
+/** What every part of the web server shares: its dependencies and the page renderer. */
+export interface WebContext {
+  deps: WebDeps;
+  page: Renderer;
+}
 
 /**
- * The portal's HTTP server: server-rendered pages (LiquidJS, HTML-escaped output), no build step. For now
- * the task page an email's link opens; submission and the coordinators' dashboard come next.
+ * The portal's HTTP server: server-rendered pages (LiquidJS, HTML-escaped output), no build step. The
+ * agency portal (src/web/agency) and the coordinators' dashboard (src/web/dashboard) register their
+ * routes on it.
  */
 export function buildWebServer(deps: WebDeps): FastifyInstance {
-  const views = new Liquid({
-    root: join(__dirname, 'views'),
-    extname: '.liquid',
-    outputEscape: 'escape',
-    strictVariables: false,
-    cache: true,
-  });
   // A task token is a few hundred characters: room for it in the path, within limits.
   const app = Fastify({
     logger: deps.logger ?? false,
     trustProxy: true,
     routerOptions: { maxParamLength: 1024 },
   });
-
-  async function page(
-    reply: FastifyReply,
-    status: number,
-    view: string,
-    lang: Lang,
-    vars: Record<string, unknown>,
-  ): Promise<FastifyReply> {
-    const t = TEXT[lang];
-    const content = await views.renderFile(view, { ...vars, t, lang });
-    const html = await views.renderFile('layout', {
-      lang,
-      otherLang: lang === 'vi' ? 'en' : 'vi',
-      t,
-      title: vars.title ?? vars.heading ?? t.portal,
-      content,
-    });
-    return reply
-      .code(status)
-      .header('content-type', 'text/html; charset=utf-8')
-      .header('cache-control', 'no-store')
-      .header('referrer-policy', 'no-referrer') // the token is in the URL: never leak it to other sites
-      .header('x-content-type-options', 'nosniff')
-      .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'")
-      .send(html);
-  }
-
-  /** The task a link's token names, or why the link is refused. */
-  function checkedScope(token: string): TaskScope | TaskLinkError {
-    try {
-      return verifyTaskToken(token, deps.links.secret);
-    } catch (err) {
-      if (err instanceof TaskLinkError) return err;
-      throw err;
-    }
-  }
-
-  function linkProblem(reply: FastifyReply, err: TaskLinkError, lang: Lang): Promise<FastifyReply> {
-    return page(reply, PROBLEM_STATUS[err.problem], 'error', lang, {
-      heading: TEXT[lang].linkProblem,
-      message: TEXT[lang].problems[err.problem],
-    });
-  }
+  const ctx: WebContext = { deps, page: createRenderer() };
 
   void app.register(formbody, { bodyLimit: 64 * 1024 });
+  // Uploads (submission attachments, directory files): each route reads its parts with its own limits;
+  // these are the ceilings.
+  void app.register(multipart, {
+    limits: { fileSize: 50 * 1024 * 1024, files: 20, fields: 100, fieldSize: 64 * 1024, parts: 120 },
+  });
 
   app.get('/healthz', async () => 'ok');
 
-  app.get<{ Params: { token: string }; Querystring: { lang?: string } }>(
-    '/nhiem-vu/:token',
-    async (request, reply) => {
-      const lang = pickLang(request.query);
-      const t = TEXT[lang];
-      const scope = checkedScope(request.params.token);
-      if (scope instanceof TaskLinkError) return linkProblem(reply, scope, lang);
-      const view = await loadTaskView(deps.db, scope, lang, {
-        holidaysDir: deps.holidaysDir ?? PROJECT_HOLIDAY_DIR,
-        today: localDate((deps.now ?? Date.now)()),
-      });
-      if (!view) return page(reply, 404, 'error', lang, { heading: t.notFound, message: t.notFoundBody });
-      const receipt = (request.query as { receipt?: string }).receipt;
-      return page(reply, 200, 'task', lang, {
-        ...view,
-        title: view.heading,
-        receivedMessage:
-          typeof receipt === 'string' && /^[\w-]{1,200}$/.test(receipt) ? t.received(receipt) : undefined,
-        form:
-          deps.temporal && OPEN_FOR_SUBMISSION.includes(view.statusKey) ? { key: randomUUID() } : undefined,
-        limits: FIELD_LIMITS,
-      });
-    },
-  );
-
-  /**
-   * A submission from the task page: the workflow's `submit` Update, under an Update ID made from the
-   * form's one-time key, so a double click or a retry after a timeout makes one submission, not two.
-   */
-  app.post<{
-    Params: { token: string };
-    Querystring: { lang?: string };
-    Body: { submittedBy?: unknown; summary?: unknown; key?: unknown };
-  }>('/nhiem-vu/:token', async (request, reply) => {
-    const lang = pickLang(request.query);
-    const t = TEXT[lang];
-    const scope = checkedScope(request.params.token);
-    if (scope instanceof TaskLinkError) return linkProblem(reply, scope, lang);
-    if (!deps.temporal) {
-      return page(reply, 503, 'error', lang, { heading: t.submitFailed, message: t.tryAgain });
-    }
-    const body = request.body ?? {};
-    const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-    const submittedBy = text(body.submittedBy);
-    const summary = text(body.summary);
-    const key = text(body.key);
-    const problems: string[] = [];
-    if (!submittedBy) problems.push(t.fieldRequired(t.submittedBy));
-    if (submittedBy.length > FIELD_LIMITS.submittedBy)
-      problems.push(t.fieldTooLong(t.submittedBy, FIELD_LIMITS.submittedBy));
-    if (!summary) problems.push(t.fieldRequired(t.summary));
-    if (summary.length > FIELD_LIMITS.summary) problems.push(t.fieldTooLong(t.summary, FIELD_LIMITS.summary));
-    if (!/^[0-9a-f-]{36}$/.test(key)) problems.push(t.formExpired);
-    if (problems.length > 0) {
-      return page(reply, 400, 'error', lang, { heading: t.submitFailed, message: problems.join(' ') });
-    }
-    const handle = deps.temporal.workflow.getHandle(scope.cycleId);
-    let receipt: { receiptNumber: string };
-    try {
-      receipt = (await handle.executeUpdate('submit', {
-        args: [{ milestone: scope.milestone, submittedBy, summary }],
-        updateId: `portal:${scope.milestone}:${key}`,
-      })) as { receiptNumber: string };
-    } catch (err) {
-      if (err instanceof WorkflowUpdateFailedError) {
-        const reason = (err.cause as Error | undefined)?.message ?? err.message;
-        return page(reply, 409, 'error', lang, { heading: t.submitRefused, message: refusal(reason, lang) });
-      }
-      if (err instanceof WorkflowNotFoundError || /already completed/.test((err as Error).message)) {
-        return page(reply, 410, 'error', lang, { heading: t.submitRefused, message: t.taskClosed });
-      }
-      request.log.error(err);
-      return page(reply, 503, 'error', lang, { heading: t.submitFailed, message: t.tryAgain });
-    }
-    const query = new URLSearchParams({ receipt: receipt.receiptNumber, ...(lang === 'en' ? { lang } : {}) });
-    return reply.redirect(`/nhiem-vu/${request.params.token}?${query.toString()}`, 303);
-  });
+  registerAgencyPortal(app, ctx);
 
   return app;
 }

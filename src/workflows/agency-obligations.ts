@@ -35,6 +35,7 @@ import {
 } from './obligation-types';
 import { PhDueAt, PhMilestone, PhStage } from './search-attributes';
 import { mailTaskQueue } from './task-queues';
+import { submissionShapeProblem } from './submission-shape';
 
 export const statusQuery = defineQuery<AgencyObligationsStatus>('status');
 export const submitUpdate = defineUpdate<SubmitResult, [SubmitInput]>('submit');
@@ -239,12 +240,20 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
 
   setHandler(
     submitUpdate,
-    async ({ milestone, submittedBy, summary }) => {
+    async ({ milestone, submittedBy, summary, figures, attachments }) => {
       const o = obligation(milestone);
       const receiptNumber = `${input.year}-${input.agency.code}-${milestone}-${o.status.submissions.length + 1}`;
       const at = now();
       const lateByWorkingDays = lateness(o, at);
-      o.status.submissions.push({ receiptNumber, at, submittedBy, summary, round: o.status.round });
+      o.status.submissions.push({
+        receiptNumber,
+        at,
+        submittedBy,
+        summary,
+        round: o.status.round,
+        ...(figures && Object.keys(figures).length > 0 ? { figures } : {}),
+        ...(attachments?.length ? { attachments: attachments.map((a) => a.fileName) } : {}),
+      });
       // At once, before any await: the milestone's loop must not send another reminder or escalation.
       o.status.stage = 'submitted';
       o.version++;
@@ -256,6 +265,8 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
         at,
         submittedBy,
         summary,
+        figures,
+        attachments,
       });
       await setStage(o, 'submitted');
       await notify(o, 'received', `received-${o.status.submissions.length}`, ['focal_point'], {
@@ -265,7 +276,7 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
       return { receiptNumber, lateByWorkingDays };
     },
     {
-      validator: ({ milestone, submittedBy, summary }) => {
+      validator: ({ milestone, submittedBy, summary, figures, attachments }) => {
         const o = obligation(milestone);
         requireOpen(o, 'submit');
         if (o.status.stage === 'scheduled') {
@@ -276,6 +287,8 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
         }
         if (!submittedBy?.trim()) rejected('submittedBy is required');
         if (!summary?.trim()) rejected('summary is required');
+        const problem = submissionShapeProblem({ submittedBy, summary, figures, attachments });
+        if (problem) rejected(problem);
       },
     },
   );

@@ -52,7 +52,35 @@ export interface SubmissionRecord {
   submittedBy: string;
   summary: string;
   round: number;
+  /** The figures reported, by the program's figure keys (absent when none). */
+  figures?: Record<string, number>;
+  /** The attached files' names (the files themselves are in file storage; metadata in the database). */
+  attachments?: string[];
 }
+
+/**
+ * A file attached to a submission, already checked (type sniffed from its content) and stored by the
+ * portal under its SHA-256: the workflow carries only this reference.
+ */
+export interface AttachmentRef {
+  fileName: string;
+  /** The type detected from the content (never the name or the browser's claim). */
+  contentType: string;
+  sizeBytes: number;
+  /** sha256 of the content, hex. */
+  sha256: string;
+  /** Location in file storage, relative to its root. */
+  storagePath: string;
+}
+
+/** Bounds the `submit` Update checks (the portal checks the same, and the program's figure definitions). */
+export const SUBMISSION_LIMITS = {
+  submittedBy: 200,
+  summary: 5000,
+  figures: 50,
+  attachments: 10,
+  fileName: 255,
+} as const;
 
 export interface ObligationStatus {
   milestone: string;
@@ -84,6 +112,9 @@ export interface SubmitInput {
   milestone: string;
   submittedBy: string;
   summary: string;
+  /** Figures by the program's keys: finite numbers ≥ 0. */
+  figures?: Record<string, number>;
+  attachments?: AttachmentRef[];
 }
 
 export interface SubmitResult {

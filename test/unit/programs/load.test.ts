@@ -65,6 +65,19 @@ describe('the shipped program', () => {
     expect(canonicalJson({ b: 1, a: [2, { d: 1, c: undefined }] })).toBe('{"a":[2,{"d":1}],"b":1}');
   });
 
+  it('asks for figures with the reports: typed, labelled in both languages, optional unless marked', () => {
+    const def = loadProgramFile(path.join(PROGRAMS_DIR, 'dien-bien-kh99.yaml')).definition;
+    const figures = (key: string) => def.milestones.find((m) => m.key === key)!.figures;
+    expect(figures('annual-plan')).toEqual([]);
+    expect(figures('report-6m').map((f) => [f.key, f.type, f.required])).toEqual([
+      ['events-held', 'integer', true],
+      ['participants', 'integer', false],
+      ['violence-cases', 'integer', false],
+      ['cultural-families', 'percent', false],
+    ]);
+    expect(figures('report-annual')).toEqual(figures('report-6m'));
+  });
+
   it('puts the agency’s link in every email, in both languages', () => {
     const program = loadProgramFile(path.join(PROGRAMS_DIR, 'dien-bien-kh99.yaml')).definition;
     const missing = Object.entries(program.templates).flatMap(([name, t]) =>
@@ -167,6 +180,23 @@ describe('schema errors name the file, the path, the line and what is expected',
     expect(issues[0]?.message).toMatch(/duplicate reminder offset 2/);
     expect(issues[1]?.message).toMatch(/strictly increasing/);
     expect(issues[1]?.line).toBe(lineOf(text, 'afterWorkingDays: 1', lineOf(text, 'step: overdue')));
+  });
+
+  it('figures: an unknown type, a duplicate key', () => {
+    const withFigures = (types: [string, string]) =>
+      variant(
+        '      to: { month: 6, day: 14 }\n',
+        '      to: { month: 6, day: 14 }\n    figures:\n' +
+          types
+            .map((type) => `      - { key: events-held, type: ${type}, label: { vi: Số cuộc, en: Events } }\n`)
+            .join(''),
+      );
+    const badType = onlyIssue(withFigures(['integer', 'count']));
+    expect(badType.path).toBe('milestones[1].figures[1].type');
+    expect(badType.message).toMatch(/expected a figure type: one of integer, decimal, percent/);
+    const duplicate = onlyIssue(withFigures(['integer', 'percent']));
+    expect(duplicate.path).toBe('milestones[1].figures[1]');
+    expect(duplicate.message).toMatch(/duplicate figure key "events-held"/);
   });
 
   it('a due rule that is neither fixed nor after, and a report without a period, reported together', () => {

@@ -1,12 +1,12 @@
-import type { Database } from '../db/client';
-import { loadProgramVersion } from '../programs/store';
-import { buildCalendarData } from '../calendar/load';
-import { WorkingCalendar } from '../calendar/working-calendar';
-import { localDate } from '../cycle/clock';
-import { yearsTouchedBy } from '../cycle/plan';
-import type { IsoDate } from '../calendar/dates';
-import type { TaskScope } from '../links/task-link';
-import { formatDate, statusLabel, stepLabel, TEXT, type Lang } from './i18n';
+import type { Database } from '../../db/client';
+import { loadProgramVersion } from '../../programs/store';
+import { buildCalendarData } from '../../calendar/load';
+import { WorkingCalendar } from '../../calendar/working-calendar';
+import { localDate } from '../../cycle/clock';
+import { yearsTouchedBy } from '../../cycle/plan';
+import type { IsoDate } from '../../calendar/dates';
+import type { TaskScope } from '../../links/task-link';
+import { formatDate, statusLabel, stepLabel, TEXT, type Lang } from '../i18n';
 
 /** What the task page shows; built from the read model (database), never from the link alone. */
 export interface TaskView {
