@@ -265,7 +265,12 @@ const milestone = z.strictObject({
   templates: templateRefs.optional(),
   figures: z
     .array(figure, { error: 'expected a list of figures' })
-    .superRefine((items, ctx) => uniqueItems<string>('figure key')(items.map((f) => f.key), ctx))
+    .superRefine((items, ctx) =>
+      uniqueItems<string>('figure key')(
+        items.map((f) => f.key),
+        ctx,
+      ),
+    )
     .default([]),
 });
 

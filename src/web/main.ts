@@ -1,4 +1,5 @@
 import { linkConfigFromEnv } from '../config/links';
+import { filesConfigFromEnv } from '../config/files';
 import { describeFatal } from '../config/fatal';
 import { webConfigFromEnv } from '../config/web';
 import { openDatabase } from '../db/client';
@@ -10,10 +11,11 @@ import { lazyClient } from '../temporal/connection';
 async function main(): Promise<void> {
   const web = webConfigFromEnv();
   const links = linkConfigFromEnv();
+  const files = filesConfigFromEnv();
   const temporal = temporalConfigFromEnv();
   const db = await openDatabase();
   const client = lazyClient(temporal);
-  const app = buildWebServer({ db, links, logger: true, temporal: client });
+  const app = buildWebServer({ db, links, files, logger: true, temporal: client });
   const stop = async () => {
     await app.close();
     await client.connection.close();

@@ -4,6 +4,7 @@ import multipart from '@fastify/multipart';
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client';
 import type { LinkConfig } from '../config/links';
+import type { FilesConfig } from '../config/files';
 import { createRenderer, type Renderer } from './render';
 import { registerAgencyPortal } from './agency/routes';
 
@@ -15,6 +16,8 @@ export interface WebDeps {
   logger?: boolean;
   /** The present instant (tests set a calendar date; default: the clock). */
   now?: () => number;
+  /** Submitted files: storage root and upload limits. */
+  files: FilesConfig;
   /** Temporal, for submissions and coordinators' actions (pages alone read the database). */
   temporal?: Client;
 }

@@ -14,6 +14,7 @@ import { localInstant } from '../../../src/cycle/clock';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { signTaskToken } from '../../../src/links/task-link';
 import { buildWebServer } from '../../../src/web/server';
+import { testFiles } from '../../support/files';
 import { agencyWorkflowId, type AgencyObligationsInput } from '../../../src/workflows/obligation-types';
 
 const YEAR = 2027;
@@ -32,6 +33,7 @@ describe('the task page an email link opens', () => {
   let worker: { stop(): Promise<void> };
   let app: FastifyInstance;
   let base: string;
+  const files = testFiles();
   let link: string;
   const taskQueue = 'task-page';
   const workflowId = agencyWorkflowId('dien-bien-kh99', YEAR, 'SO-YT');
@@ -47,6 +49,7 @@ describe('the task page an email link opens', () => {
     app = buildWebServer({
       db: database.db,
       links: TEST_LINKS,
+      files,
       now: () => localInstant('2027-01-20', 10),
       temporal: env.client,
     });
@@ -85,6 +88,7 @@ describe('the task page an email link opens', () => {
     await worker?.stop();
     mailer?.close();
     await smtp?.stop();
+    files.remove();
     await database?.drop();
     await env?.teardown();
   });
