@@ -7,7 +7,8 @@ import {
 import { workflowUiUrl, type TemporalConfig } from '../config/temporal';
 import { localInstant } from '../cycle/clock';
 import type { Database } from '../db/client';
-import { importDirectory, parseDirectoryCsv, type ImportResult } from '../directory/import';
+import { importDirectory, type ImportResult } from '../directory/import';
+import { parseDirectoryFile } from '../directory/xlsx';
 import { cycleWorkflowId, type AnnualCycleInput } from '../workflows/cycle-types';
 import { agencyWorkflowId, type AgencyObligationsStatus } from '../workflows/obligation-types';
 import { computePlan, findProgram } from './cycle-plan';
@@ -113,13 +114,16 @@ export async function cancelCycle(client: Client, opts: { program: string; year:
   return workflowId;
 }
 
-/** Imports a directory file; nothing is imported when any row is bad (every bad row is reported). */
+/**
+ * Imports a directory file, CSV or XLSX (told apart by content, then extension); nothing is imported when
+ * any row is bad (every bad row is reported).
+ */
 export async function importDirectoryFile(
   db: Database,
   file: string,
   effectiveFrom: string,
   actor: string,
 ): Promise<ImportResult> {
-  const rows = parseDirectoryCsv(readFileSync(file), file);
+  const rows = await parseDirectoryFile(readFileSync(file), file);
   return importDirectory(db, rows, { effectiveFrom, source: file, actor });
 }

@@ -109,12 +109,34 @@ export function parseDirectoryCsv(input: string | Uint8Array, fileName: string):
       },
     ]);
   }
-  const header = records.shift();
-  if (!header || header.record.every((cell) => cell.trim() === '')) {
+  const [header, ...body] = records.map(({ record, info }) => {
+    const newlines = record.reduce((n, cell) => n + (cell.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+    return { cells: record, line: info.lines - newlines };
+  });
+  return directoryRowsFromTable(fileName, header, body);
+}
+
+/** One line of a directory table (a CSV line, a worksheet row): its cells and 1-based line/row number. */
+export interface TableLine {
+  cells: string[];
+  line: number;
+}
+
+/**
+ * Turns a directory table (header, then one line per agency) into DirectoryRows, whatever the file
+ * format: checks the header (known columns, no duplicates, every required one), each line's shape, then
+ * every row (validate.ts). Throws DirectoryError listing every problem.
+ */
+export function directoryRowsFromTable(
+  fileName: string,
+  header: TableLine | undefined,
+  lines: readonly TableLine[],
+): DirectoryRow[] {
+  if (!header || header.cells.every((cell) => cell.trim() === '')) {
     fail([
       {
         file: fileName,
-        line: 1,
+        line: header?.line ?? 1,
         field: null,
         code: null,
         message: 'the file is empty: expected a header line',
@@ -123,9 +145,9 @@ export function parseDirectoryCsv(input: string | Uint8Array, fileName: string):
   }
 
   // Header: known columns, no duplicates, every required one.
-  const columns = header.record.map((cell) => clean(cell).toLowerCase());
+  const columns = header.cells.map((cell) => clean(cell).toLowerCase());
   const headerIssues: DirectoryIssue[] = [];
-  const headerLine = header.info.lines;
+  const headerLine = header.line;
   if (columns.length === 1 && /[;\t]/.test(columns[0] as string)) {
     headerIssues.push({
       file: fileName,
@@ -170,9 +192,7 @@ export function parseDirectoryCsv(input: string | Uint8Array, fileName: string):
 
   const rowIssues: DirectoryIssue[] = [];
   const rows: DirectoryRow[] = [];
-  for (const { record, info } of records) {
-    const newlines = record.reduce((n, cell) => n + (cell.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
-    const line = info.lines - newlines;
+  for (const { cells: record, line } of lines) {
     const get = (column: string) => clean(record[columns.indexOf(column)]);
     if (record.length !== columns.length) {
       rowIssues.push({

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import type { Database } from '../db/client';
 import { canonicalJson } from '../programs/canonical-json';
 import { civilDate, civilDateToInstant } from './dates';
-import { latestRevision, recordRevision, type RevisionAgency } from './revisions';
+import { latestRevision, recordRevision, revisionInForce, type RevisionAgency } from './revisions';
 import { CONTACT_ROLES, DirectoryError, type DirectoryContact, type DirectoryRow } from './types';
 import { validateDirectoryRows } from './validate';
 
@@ -29,6 +29,14 @@ export interface ImportOptions {
   source?: string;
   /** Who imports, for the audit log (default "system"). */
   actor?: string;
+  /**
+   * What a preview (preview.ts) showed: the import is refused, changing nothing, when the rows or the
+   * directory they were compared with are no longer the same (another import or a contact edit since).
+   */
+  previewed?: {
+    contentHash: string;
+    against: { id: number; contentHash: string } | null;
+  };
 }
 
 export interface ImportResult {
@@ -103,6 +111,29 @@ export async function importDirectory(
   return db.prisma.$transaction(
     async (tx) => {
       const latest = await latestRevision(tx);
+      if (options.previewed) {
+        const inForce = await revisionInForce(tx, effectiveFrom);
+        const now = inForce ? { id: inForce.id, contentHash: inForce.contentHash } : null;
+        const then = options.previewed.against;
+        const stale =
+          options.previewed.contentHash !== contentHash ||
+          (now?.id ?? null) !== (then?.id ?? null) ||
+          (now?.contentHash ?? null) !== (then?.contentHash ?? null);
+        if (stale) {
+          throw new DirectoryError([
+            {
+              file: source,
+              line: 0,
+              field: null,
+              code: null,
+              message:
+                options.previewed.contentHash !== contentHash
+                  ? 'the file is not the one previewed: preview it again before importing'
+                  : 'the directory changed since the preview (another import or a contact edit): preview the file again',
+            },
+          ]);
+        }
+      }
       if (latest && effectiveFrom < latest.effectiveFrom) {
         throw new DirectoryError([
           {

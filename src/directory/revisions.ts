@@ -85,13 +85,14 @@ export async function revisionInForce(client: Client, date: string): Promise<Dir
 /**
  * Stores the directory in force from `revision.effectiveFrom`, and a content-free audit event. A second
  * import for the same date (a correction) replaces that date's revision, keeping its id; the audit event
- * names the hash it replaced.
+ * names the hash it replaced. `counts: null` writes no audit event: the caller records its own (a contact
+ * edit, edit-contact.ts).
  */
 export async function recordRevision(
   client: Client,
   revision: Omit<DirectoryRevision, 'id'>,
   actor: string,
-  counts: RevisionCounts,
+  counts: RevisionCounts | null,
 ): Promise<DirectoryRevision> {
   const effectiveFrom = civilDateToInstant(revision.effectiveFrom);
   const content = {
@@ -110,6 +111,7 @@ export async function recordRevision(
         data: { ...content, importedAt: new Date() },
       })
     : await client.directoryRevision.create({ data: { effectiveFrom, ...content } });
+  if (counts === null) return fromRow(row);
   await client.auditEvent.create({
     data: {
       actor,
@@ -126,4 +128,19 @@ export async function recordRevision(
     },
   });
   return fromRow(row);
+}
+
+/** The id, date and hash of the revision in force on `date` (YYYY-MM-DD), without its content. */
+export async function revisionHeaderInForce(
+  client: Client,
+  date: string,
+): Promise<Omit<DirectoryRevision, 'agencies' | 'source'> | null> {
+  const row = await client.directoryRevision.findFirst({
+    where: { effectiveFrom: { lte: civilDateToInstant(date) } },
+    orderBy: { effectiveFrom: 'desc' },
+    select: { id: true, effectiveFrom: true, contentHash: true },
+  });
+  return row
+    ? { id: row.id, effectiveFrom: civilDate(row.effectiveFrom), contentHash: row.contentHash }
+    : null;
 }
