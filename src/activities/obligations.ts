@@ -6,12 +6,14 @@ import { loadProgramVersion, type LoadedProgramVersion } from '../programs/store
 import { renderTemplate } from '../programs/templates';
 import { findMilestone, templateFor, type RecipientRole, type TemplateValues } from '../programs/types';
 import type { TemplateSlot } from '../programs/types';
+import { ContactsInForce } from '../directory/contacts';
 import { directorySnapshot } from '../directory/snapshot';
 import type { DirectorySnapshot, SnapshotAgency } from '../directory/types';
 import type { IsoDate } from '../calendar/dates';
 import type { AgencyRef, AttachmentRef, ObligationStage } from '../workflows/obligation-types';
 import { PERMANENT_EMAIL_FAILURE, sendOnce } from './notification-log';
 import { ApplicationFailure } from '@temporalio/common';
+import { localDate } from '../cycle/clock';
 
 export interface ObligationNotice {
   workflowId: string;
@@ -55,7 +57,12 @@ export class ObligationContext {
   private versions = new Map<number, Promise<LoadedProgramVersion>>();
   private snapshots = new Map<string, Promise<Map<string, SnapshotAgency>>>();
 
-  constructor(private readonly db: Database) {}
+  /** Whom to write to: the contacts in force on the day an email is sent (a contact edited mid-cycle). */
+  readonly contacts: ContactsInForce;
+
+  constructor(private readonly db: Database) {
+    this.contacts = new ContactsInForce(db);
+  }
 
   programVersion(id: number): Promise<LoadedProgramVersion> {
     let found = this.versions.get(id);
@@ -118,12 +125,16 @@ export function createObligationActivities(deps: {
 
   async function recipientsFor(notice: ObligationNotice, version: LoadedProgramVersion): Promise<Person[]> {
     const agency = await context.agencyInCycle(notice.cycleId, notice.agency.code);
+    // The snapshot says what the agency owes; the directory in force on the day of sending says who
+    // receives the email (the snapshot's contacts for an agency no longer in force).
+    const contacts =
+      (await context.contacts.forAgency(agency.code, localDate(Date.now()))) ?? agency.contacts;
     const people: Person[] = [];
     for (const role of notice.recipients) {
       if (role === 'coordinators' || role === 'leadership') {
         for (const r of version.definition[role]) people.push({ role, name: r.name, email: r.email });
       } else {
-        for (const c of agency.contacts[role] ?? []) people.push({ role, name: c.name, email: c.email });
+        for (const c of contacts[role] ?? []) people.push({ role, name: c.name, email: c.email });
       }
     }
     // One email per address even when a person holds two roles.
@@ -134,6 +145,17 @@ export function createObligationActivities(deps: {
   return {
     /** Renders the program's template for one step and sends it to each recipient, at most once each. */
     async notifyObligation(notice: ObligationNotice): Promise<NoticeResult> {
+      // Read model: the review of the submission this email is about (the agency's page shows a return's
+      // reason). Written here because the workflow calls this activity with the reason; idempotent.
+      if ((notice.slot === 'returned' || notice.slot === 'accepted') && notice.receiptNumber) {
+        await db.prisma.submission.updateMany({
+          where: { receiptNumber: notice.receiptNumber },
+          data:
+            notice.slot === 'returned'
+              ? { status: 'returned', reviewNote: notice.reason ?? null }
+              : { status: 'accepted' },
+        });
+      }
       const version = await context.programVersion(notice.programVersionId);
       const program = version.definition;
       const milestone = findMilestone(program, notice.milestone);

@@ -52,11 +52,19 @@ export function refusal(reason: string, lang: Lang): string {
       },
     ],
     [
+      /the requested date (\d{4}-\d\d-\d\d) is not after the current due date (\d{4}-\d\d-\d\d)/,
+      {
+        vi: 'Ngày đề nghị gia hạn phải sau hạn gửi hiện tại.',
+        en: 'The date you ask for must be after the current due date.',
+      },
+    ],
+    [/a reason is required/, { vi: 'Vui lòng nêu lý do.', en: 'Please give a reason.' }],
+    [
       /not open yet/,
       { vi: 'Nhiệm vụ này chưa đến kỳ gửi.', en: 'This task is not open for submissions yet.' },
     ],
     [
-      /is (accepted|waived|cancelled)|closed/,
+      /is (already )?(accepted|waived|cancelled)|closed/,
       {
         vi: 'Nhiệm vụ này đã kết thúc; không thể gửi thêm.',
         en: 'This task is closed; nothing more can be sent.',
@@ -64,8 +72,33 @@ export function refusal(reason: string, lang: Lang): string {
     ],
   ];
   const found = known.find(([re]) => re.test(reason));
-  return found ? found[1][lang] : reason;
+  if (!found) return reason;
+  const due = /current due date (\d{4}-\d\d-\d\d)/.exec(reason)?.[1];
+  if (due)
+    return `${found[1][lang]} (${lang === 'vi' ? 'Hạn hiện tại' : 'Current due date'}: ${formatDate(due)})`;
+  return found[1][lang];
 }
+
+/** A size as people read it: "850 KB", "1,5 MB" (Vietnamese decimal comma) / "1.5 MB". */
+export function formatSize(bytes: number, lang: Lang): string {
+  const KIB = 1024;
+  const MIB = 1024 * 1024;
+  const [value, unit] =
+    bytes >= MIB ? [bytes / MIB, 'MB'] : bytes >= KIB ? [bytes / KIB, 'KB'] : [bytes, 'B'];
+  const rounded =
+    value >= 10 || unit === 'B' ? Math.round(value).toString() : (Math.round(value * 10) / 10).toString();
+  return `${lang === 'vi' ? rounded.replace('.', ',') : rounded} ${unit}`;
+}
+
+/** A figure value as typed in the language: Vietnamese decimal comma. */
+export function formatFigure(value: number, lang: Lang): string {
+  const text = String(value);
+  return lang === 'vi' ? text.replace('.', ',') : text;
+}
+
+type FileProblemKey = 'unknown-type' | 'macros' | 'empty' | 'too-big';
+type FigureProblemKey =
+  'required' | 'not-a-number' | 'ambiguous' | 'negative' | 'not-whole' | 'over-100' | 'too-large';
 
 /** dd/mm/yyyy, as Vietnamese official letters write dates. */
 export function formatDate(iso: string): string {
@@ -109,6 +142,58 @@ export const TEXT = {
     formExpired: 'Biểu mẫu không hợp lệ; vui lòng mở lại trang và gửi lại.',
     tryAgain: 'Hệ thống tạm thời không xử lý được; chưa có gì được ghi nhận. Vui lòng thử lại sau ít phút.',
     taskClosed: 'Nhiệm vụ này đã kết thúc; không thể gửi thêm.',
+    checkForm: 'Vui lòng kiểm tra lại; chưa có gì được ghi nhận:',
+    attachments: 'Tệp đính kèm',
+    attachmentsHint: (n: number, size: string) =>
+      `PDF, DOCX, XLSX hoặc ODT; tối đa ${n} tệp, mỗi tệp không quá ${size}. Tệp được kiểm tra theo nội dung, không theo tên.`,
+    reattach: 'Vui lòng chọn lại tệp đính kèm (tệp không được giữ lại khi biểu mẫu chưa hợp lệ).',
+    fileProblem: (name: string, problem: FileProblemKey, limit: string): string =>
+      ({
+        'unknown-type': `Tệp “${name}” không phải là PDF, DOCX, XLSX hoặc ODT (kiểm tra theo nội dung tệp, không theo tên hay đuôi tệp).`,
+        macros: `Tệp “${name}” có chứa macro; không tiếp nhận. Vui lòng lưu lại dưới dạng .docx hoặc .xlsx không có macro.`,
+        empty: `Tệp “${name}” trống (0 byte).`,
+        'too-big': `Tệp “${name}” lớn hơn giới hạn ${limit} mỗi tệp.`,
+      })[problem],
+    tooManyFiles: (max: number, given?: number) =>
+      `Chỉ được đính kèm tối đa ${max} tệp mỗi lần gửi; ${given === undefined ? 'đã chọn quá nhiều tệp' : `đã chọn ${given} tệp`}.`,
+    figures: 'Số liệu',
+    required: 'bắt buộc',
+    figureProblem: (label: string, problem: FigureProblemKey): string =>
+      ({
+        required: `Vui lòng nhập số liệu “${label}”.`,
+        'not-a-number': `“${label}”: không phải là một số. Ví dụ hợp lệ: 12 hoặc 12,5.`,
+        ambiguous: `“${label}”: cách viết không rõ (dấu phân cách hàng nghìn hay thập phân?). Vui lòng viết số không có dấu phân cách hàng nghìn, dùng dấu phẩy cho phần thập phân, ví dụ 1234 hoặc 12,5.`,
+        negative: `“${label}”: không được là số âm.`,
+        'not-whole': `“${label}”: phải là số nguyên (không có phần thập phân).`,
+        'over-100': `“${label}”: tỷ lệ phải từ 0 đến 100.`,
+        'too-large': `“${label}”: số quá lớn.`,
+      })[problem],
+    returnedHeading: 'Văn bản được trả lại để hoàn thiện',
+    returnedReason: 'Lý do',
+    newDue: 'Hạn gửi mới',
+    resubmitHint: 'Vui lòng hoàn thiện và gửi lại văn bản bằng biểu mẫu dưới đây.',
+    extensionHeading: 'Đề nghị gia hạn',
+    extensionUntil: 'Đề nghị gia hạn đến ngày',
+    extensionReason: 'Lý do',
+    requestedBy: 'Người đề nghị',
+    extensionSubmit: 'Gửi đề nghị gia hạn',
+    extensionHint:
+      'Cơ quan chủ trì sẽ xem xét và quyết định; trong khi chờ, hạn gửi hiện tại vẫn giữ nguyên.',
+    extensionRecorded: (date: string) =>
+      `Đã ghi nhận đề nghị gia hạn đến ngày ${date}. Cơ quan chủ trì sẽ xem xét và quyết định; trong khi chờ, hạn gửi hiện tại vẫn giữ nguyên.`,
+    extensionRefused: 'Đề nghị gia hạn không được tiếp nhận',
+    badDate: 'Vui lòng nhập ngày hợp lệ.',
+    extensionRequests: 'Đề nghị gia hạn đã gửi',
+    extensionRow: (date: string, by: string, reason: string) => `đến ngày ${date} – ${by}: ${reason}`,
+    history: 'Các lần gửi văn bản',
+    noSubmissions: 'Chưa gửi lần nào.',
+    receiptNumber: 'Số tiếp nhận',
+    date: 'Ngày',
+    submittedByShort: 'Người gửi',
+    review: 'Kết quả xem xét',
+    submissionStatus: { received: 'Đang chờ xem xét', accepted: 'Đã chấp nhận', returned: 'Đã trả lại' },
+    emailKind: 'Loại thư',
+    recipient: 'Người nhận',
   },
   en: {
     portal: 'Phối hợp – reporting portal',
@@ -147,5 +232,56 @@ export const TEXT = {
     tryAgain:
       'The system cannot process this right now; nothing was recorded. Please try again in a few minutes.',
     taskClosed: 'This task is closed; nothing more can be sent.',
+    checkForm: 'Please check the form; nothing was recorded:',
+    attachments: 'Attachments',
+    attachmentsHint: (n: number, size: string) =>
+      `PDF, DOCX, XLSX or ODT; at most ${n} files, each at most ${size}. Files are checked by their content, not their name.`,
+    reattach: 'Please choose your attachments again (files are not kept while the form is not valid).',
+    fileProblem: (name: string, problem: FileProblemKey, limit: string): string =>
+      ({
+        'unknown-type': `“${name}” is not a PDF, DOCX, XLSX or ODT file (checked by its content, not its name or extension).`,
+        macros: `“${name}” contains macros and cannot be accepted. Please save it as a .docx or .xlsx without macros.`,
+        empty: `“${name}” is empty (0 bytes).`,
+        'too-big': `“${name}” is larger than the limit of ${limit} per file.`,
+      })[problem],
+    tooManyFiles: (max: number, given?: number) =>
+      `At most ${max} files can be attached to one submission; ${given === undefined ? 'far more were chosen' : `${given} were chosen`}.`,
+    figures: 'Figures',
+    required: 'required',
+    figureProblem: (label: string, problem: FigureProblemKey): string =>
+      ({
+        required: `Please fill in the figure “${label}”.`,
+        'not-a-number': `“${label}”: not a number. Valid examples: 12 or 12.5.`,
+        ambiguous: `“${label}”: this can be read two ways (thousands separator or decimal?). Please write the number without thousands separators, e.g. 1234 or 12.5.`,
+        negative: `“${label}”: must not be negative.`,
+        'not-whole': `“${label}”: must be a whole number.`,
+        'over-100': `“${label}”: a percentage must be from 0 to 100.`,
+        'too-large': `“${label}”: the number is too large.`,
+      })[problem],
+    returnedHeading: 'Your document was returned for revision',
+    returnedReason: 'Reason',
+    newDue: 'New due date',
+    resubmitHint: 'Please revise your document and send it again with the form below.',
+    extensionHeading: 'Ask for more time',
+    extensionUntil: 'New due date requested',
+    extensionReason: 'Reason',
+    requestedBy: 'Requested by',
+    extensionSubmit: 'Send the request',
+    extensionHint: 'The lead agency reviews the request and decides; until then the current due date stands.',
+    extensionRecorded: (date: string) =>
+      `Your request for an extension to ${date} was recorded. The lead agency will review it and decide; until then the current due date stands.`,
+    extensionRefused: 'Extension request not accepted',
+    badDate: 'Please enter a valid date.',
+    extensionRequests: 'Extension requests sent',
+    extensionRow: (date: string, by: string, reason: string) => `to ${date} – ${by}: ${reason}`,
+    history: 'Submissions',
+    noSubmissions: 'Nothing sent yet.',
+    receiptNumber: 'Receipt number',
+    date: 'Date',
+    submittedByShort: 'Sent by',
+    review: 'Review',
+    submissionStatus: { received: 'Under review', accepted: 'Accepted', returned: 'Returned' },
+    emailKind: 'Email',
+    recipient: 'Recipient',
   },
 } as const;

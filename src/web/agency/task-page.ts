@@ -6,7 +6,8 @@ import { localDate } from '../../cycle/clock';
 import { yearsTouchedBy } from '../../cycle/plan';
 import type { IsoDate } from '../../calendar/dates';
 import type { TaskScope } from '../../links/task-link';
-import { formatDate, statusLabel, stepLabel, TEXT, type Lang } from '../i18n';
+import { formatDate, formatFigure, formatSize, statusLabel, stepLabel, TEXT, type Lang } from '../i18n';
+import type { FigureDefinition } from './figures';
 
 /** What the task page shows; built from the read model (database), never from the link alone. */
 export interface TaskView {
@@ -25,6 +26,24 @@ export interface TaskView {
   statusKey: string;
   submittedAt?: string;
   emails: { date: string; kind: string; recipient: string }[];
+  /** The figures the milestone asks for (the form's fields). */
+  figureFields: { key: string; label: string; unit?: string; required: boolean; type: string }[];
+  /** The program's definitions of those figures (to check the form). */
+  figureDefinitions: FigureDefinition[];
+  /** Every submission made, oldest first. */
+  submissions: {
+    receiptNumber: string;
+    date: string;
+    submittedBy: string;
+    review: string;
+    reviewNote?: string;
+    figures: { label: string; value: string }[];
+    attachments: { fileName: string; size: string }[];
+  }[];
+  /** When the last submission was returned: the coordinator's reason (the new due date is `due`). */
+  returned?: { reason: string; receiptNumber: string };
+  /** Extension requests the agency sent from the page. */
+  extensionRequests: { date: string; until: string; requestedBy: string; reason: string; text: string }[];
 }
 
 /** `cycle:<program>:<year>:<agency>`, the agency workflow ID a link names. */
@@ -71,6 +90,18 @@ export async function loadTaskView(
     orderBy: { id: 'asc' },
   });
   const milestoneTitle = milestone?.title[lang] ?? scope.milestone;
+  const figureDefinitions = milestone?.figures ?? [];
+  const t = TEXT[lang];
+  const submissions = await db.prisma.submission.findMany({
+    where: { obligationId: obligation.id },
+    include: { attachments: { orderBy: { id: 'asc' } } },
+    orderBy: { id: 'asc' },
+  });
+  const last = submissions.at(-1);
+  const audits = await db.prisma.auditEvent.findMany({
+    where: { subject: `${scope.cycleId}:${scope.milestone}`, action: 'obligation.request-extension' },
+    orderBy: { id: 'asc' },
+  });
   return {
     heading: lang === 'vi' ? `${milestoneTitle} năm ${ids.year}` : `${milestoneTitle} ${ids.year}`,
     milestoneTitle,
@@ -89,5 +120,50 @@ export async function loadTaskView(
       kind: stepLabel(e.step, lang),
       recipient: e.recipient,
     })),
+    figureFields: figureDefinitions.map((f) => ({
+      key: f.key,
+      label: f.label[lang],
+      unit: f.unit?.[lang],
+      required: f.required,
+      type: f.type,
+    })),
+    figureDefinitions,
+    submissions: submissions.map((s) => {
+      const figures = (s.figures ?? {}) as Record<string, number>;
+      return {
+        receiptNumber: s.receiptNumber,
+        date: formatDate(localDate(s.submittedAt.getTime())),
+        submittedBy: s.submittedBy,
+        review: t.submissionStatus[s.status],
+        reviewNote: s.reviewNote ?? undefined,
+        figures: Object.entries(figures).map(([key, value]) => {
+          const def = figureDefinitions.find((f) => f.key === key);
+          const unit = def?.unit?.[lang];
+          return {
+            label: def?.label[lang] ?? key,
+            value: `${formatFigure(value, lang)}${unit ? (unit === '%' ? '%' : ` ${unit}`) : ''}`,
+          };
+        }),
+        attachments: s.attachments.map((a) => ({
+          fileName: a.fileName,
+          size: formatSize(a.sizeBytes, lang),
+        })),
+      };
+    }),
+    returned:
+      obligation.status === 'returned' && last?.status === 'returned'
+        ? { reason: last.reviewNote ?? '', receiptNumber: last.receiptNumber }
+        : undefined,
+    extensionRequests: audits.map((a) => {
+      const d = (a.details ?? {}) as { until?: string; reason?: string; requestedBy?: string };
+      const until = d.until ? formatDate(d.until) : '';
+      return {
+        date: formatDate(localDate(a.at.getTime())),
+        until,
+        requestedBy: d.requestedBy ?? '',
+        reason: d.reason ?? '',
+        text: t.extensionRow(until, d.requestedBy ?? '', d.reason ?? ''),
+      };
+    }),
   };
 }

@@ -1,4 +1,4 @@
-import { formatDate, stepLabel } from '../../../src/web/i18n';
+import { formatDate, formatFigure, formatSize, refusal, stepLabel, TEXT } from '../../../src/web/i18n';
 
 describe('the portal’s words', () => {
   it('names every notification step the workflow sends, as a person reads it', () => {
@@ -21,5 +21,36 @@ describe('the portal’s words', () => {
 
   it('writes dates as official letters do', () => {
     expect(formatDate('2027-02-12')).toBe('12/02/2027');
+  });
+
+  it('writes sizes and figures with the Vietnamese decimal comma', () => {
+    expect(formatSize(461, 'vi')).toBe('461 B');
+    expect(formatSize(6451, 'vi')).toBe('6,3 KB');
+    expect(formatSize(6451, 'en')).toBe('6.3 KB');
+    expect(formatSize(20 * 1024 * 1024, 'vi')).toBe('20 MB');
+    expect(formatFigure(87.5, 'vi')).toBe('87,5');
+    expect(formatFigure(87.5, 'en')).toBe('87.5');
+  });
+
+  it('explains the workflow’s refusals of an extension request in both languages', () => {
+    const reason = 'the requested date 2027-02-10 is not after the current due date 2027-02-12';
+    expect(refusal(reason, 'vi')).toBe(
+      'Ngày đề nghị gia hạn phải sau hạn gửi hiện tại. (Hạn hiện tại: 12/02/2027)',
+    );
+    expect(refusal(reason, 'en')).toBe(
+      'The date you ask for must be after the current due date. (Current due date: 12/02/2027)',
+    );
+    expect(refusal('a reason is required', 'vi')).toBe('Vui lòng nêu lý do.');
+    expect(refusal('"annual-plan" is already accepted: cannot request an extension', 'en')).toBe(
+      'This task is closed; nothing more can be sent.',
+    );
+  });
+
+  it('names the file and the limit when an upload is refused', () => {
+    expect(TEXT.vi.fileProblem('a.pdf', 'too-big', '20 MB')).toBe(
+      'Tệp “a.pdf” lớn hơn giới hạn 20 MB mỗi tệp.',
+    );
+    expect(TEXT.en.fileProblem('a.pdf', 'macros', '')).toContain('“a.pdf” contains macros');
+    expect(TEXT.vi.tooManyFiles(5, 7)).toBe('Chỉ được đính kèm tối đa 5 tệp mỗi lần gửi; đã chọn 7 tệp.');
   });
 });
