@@ -17,6 +17,7 @@ import {
 import { openDatabase } from '../db/client';
 import type { Client } from '@temporalio/client';
 import { runDemo } from '../demo/run-demo';
+import { registerUserCommands } from './user-commands';
 
 /** `phoihop`: the coordinator's command line. */
 const program = new Command()
@@ -215,7 +216,7 @@ action('accept', 'accept', 'accept a submission', () => undefined);
 const directory = program.command('directory').description('the agency directory / danh bạ đơn vị');
 directory
   .command('import <file>')
-  .description('import a directory CSV in force from a date; nothing is imported when any row is bad')
+  .description('import a directory .csv or .xlsx in force from a date; nothing is imported when a row is bad')
   .requiredOption('--effective-from <date>', 'first day the file is in force (YYYY-MM-DD)')
   .option('--by <who>', 'who imports (audit)', `coordinator:${process.env.USER ?? 'cli'}`)
   .option('--json', 'machine-readable output')
@@ -264,6 +265,8 @@ program
       await db.close();
     }
   });
+
+registerUserCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`phoihop: ${describeFatal(err)}`);

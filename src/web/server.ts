@@ -7,6 +7,8 @@ import type { LinkConfig } from '../config/links';
 import type { FilesConfig } from '../config/files';
 import { createRenderer, type Renderer } from './render';
 import { registerAgencyPortal } from './agency/routes';
+import { registerDashboard } from './dashboard/routes';
+import type { DashboardConfig } from '../config/dashboard';
 
 export interface WebDeps {
   db: Database;
@@ -20,6 +22,8 @@ export interface WebDeps {
   files: FilesConfig;
   /** Temporal, for submissions and coordinators' actions (pages alone read the database). */
   temporal?: Client;
+  /** The coordinators' dashboard's settings (default: from the environment, src/config/dashboard.ts). */
+  dashboard?: DashboardConfig;
 }
 
 /** What every part of the web server shares: its dependencies and the page renderer. */
@@ -52,6 +56,7 @@ export function buildWebServer(deps: WebDeps): FastifyInstance {
   app.get('/healthz', async () => 'ok');
 
   registerAgencyPortal(app, ctx);
+  registerDashboard(app, ctx);
 
   return app;
 }

@@ -1,0 +1,82 @@
+// Dashboard login sessions: a random 32-byte token in the cookie, only its sha256 in WebSession.
+// Idle timeout 8 h, absolute lifetime 12 h; a disabled user's sessions end at their next request.
+import { createHash, randomBytes } from 'node:crypto';
+import type { Database } from '../db/client';
+import type { Role } from './users';
+
+export const SESSION_COOKIE = 'phoihop_session';
+export const IDLE_MS = 8 * 3600_000;
+export const ABSOLUTE_MS = 12 * 3600_000;
+/** lastSeenAt is written at most this often (a page view need not be a database write). */
+const TOUCH_EVERY_MS = 60_000;
+
+export interface SessionUser {
+  id: number;
+  login: string;
+  name: string;
+  role: Role;
+}
+
+export function sessionId(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Starts a session for a user; returns the token for the cookie (never stored). */
+export async function createSession(db: Database, userId: number, now: number): Promise<string> {
+  const token = randomBytes(32).toString('base64url');
+  await db.prisma.webSession.create({
+    data: {
+      id: sessionId(token),
+      userId,
+      createdAt: new Date(now),
+      lastSeenAt: new Date(now),
+      expiresAt: new Date(now + Math.min(IDLE_MS, ABSOLUTE_MS)),
+    },
+  });
+  return token;
+}
+
+/**
+ * The user a cookie's token belongs to, or undefined when the session is unknown, idle for 8 h, older
+ * than 12 h, or its user is disabled (an ended session's row is deleted). Extends the idle window.
+ */
+export async function resumeSession(
+  db: Database,
+  token: string | undefined,
+  now: number,
+): Promise<SessionUser | undefined> {
+  if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
+  const id = sessionId(token);
+  const session = await db.prisma.webSession.findUnique({ where: { id }, include: { user: true } });
+  if (!session) return undefined;
+  const ended =
+    session.user.disabled ||
+    now >= session.expiresAt.getTime() ||
+    now >= session.lastSeenAt.getTime() + IDLE_MS ||
+    now >= session.createdAt.getTime() + ABSOLUTE_MS;
+  if (ended) {
+    await db.prisma.webSession.deleteMany({ where: { id } });
+    return undefined;
+  }
+  if (now - session.lastSeenAt.getTime() >= TOUCH_EVERY_MS) {
+    await db.prisma.webSession.updateMany({
+      where: { id },
+      data: {
+        lastSeenAt: new Date(now),
+        expiresAt: new Date(Math.min(now + IDLE_MS, session.createdAt.getTime() + ABSOLUTE_MS)),
+      },
+    });
+  }
+  const { user } = session;
+  return { id: user.id, login: user.login, name: user.name, role: user.role };
+}
+
+export async function endSession(db: Database, token: string | undefined): Promise<void> {
+  if (token) await db.prisma.webSession.deleteMany({ where: { id: sessionId(token) } });
+}
+
+/** Deletes sessions past their expiry (called now and then; expired rows are refused anyway). */
+export async function purgeExpiredSessions(db: Database, now: number): Promise<number> {
+  const { count } = await db.prisma.webSession.deleteMany({ where: { expiresAt: { lte: new Date(now) } } });
+  return count;
+}

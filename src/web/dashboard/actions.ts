@@ -1,0 +1,174 @@
+// Coordinators' actions on one agency's obligation: each through the agency workflow's Update, under an
+// Update ID made from the form's one-time key (a double click acts once), each outcome, done or refused,
+// recorded in the audit log and shown on the agency page after a 303 redirect (?ket-qua=<audit id>).
+import type { FastifyInstance } from 'fastify';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { isIsoDate } from '../../calendar/dates';
+import { agencyWorkflowId } from '../../workflows/obligation-types';
+import { pickLang, type Lang } from '../i18n';
+import type { WebContext } from '../server';
+import { actorOf, currentUser, DASHBOARD_PREFIX, requireRole } from './auth';
+import { ACTIONS, DASH, type ActionName } from './i18n';
+import { errorPage, withLang } from './page';
+
+/** The workflow Update each dashboard action calls. */
+const UPDATE: Record<ActionName, string> = {
+  accept: 'accept',
+  return: 'returnForRevision',
+  extend: 'extend',
+  waive: 'waive',
+  remind: 'remindNow',
+};
+
+const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const MAX_REASON = 2000;
+
+interface ActionBody {
+  key?: unknown;
+  milestone?: unknown;
+  reason?: unknown;
+  until?: unknown;
+}
+
+/** The Update's argument, or why the form cannot be sent (in the workflow's words, English). */
+export function actionArgs(
+  action: ActionName,
+  milestone: string,
+  by: string,
+  body: ActionBody,
+): { args: Record<string, unknown> } | { problem: string } {
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const reason = text(body.reason);
+  const until = text(body.until);
+  if (reason.length > MAX_REASON) return { problem: `the reason is longer than ${MAX_REASON} characters` };
+  if (until && !isIsoDate(until)) return { problem: `"${until}" is not a date (YYYY-MM-DD)` };
+  switch (action) {
+    case 'accept':
+    case 'remind':
+      return { args: { milestone, by } };
+    case 'return':
+      if (!reason) return { problem: 'a reason is required' };
+      return { args: { milestone, by, reason, ...(until ? { until } : {}) } };
+    case 'extend':
+      if (!until) return { problem: 'a new due date is required' };
+      if (!reason) return { problem: 'a reason is required' };
+      return { args: { milestone, by, until, reason } };
+    case 'waive':
+      if (!reason) return { problem: 'a reason is required' };
+      return { args: { milestone, by, reason } };
+  }
+}
+
+export function registerActionRoutes(dash: FastifyInstance, ctx: WebContext): void {
+  const { deps } = ctx;
+  /** Requests of one form key in flight in this process: a double click waits for the first. */
+  const inFlight = new Map<string, Promise<number>>();
+
+  dash.post<{
+    Params: { cycleId: string; code: string; action: string };
+    Body: ActionBody;
+  }>(
+    '/chu-ky/:cycleId/don-vi/:code/:action',
+    { preHandler: requireRole(ctx, 'coordinator') },
+    async (request, reply) => {
+      const lang: Lang = pickLang(request.query);
+      const w = DASH[lang];
+      const user = currentUser(request)!;
+      const action = request.params.action as ActionName;
+      const cycleId = Number(request.params.cycleId);
+      const milestone = typeof request.body?.milestone === 'string' ? request.body.milestone : '';
+      const notFound = () => errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+      if (!ACTIONS.includes(action) || !Number.isInteger(cycleId)) return notFound();
+      const obligation = await deps.db.prisma.obligation.findFirst({
+        where: { cycleId, milestoneKey: milestone, agency: { code: request.params.code } },
+        include: { cycle: { include: { program: true } }, agency: true },
+      });
+      if (!obligation) return errorPage(ctx, request, reply, 404, w.notFound, w.unknownMilestone);
+      const key = typeof request.body?.key === 'string' ? request.body.key : '';
+      if (!KEY.test(key)) return errorPage(ctx, request, reply, 400, w.csrfTitle, w.formExpired);
+      if (!deps.temporal) return errorPage(ctx, request, reply, 503, w.unavailable, w.unavailableBody);
+      const temporal = deps.temporal;
+
+      const workflowId = agencyWorkflowId(
+        obligation.cycle.program.code,
+        obligation.cycle.year,
+        obligation.agency.code,
+      );
+      const subject = `${workflowId}:${milestone}`;
+      const auditAction = `obligation.${action}`;
+      const by = `coordinator:${user.login}`;
+      const prepared = actionArgs(action, milestone, by, request.body ?? {});
+      const flashKey = `${subject}|${action}|${key}`;
+
+      const perform = async (): Promise<number> => {
+        // The same form sent again after it was done (a double click, a retry): its outcome stands.
+        const earlier = await deps.db.prisma.auditEvent.findMany({
+          where: { subject, action: auditAction },
+          orderBy: { id: 'desc' },
+          take: 50,
+        });
+        const same = earlier.find((e) => (e.details as { key?: unknown } | null)?.key === key);
+        if (same) return same.id;
+        const record = async (details: Record<string, unknown>) =>
+          (
+            await deps.db.prisma.auditEvent.create({
+              data: {
+                actor: actorOf(user),
+                action: auditAction,
+                subject,
+                details: {
+                  key,
+                  milestone,
+                  ...('args' in prepared ? prepared.args : {}),
+                  ...details,
+                } as object,
+              },
+            })
+          ).id;
+        if ('problem' in prepared) {
+          const body = request.body ?? {};
+          return record({
+            outcome: 'refused',
+            refusal: prepared.problem,
+            ...(typeof body.reason === 'string' && body.reason.trim()
+              ? { reason: body.reason.trim().slice(0, MAX_REASON) }
+              : {}),
+          });
+        }
+        try {
+          const result = await temporal.workflow.getHandle(workflowId).executeUpdate(UPDATE[action], {
+            args: [prepared.args],
+            updateId: `dashboard:${action}:${milestone}:${key}`,
+          });
+          return record({ outcome: 'done', ...(typeof result === 'string' ? { due: result } : {}) });
+        } catch (err) {
+          if (err instanceof WorkflowUpdateFailedError) {
+            return record({
+              outcome: 'refused',
+              refusal: (err.cause as Error | undefined)?.message ?? err.message,
+            });
+          }
+          if (err instanceof WorkflowNotFoundError || /already completed/.test((err as Error).message)) {
+            return record({ outcome: 'refused', refusal: 'the agency’s workflow has ended' });
+          }
+          throw err;
+        }
+      };
+
+      let auditId: number;
+      try {
+        let running = inFlight.get(flashKey);
+        if (!running) {
+          running = perform().finally(() => inFlight.delete(flashKey));
+          inFlight.set(flashKey, running);
+        }
+        auditId = await running;
+      } catch (err) {
+        request.log.error(err);
+        return errorPage(ctx, request, reply, 503, w.unavailable, w.unavailableBody);
+      }
+      const page = `${DASHBOARD_PREFIX}/chu-ky/${cycleId}/don-vi/${encodeURIComponent(obligation.agency.code)}?ket-qua=${auditId}`;
+      return reply.redirect(withLang(`${page}#m-${milestone}`, lang), 303);
+    },
+  );
+}

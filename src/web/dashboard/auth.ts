@@ -1,0 +1,172 @@
+// Authentication and authorisation of the coordinators' dashboard (/quan-ly).
+//
+// How other dashboard pages use it (exports, directory management, inspections…): register routes
+// inside `registerDashboard`'s plugin (src/web/dashboard/routes.ts, which carries the /quan-ly prefix,
+// the cookie and CSRF plugins and the session hook), then
+//
+//   dash.get('/xuat', { preHandler: requireRole('coordinator', 'inspector', 'viewer') }, handler)
+//   dash.post('/danh-ba', { preHandler: requireRole('coordinator') }, handler)
+//
+// - Every request under /quan-ly has `request.dashboardUser` (a SessionUser, or null when not logged
+//   in), loaded from the `phoihop_session` cookie by `loadSession` (idle 8 h, absolute 12 h, a disabled
+//   user is out at the next request); `currentUser(request)` reads it.
+// - `requireRole(...roles)`: a GET without a session is redirected (303) to the login page; any other
+//   request without one, or a user whose role is not listed, gets the 403 page and nothing runs.
+// - Every POST under /quan-ly must carry the CSRF token in the form field `_csrf` (take it from
+//   `csrfToken(reply)`, which sets the secret cookie when needed); the check runs before any route
+//   handler, and a missing or wrong token gets the 403 page.
+// - Roles: viewer reads; inspector reads (and records inspections); coordinator acts.
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import { pickLang } from '../i18n';
+import {
+  ABSOLUTE_MS,
+  createSession,
+  endSession,
+  purgeExpiredSessions,
+  resumeSession,
+  SESSION_COOKIE,
+  type SessionUser,
+} from '../../auth/sessions';
+import { verifyPassword, MAX_PASSWORD_LENGTH } from '../../auth/password';
+import { normalizeLogin, type Role } from '../../auth/users';
+import { LoginThrottle } from '../../auth/login-throttle';
+import type { WebContext } from '../server';
+import { DASH } from './i18n';
+import { dashPage, errorPage, withLang } from './page';
+
+export type { SessionUser } from '../../auth/sessions';
+
+export const DASHBOARD_PREFIX = '/quan-ly';
+export const CSRF_COOKIE = 'phoihop_csrf';
+export const LOGIN_PATH = `${DASHBOARD_PREFIX}/dang-nhap`;
+export const LOGOUT_PATH = `${DASHBOARD_PREFIX}/dang-xuat`;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The logged-in dashboard user, or null (set by the dashboard's session hook). */
+    dashboardUser: SessionUser | null;
+  }
+}
+
+export function currentUser(request: FastifyRequest): SessionUser | null {
+  return request.dashboardUser ?? null;
+}
+
+/** The audit actor of a dashboard user: "coordinator:<login>" (whatever the role, the login is kept). */
+export function actorOf(user: SessionUser): string {
+  return `${user.role}:${user.login}`;
+}
+
+/** Cookie attributes of the session and CSRF cookies: HttpOnly, SameSite=Lax, Path=/quan-ly, Secure on https. */
+export function cookieOptions(secure: boolean) {
+  return { path: DASHBOARD_PREFIX, httpOnly: true, sameSite: 'lax' as const, secure };
+}
+
+/** A CSRF token for a form of this response (`<input type="hidden" name="_csrf" value="…">`). */
+export function csrfToken(reply: FastifyReply): string {
+  return reply.generateCsrf();
+}
+
+/** The session hook: sets request.dashboardUser from the cookie; clears a cookie whose session has ended. */
+export function loadSession(ctx: WebContext, secure: boolean) {
+  return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    const token = request.cookies[SESSION_COOKIE];
+    const now = (ctx.deps.now ?? Date.now)();
+    request.dashboardUser = token ? ((await resumeSession(ctx.deps.db, token, now)) ?? null) : null;
+    if (token && !request.dashboardUser) reply.clearCookie(SESSION_COOKIE, cookieOptions(secure));
+  };
+}
+
+/**
+ * A preHandler that lets through only logged-in users with one of `roles`: a GET without a session goes to
+ * the login page; anything else is refused with the 403 page, before the handler runs.
+ */
+export function requireRole(ctx: WebContext, ...roles: Role[]): preHandlerAsyncHookHandler {
+  return async function (request, reply) {
+    const lang = pickLang(request.query);
+    const user = currentUser(request);
+    if (!user) {
+      if (request.method === 'GET' || request.method === 'HEAD') {
+        // "het" (hết phiên): the cookie named a session that has ended; the login page says so.
+        const ended = Boolean(request.cookies[SESSION_COOKIE]);
+        const next = new URLSearchParams({
+          ...(lang === 'en' ? { lang } : {}),
+          ...(ended ? { het: '1' } : {}),
+        });
+        const query = next.toString();
+        return reply.redirect(query ? `${LOGIN_PATH}?${query}` : LOGIN_PATH, 303);
+      }
+      return errorPage(ctx, request, reply, 403, DASH[lang].forbidden, DASH[lang].sessionEnded);
+    }
+    if (!roles.includes(user.role)) {
+      return errorPage(ctx, request, reply, 403, DASH[lang].forbidden, DASH[lang].forbiddenBody);
+    }
+  };
+}
+
+/** Every role may read. */
+export const READERS: Role[] = ['coordinator', 'inspector', 'viewer'];
+
+/** The login and logout routes (on the dashboard's plugin, prefix /quan-ly). */
+export function registerLoginRoutes(dash: FastifyInstance, ctx: WebContext, secure: boolean): void {
+  const throttle = new LoginThrottle();
+  const now = () => (ctx.deps.now ?? Date.now)();
+
+  async function loginForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: number,
+    message?: { kind: 'error' | 'info'; text: string },
+    login = '',
+  ) {
+    return dashPage(ctx, request, reply, status, 'dashboard/login', {
+      title: DASH[pickLang(request.query)].loginTitle,
+      message,
+      login,
+    });
+  }
+
+  dash.get('/dang-nhap', async (request, reply) => {
+    const lang = pickLang(request.query);
+    if (currentUser(request)) return reply.redirect(withLang(DASHBOARD_PREFIX, lang), 303);
+    const q = request.query as { het?: string; bye?: string };
+    const message = q.bye
+      ? { kind: 'info' as const, text: DASH[lang].loggedOut }
+      : q.het
+        ? { kind: 'info' as const, text: DASH[lang].sessionEnded }
+        : undefined;
+    return loginForm(request, reply, 200, message);
+  });
+
+  dash.post<{ Body: { login?: unknown; password?: unknown } }>('/dang-nhap', async (request, reply) => {
+    const lang = pickLang(request.query);
+    const body = request.body ?? {};
+    const login = normalizeLogin(typeof body.login === 'string' ? body.login : '').slice(0, 64);
+    const password = typeof body.password === 'string' ? body.password.slice(0, MAX_PASSWORD_LENGTH) : '';
+    const at = now();
+    const user = login ? await ctx.deps.db.prisma.user.findUnique({ where: { login } }) : null;
+    // The password is checked (or a decoy, for an unknown login) in every case, so that the answer's
+    // timing tells nothing; a locked login is refused even with the right password.
+    const matches = await verifyPassword(password, user?.passwordHash);
+    const locked = throttle.isLocked(login, at);
+    if (!user || !matches || user.disabled || locked) {
+      if (!locked) throttle.recordFailure(login, at);
+      request.log.warn({ login, locked }, 'dashboard login refused');
+      return loginForm(request, reply, 401, { kind: 'error', text: DASH[lang].loginFailed }, login);
+    }
+    throttle.reset(login);
+    await purgeExpiredSessions(ctx.deps.db, at);
+    const token = await createSession(ctx.deps.db, user.id, at);
+    await ctx.deps.db.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date(at) } });
+    reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(secure), maxAge: ABSOLUTE_MS / 1000 });
+    return reply.redirect(withLang(DASHBOARD_PREFIX, lang), 303);
+  });
+
+  dash.post('/dang-xuat', async (request, reply) => {
+    const lang = pickLang(request.query);
+    await endSession(ctx.deps.db, request.cookies[SESSION_COOKIE]);
+    reply.clearCookie(SESSION_COOKIE, cookieOptions(secure));
+    const query = new URLSearchParams({ ...(lang === 'en' ? { lang } : {}), bye: '1' });
+    return reply.redirect(`${LOGIN_PATH}?${query.toString()}`, 303);
+  });
+}

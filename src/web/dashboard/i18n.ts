@@ -1,0 +1,338 @@
+// Words of the coordinators' dashboard, Vietnamese first. Pure.
+import type { Lang } from '../i18n';
+
+/** The states a matrix cell shows: the read model's statuses, with reminded and escalated told apart. */
+export const CELL_STATES = [
+  'pending',
+  'requested',
+  'reminded',
+  'overdue',
+  'escalated',
+  'submitted',
+  'returned',
+  'accepted',
+  'waived',
+  'cancelled',
+] as const;
+export type CellState = (typeof CELL_STATES)[number];
+
+const STATE_LABELS: Record<CellState, Record<Lang, string>> = {
+  pending: { vi: 'Chưa đến kỳ', en: 'Not due' },
+  requested: { vi: 'Đã đề nghị', en: 'Requested' },
+  reminded: { vi: 'Đã nhắc', en: 'Reminded' },
+  overdue: { vi: 'Quá hạn', en: 'Overdue' },
+  escalated: { vi: 'Đã đôn đốc', en: 'Escalated' },
+  submitted: { vi: 'Đã nộp, chờ xem xét', en: 'Submitted' },
+  returned: { vi: 'Đã trả lại', en: 'Returned' },
+  accepted: { vi: 'Đã chấp nhận', en: 'Accepted' },
+  waived: { vi: 'Được miễn', en: 'Waived' },
+  cancelled: { vi: 'Đã hủy', en: 'Cancelled' },
+};
+
+export function stateLabel(state: CellState, lang: Lang): string {
+  return STATE_LABELS[state][lang];
+}
+
+const CYCLE_STATUS: Record<string, Record<Lang, string>> = {
+  planned: { vi: 'Đã lập kế hoạch', en: 'Planned' },
+  running: { vi: 'Đang chạy', en: 'Running' },
+  completed: { vi: 'Đã hoàn thành', en: 'Completed' },
+  cancelled: { vi: 'Đã hủy', en: 'Cancelled' },
+};
+
+export function cycleStatusLabel(status: string, lang: Lang): string {
+  return CYCLE_STATUS[status]?.[lang] ?? status;
+}
+
+const ROLE: Record<string, Record<Lang, string>> = {
+  coordinator: { vi: 'Điều phối viên', en: 'Coordinator' },
+  inspector: { vi: 'Cán bộ kiểm tra', en: 'Inspector' },
+  viewer: { vi: 'Người xem', en: 'Viewer' },
+};
+
+export function roleLabel(role: string, lang: Lang): string {
+  return ROLE[role]?.[lang] ?? role;
+}
+
+/** The coordinator's actions, by their URL segment. */
+export const ACTIONS = ['accept', 'return', 'extend', 'waive', 'remind'] as const;
+export type ActionName = (typeof ACTIONS)[number];
+
+const ACTION_LABELS: Record<ActionName, Record<Lang, string>> = {
+  accept: { vi: 'Chấp nhận', en: 'Accept' },
+  return: { vi: 'Trả lại để hoàn thiện', en: 'Return for revision' },
+  extend: { vi: 'Gia hạn', en: 'Extend' },
+  waive: { vi: 'Miễn thực hiện', en: 'Waive' },
+  remind: { vi: 'Nhắc ngay', en: 'Remind now' },
+};
+
+export function actionLabel(action: string, lang: Lang): string {
+  return ACTION_LABELS[action as ActionName]?.[lang] ?? action;
+}
+
+/** Audit actions as a person reads them. */
+const AUDIT_ACTIONS: Record<string, Record<Lang, string>> = {
+  'obligation.accept': { vi: 'Chấp nhận', en: 'Accepted' },
+  'obligation.return': { vi: 'Trả lại để hoàn thiện', en: 'Returned for revision' },
+  'obligation.extend': { vi: 'Gia hạn', en: 'Extended' },
+  'obligation.waive': { vi: 'Miễn thực hiện', en: 'Waived' },
+  'obligation.remind': { vi: 'Nhắc ngay', en: 'Reminded now' },
+  'obligation.request-extension': { vi: 'Đơn vị xin gia hạn', en: 'Extension requested by the agency' },
+};
+
+export function auditActionLabel(action: string, lang: Lang): string {
+  return AUDIT_ACTIONS[action]?.[lang] ?? action;
+}
+
+/**
+ * Why the workflow refused a coordinator's action (its validators answer in English), as the coordinator
+ * reads it; an unknown reason is shown as given.
+ */
+export function actionRefusal(reason: string, lang: Lang): string {
+  const known: [RegExp, (m: RegExpExecArray) => Record<Lang, string>][] = [
+    [
+      /the new due date (\S+) is not after today \((\S+)\)/,
+      (m) => ({
+        vi: `Hạn mới ${fmt(m[1]!)} không sau ngày hôm nay (${fmt(m[2]!)}).`,
+        en: `The new due date ${fmt(m[1]!)} is not after today (${fmt(m[2]!)}).`,
+      }),
+    ],
+    [
+      /the new due date (\S+) is not after the current one \((\S+)\)/,
+      (m) => ({
+        vi: `Hạn mới ${fmt(m[1]!)} không sau hạn hiện tại (${fmt(m[2]!)}).`,
+        en: `The new due date ${fmt(m[1]!)} is not after the current one (${fmt(m[2]!)}).`,
+      }),
+    ],
+    [
+      /has no submission waiting for review/,
+      () => ({
+        vi: 'Không có văn bản nào đang chờ xem xét.',
+        en: 'There is no submission waiting for review.',
+      }),
+    ],
+    [
+      /was submitted and is waiting for review/,
+      () => ({
+        vi: 'Đơn vị đã nộp và văn bản đang chờ xem xét: không cần nhắc.',
+        en: 'The agency has submitted and it is waiting for review: no reminder is needed.',
+      }),
+    ],
+    [
+      /has not been requested yet|is not open yet/,
+      () => ({ vi: 'Nhiệm vụ này chưa được đề nghị.', en: 'This task has not been requested yet.' }),
+    ],
+    [/a reason is required/, () => ({ vi: 'Cần nêu lý do.', en: 'A reason is required.' })],
+    [
+      /is (accepted|waived|cancelled)|closed/,
+      () => ({ vi: 'Nhiệm vụ này đã kết thúc.', en: 'This task is closed.' }),
+    ],
+  ];
+  for (const [re, text] of known) {
+    const m = re.exec(reason);
+    if (m) return text(m)[lang];
+  }
+  return reason;
+}
+
+function fmt(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
+}
+
+export const DASH = {
+  vi: {
+    appName: 'Phối hợp – Trang quản lý',
+    skip: 'Bỏ qua đến nội dung',
+    switchLang: 'English',
+    loginTitle: 'Đăng nhập',
+    login: 'Tên đăng nhập',
+    password: 'Mật khẩu',
+    signIn: 'Đăng nhập',
+    logout: 'Đăng xuất',
+    loginFailed:
+      'Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản tạm thời bị khóa. Vui lòng thử lại sau.',
+    loggedOut: 'Bạn đã đăng xuất.',
+    sessionEnded: 'Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.',
+    signedInAs: 'Đang đăng nhập:',
+    cycles: 'Các chu trình',
+    noCycles: 'Chưa có chu trình nào.',
+    program: 'Kế hoạch',
+    year: 'Năm',
+    status: 'Trạng thái',
+    agencies: 'Đơn vị',
+    obligations: 'Nhiệm vụ',
+    open: 'Xem',
+    matrix: 'Bảng theo dõi',
+    agency: 'Đơn vị',
+    group: 'Nhóm đơn vị',
+    allGroups: 'Tất cả nhóm',
+    state: 'Trạng thái',
+    allStates: 'Tất cả trạng thái',
+    search: 'Tìm theo tên hoặc mã',
+    filter: 'Lọc',
+    clear: 'Bỏ lọc',
+    legend: 'Chú giải',
+    counts: 'Số lượng theo trạng thái',
+    countsNote: 'Đếm trên các đơn vị khớp nhóm và từ khóa tìm kiếm.',
+    shown: (n: number, total: number) => `Hiển thị ${n} / ${total} đơn vị.`,
+    noMatch: 'Không có đơn vị nào khớp bộ lọc.',
+    page: 'Trang',
+    previous: '‹ Trang trước',
+    next: 'Trang sau ›',
+    notOwed: 'Không phải nộp',
+    milestone: 'Nhiệm vụ',
+    due: 'Hạn',
+    lateBy: 'Muộn',
+    lateDays: (n: number) => `${n} ngày làm việc`,
+    flagged: 'Nêu tên trong báo cáo',
+    yes: 'Có',
+    no: 'Không',
+    timeline: 'Diễn biến',
+    when: 'Thời điểm',
+    what: 'Sự việc',
+    detail: 'Chi tiết',
+    emailSent: 'Thư đã gửi',
+    emailFailed: 'Thư gửi lỗi',
+    submission: 'Văn bản nộp',
+    receipt: 'Số tiếp nhận',
+    submittedBy: 'Người chịu trách nhiệm',
+    figures: 'Số liệu',
+    attachments: 'Tệp đính kèm',
+    download: 'Tải xuống',
+    nothingYet: 'Chưa có diễn biến nào.',
+    temporalLink: 'Xem quy trình trong Temporal',
+    backToMatrix: '‹ Về bảng theo dõi',
+    backToCycles: '‹ Về danh sách chu trình',
+    actions: 'Thao tác',
+    reason: 'Lý do',
+    newDate: 'Hạn mới',
+    newDateOptional: 'Hạn mới (không bắt buộc; mặc định thêm 5 ngày làm việc)',
+    done: 'Đã thực hiện',
+    refused: 'Bị từ chối',
+    by: 'Người thực hiện',
+    viewerNote: 'Bạn chỉ có quyền xem.',
+    forbidden: 'Không được phép',
+    forbiddenBody: 'Tài khoản của bạn không có quyền thực hiện thao tác này. Không có gì thay đổi.',
+    csrfTitle: 'Biểu mẫu không hợp lệ',
+    csrfBody:
+      'Biểu mẫu đã hết hạn hoặc không được gửi từ trang này. Không có gì thay đổi. Hãy tải lại trang và thử lại.',
+    notFound: 'Không tìm thấy',
+    badRequest: 'Yêu cầu không hợp lệ',
+    notFoundBody: 'Trang hoặc tệp này không tồn tại.',
+    unavailable: 'Tạm thời không thực hiện được',
+    unavailableBody:
+      'Không kết nối được với hệ thống quy trình (Temporal). Không có gì thay đổi. Vui lòng thử lại sau.',
+    reasonRequired: 'Cần nêu lý do.',
+    dateInvalid: (v: string) => `“${v}” không phải là ngày hợp lệ (dạng YYYY-MM-DD).`,
+    dateRequired: 'Cần chọn hạn mới.',
+    formExpired: 'Biểu mẫu đã hết hạn; hãy tải lại trang.',
+    unknownMilestone: 'Đơn vị không có nhiệm vụ này trong chu trình.',
+    workflowGone: 'Quy trình của đơn vị này đã kết thúc.',
+  },
+  en: {
+    appName: 'Phối hợp – Coordinators’ dashboard',
+    skip: 'Skip to content',
+    switchLang: 'Tiếng Việt',
+    loginTitle: 'Log in',
+    login: 'Login',
+    password: 'Password',
+    signIn: 'Log in',
+    logout: 'Log out',
+    loginFailed: 'Wrong login or password, or the account is locked for a while. Please try again later.',
+    loggedOut: 'You have logged out.',
+    sessionEnded: 'Your session has ended. Please log in again.',
+    signedInAs: 'Logged in as',
+    cycles: 'Cycles',
+    noCycles: 'No cycles yet.',
+    program: 'Program',
+    year: 'Year',
+    status: 'Status',
+    agencies: 'Agencies',
+    obligations: 'Obligations',
+    open: 'Open',
+    matrix: 'Tracking matrix',
+    agency: 'Agency',
+    group: 'Agency group',
+    allGroups: 'All groups',
+    state: 'State',
+    allStates: 'All states',
+    search: 'Search by name or code',
+    filter: 'Filter',
+    clear: 'Clear filters',
+    legend: 'Legend',
+    counts: 'Counts per state',
+    countsNote: 'Counted over the agencies matching the group and search.',
+    shown: (n: number, total: number) => `Showing ${n} of ${total} agencies.`,
+    noMatch: 'No agency matches the filters.',
+    page: 'Page',
+    previous: '‹ Previous page',
+    next: 'Next page ›',
+    notOwed: 'Not owed',
+    milestone: 'Milestone',
+    due: 'Due',
+    lateBy: 'Late by',
+    lateDays: (n: number) => `${n} working day${n === 1 ? '' : 's'}`,
+    flagged: 'Named in the report',
+    yes: 'Yes',
+    no: 'No',
+    timeline: 'Timeline',
+    when: 'When',
+    what: 'What',
+    detail: 'Details',
+    emailSent: 'Email sent',
+    emailFailed: 'Email failed',
+    submission: 'Submission',
+    receipt: 'Receipt number',
+    submittedBy: 'Person responsible',
+    figures: 'Figures',
+    attachments: 'Attachments',
+    download: 'Download',
+    nothingYet: 'Nothing has happened yet.',
+    temporalLink: 'Open the workflow in Temporal',
+    backToMatrix: '‹ Back to the matrix',
+    backToCycles: '‹ Back to the cycles',
+    actions: 'Actions',
+    reason: 'Reason',
+    newDate: 'New due date',
+    newDateOptional: 'New due date (optional; default 5 working days from today)',
+    done: 'Done',
+    refused: 'Refused',
+    by: 'By',
+    viewerNote: 'You can read only.',
+    forbidden: 'Not allowed',
+    forbiddenBody: 'Your account may not do this. Nothing was changed.',
+    csrfTitle: 'Invalid form',
+    csrfBody:
+      'The form has expired or was not sent from this site. Nothing was changed. Reload the page and try again.',
+    notFound: 'Not found',
+    badRequest: 'Invalid request',
+    notFoundBody: 'This page or file does not exist.',
+    unavailable: 'Cannot do this right now',
+    unavailableBody:
+      'The workflow service (Temporal) cannot be reached. Nothing was changed. Please try again later.',
+    reasonRequired: 'A reason is required.',
+    dateInvalid: (v: string) => `“${v}” is not a valid date (YYYY-MM-DD).`,
+    dateRequired: 'A new due date is required.',
+    formExpired: 'The form has expired; reload the page.',
+    unknownMilestone: 'The agency owes no such milestone in this cycle.',
+    workflowGone: 'This agency’s workflow has ended.',
+  },
+} satisfies Record<Lang, Record<string, unknown>>;
+
+export type DashWords = (typeof DASH)['vi'];
+
+const GROUPS: Record<string, Record<Lang, string>> = {
+  department: { vi: 'Sở, ban, ngành', en: 'Departments, boards and sectors' },
+  mass_organisation: {
+    vi: 'Mặt trận Tổ quốc và các đoàn thể',
+    en: 'Fatherland Front and mass organisations',
+  },
+  district_committee: { vi: 'UBND cấp huyện', en: 'District People’s Committees' },
+  commune_committee: { vi: 'UBND cấp xã', en: 'Commune People’s Committees' },
+};
+
+/** An agency group (free text in the directory) as a person reads it. */
+export function groupLabel(group: string, lang: Lang): string {
+  return GROUPS[group]?.[lang] ?? group;
+}

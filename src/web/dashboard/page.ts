@@ -1,0 +1,71 @@
+// Rendering of dashboard pages: the dashboard's layout, its words, the user and the language switch.
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { pickLang, type Lang } from '../i18n';
+import type { WebContext } from '../server';
+import { DASH, roleLabel } from './i18n';
+
+/** `path` in the page's language: "?lang=en" added for English (Vietnamese is the default). */
+export function withLang(path: string, lang: Lang): string {
+  if (lang !== 'en') return path;
+  const [base, hash] = path.split('#');
+  return `${base}${base!.includes('?') ? '&' : '?'}lang=en${hash !== undefined ? `#${hash}` : ''}`;
+}
+
+/** The same page in the other language. */
+function switchUrl(request: FastifyRequest, lang: Lang): string {
+  const url = new URL(request.url, 'http://localhost');
+  if (lang === 'en') url.searchParams.delete('lang');
+  else url.searchParams.set('lang', 'en');
+  return `${url.pathname}${url.search}`;
+}
+
+/**
+ * Renders a dashboard view (src/web/views/dashboard/<view>.liquid) in the dashboard's layout. Views get
+ * `d` (the dashboard's words), `lang`, `L` (the "?lang=en" suffix or "") and whatever `vars` holds; the
+ * layout shows the user, a logout form with its CSRF token and the language switch.
+ */
+export function dashPage(
+  ctx: WebContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  view: string,
+  vars: Record<string, unknown>,
+): Promise<FastifyReply> {
+  const lang = pickLang(request.query);
+  const user = request.dashboardUser ?? null;
+  const d = DASH[lang];
+  const L = lang === 'en' ? '?lang=en' : '';
+  // One token per response: generateCsrf() sets a new secret cookie each time none came with the request.
+  const csrf = reply.generateCsrf();
+  return ctx.page(
+    reply,
+    status,
+    view,
+    lang,
+    { d, L, ...vars, csrf },
+    {
+      layout: 'dashboard/layout',
+      layoutVars: {
+        d,
+        L,
+        title: `${String(vars.title ?? d.appName)} – ${d.appName}`,
+        user: user ? { name: user.name, login: user.login, role: roleLabel(user.role, lang) } : null,
+        csrf,
+        switchUrl: switchUrl(request, lang),
+      },
+    },
+  );
+}
+
+/** The dashboard's error page (403, 404, 503…): a heading and a message; nothing else on it. */
+export function errorPage(
+  ctx: WebContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  heading: string,
+  message: string,
+): Promise<FastifyReply> {
+  return dashPage(ctx, request, reply, status, 'dashboard/error', { title: heading, heading, message });
+}

@@ -1,0 +1,162 @@
+// The coordinators' dashboard under /quan-ly: login, cycles, the matrix, agency pages, actions and
+// downloads. See auth.ts for how further pages plug in (roles, sessions, CSRF).
+import { randomUUID } from 'node:crypto';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import { pickLang } from '../i18n';
+import type { WebContext } from '../server';
+import { dashboardConfigFromEnv, temporalWorkflowUrl, type DashboardConfig } from '../../config/dashboard';
+import {
+  cookieOptions,
+  CSRF_COOKIE,
+  currentUser,
+  DASHBOARD_PREFIX,
+  loadSession,
+  READERS,
+  registerLoginRoutes,
+  requireRole,
+} from './auth';
+import { actionLabel, actionRefusal, DASH, stateLabel, CELL_STATES } from './i18n';
+import { dashPage, errorPage, withLang } from './page';
+import { loadCycles, loadMatrix, parseFilters } from './matrix';
+import { loadAgencyView } from './agency-page';
+import { registerActionRoutes } from './actions';
+import { registerDownloadRoute } from './download';
+
+/** Registers the dashboard on the web server (its own plugin context: cookies, CSRF, session hook). */
+export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
+  const config: DashboardConfig = ctx.deps.dashboard ?? dashboardConfigFromEnv();
+  const secure = ctx.deps.links.publicUrl.startsWith('https:');
+
+  void app.register(
+    async (dash) => {
+      if (!dash.hasDecorator('parseCookie')) await dash.register(cookie);
+      await dash.register(csrf, {
+        cookieKey: CSRF_COOKIE,
+        cookieOpts: cookieOptions(secure),
+        getToken: (req) => (req.body as { _csrf?: string } | undefined)?._csrf,
+      });
+      dash.decorateRequest('dashboardUser', null);
+      dash.addHook('onRequest', loadSession(ctx, secure));
+      // Every POST (the login form included) carries the form's CSRF token, checked before any handler.
+      dash.addHook('preHandler', (request, reply, done) => {
+        if (request.method === 'POST') dash.csrfProtection(request, reply, done);
+        else done();
+      });
+      dash.setErrorHandler(async (err: FastifyError, request, reply) => {
+        const w = DASH[pickLang(request.query)];
+        if (err.code === 'FST_CSRF_MISSING_SECRET' || err.code === 'FST_CSRF_INVALID_TOKEN') {
+          return errorPage(ctx, request, reply, 403, w.csrfTitle, w.csrfBody);
+        }
+        if (err.statusCode && err.statusCode < 500) {
+          return errorPage(ctx, request, reply, err.statusCode, w.badRequest, err.message);
+        }
+        request.log.error(err);
+        return errorPage(ctx, request, reply, 500, w.unavailable, w.unavailableBody);
+      });
+      dash.setNotFoundHandler(async (request, reply) => {
+        const w = DASH[pickLang(request.query)];
+        return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+      });
+
+      registerLoginRoutes(dash, ctx, secure);
+
+      dash.get('/', { preHandler: requireRole(ctx, ...READERS) }, async (request, reply) => {
+        const lang = pickLang(request.query);
+        const cycles = await loadCycles(ctx.deps.db, lang);
+        return dashPage(ctx, request, reply, 200, 'dashboard/cycles', { title: DASH[lang].cycles, cycles });
+      });
+
+      dash.get<{ Params: { cycleId: string }; Querystring: Record<string, unknown> }>(
+        '/chu-ky/:cycleId',
+        { preHandler: requireRole(ctx, ...READERS) },
+        async (request, reply) => {
+          const lang = pickLang(request.query);
+          const w = DASH[lang];
+          const cycleId = Number(request.params.cycleId);
+          const filters = parseFilters(request.query);
+          const view = Number.isInteger(cycleId)
+            ? await loadMatrix(ctx.deps.db, cycleId, filters, lang)
+            : undefined;
+          if (!view) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+          const pageUrl = (page: number) => {
+            const q = new URLSearchParams();
+            if (filters.state) q.set('state', filters.state);
+            if (filters.group) q.set('group', filters.group);
+            if (filters.q) q.set('q', filters.q);
+            q.set('trang', String(page));
+            if (lang === 'en') q.set('lang', 'en');
+            return `${DASHBOARD_PREFIX}/chu-ky/${cycleId}?${q.toString()}`;
+          };
+          return dashPage(ctx, request, reply, 200, 'dashboard/matrix', {
+            title: `${w.matrix} ${view.cycle.year}`,
+            ...view,
+            filters,
+            filtered: Boolean(filters.state || filters.group || filters.q),
+            shownText: w.shown(view.rows.length, view.total),
+            previousUrl: view.page > 1 ? pageUrl(view.page - 1) : undefined,
+            nextUrl: view.page < view.pages ? pageUrl(view.page + 1) : undefined,
+            legend: CELL_STATES.map((s) => ({ state: s, label: stateLabel(s, lang) })),
+          });
+        },
+      );
+
+      dash.get<{ Params: { cycleId: string; code: string }; Querystring: Record<string, unknown> }>(
+        '/chu-ky/:cycleId/don-vi/:code',
+        { preHandler: requireRole(ctx, ...READERS) },
+        async (request, reply) => {
+          const lang = pickLang(request.query);
+          const w = DASH[lang];
+          const cycleId = Number(request.params.cycleId);
+          const view = Number.isInteger(cycleId)
+            ? await loadAgencyView(ctx.deps.db, cycleId, request.params.code, lang)
+            : undefined;
+          if (!view) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+          const user = currentUser(request)!;
+          const flashId = Number(request.query['ket-qua']);
+          const flashEvent =
+            Number.isInteger(flashId) && flashId > 0
+              ? await ctx.deps.db.prisma.auditEvent.findUnique({ where: { id: flashId } })
+              : null;
+          let flash: { kind: 'done' | 'refused'; text: string } | undefined;
+          if (flashEvent && flashEvent.subject.startsWith(`${view.workflowId}:`)) {
+            const details = (flashEvent.details ?? {}) as { outcome?: string; refusal?: string };
+            const milestone = view.milestones.find(
+              (m) => `${view.workflowId}:${m.key}` === flashEvent.subject,
+            );
+            const what = `${actionLabel(flashEvent.action.replace(/^obligation\./, ''), lang)} – ${milestone?.title ?? ''}`;
+            flash =
+              details.outcome === 'refused'
+                ? {
+                    kind: 'refused',
+                    text: `${w.refused}: ${what}. ${actionRefusal(details.refusal ?? '', lang)}`,
+                  }
+                : { kind: 'done', text: `${w.done}: ${what}.` };
+          }
+          const canAct = user.role === 'coordinator' && Boolean(ctx.deps.temporal);
+          return dashPage(ctx, request, reply, 200, 'dashboard/agency', {
+            title: `${view.agency.name} – ${view.cycle.year}`,
+            ...view,
+            flash,
+            canAct,
+            readOnly: user.role !== 'coordinator',
+            temporalUrl: temporalWorkflowUrl(config, view.workflowId),
+            matrixUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycleId}`, lang),
+            actionBase: `${DASHBOARD_PREFIX}/chu-ky/${cycleId}/don-vi/${encodeURIComponent(view.agency.code)}`,
+            milestones: view.milestones.map((m) => ({
+              ...m,
+              forms: canAct
+                ? m.actions.map((a) => ({ action: a, label: actionLabel(a, lang), key: randomUUID() }))
+                : [],
+            })),
+          });
+        },
+      );
+
+      registerActionRoutes(dash, ctx);
+      registerDownloadRoute(dash, ctx);
+    },
+    { prefix: DASHBOARD_PREFIX },
+  );
+}
