@@ -188,7 +188,9 @@ describe('schema errors name the file, the path, the line and what is expected',
         '      to: { month: 6, day: 14 }\n',
         '      to: { month: 6, day: 14 }\n    figures:\n' +
           types
-            .map((type) => `      - { key: events-held, type: ${type}, label: { vi: Số cuộc, en: Events } }\n`)
+            .map(
+              (type) => `      - { key: events-held, type: ${type}, label: { vi: Số cuộc, en: Events } }\n`,
+            )
             .join(''),
       );
     const badType = onlyIssue(withFigures(['integer', 'count']));
