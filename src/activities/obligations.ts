@@ -207,6 +207,7 @@ export function createObligationActivities(deps: {
             text: `${main.text}\n\n----- ${other === 'en' ? 'English' : 'Tiếng Việt'} -----\n\n${alt.text}`,
             html: `${main.html}<hr>${alt.html}`,
             cycleId: notice.cycleId,
+            agencyId: await context.agencyId(notice.agency.code),
             milestoneKey: notice.milestone,
           });
           result.delivered++;

@@ -115,6 +115,10 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
       'r0:received-1 → ha.tt@soyt.dienbien.example',
       'r0:accepted → ha.tt@soyt.dienbien.example',
     ]);
+    // Each email is logged against the agency it is about (the dashboard and exports read it so).
+    const agency = await database.db.prisma.agency.findUniqueOrThrow({ where: { code: 'SO-YT' } });
+    const logged = await database.db.prisma.notification.findMany({ where: { workflowId } });
+    expect(logged.map((n) => n.agencyId)).toEqual(logged.map(() => agency.id));
     const stored = await database.db.prisma.submission.findUniqueOrThrow({
       where: { receiptNumber: '2027-SO-YT-annual-plan-1' },
     });
