@@ -5,11 +5,11 @@
 // its pages can show loadMatrix / loadSubmissions directly.
 import type { Database } from '../db/client';
 import { groupLabel, stateLabel, submissionStatusLabel, WORDS, type ReportLang } from './labels';
-import { loadMatrix, type Matrix, type MatrixFilters } from './matrix';
+import { agencyName, loadMatrix, type Matrix, type MatrixFilters } from './matrix';
 import { loadSubmissions, type SubmissionFilters, type SubmissionList } from './submissions';
 import { formatDateTime, tablesToXlsx, tableToCsv, type CellValue, type Column, type Table } from './tabular';
 
-export { cellState, foldText, loadMatrix, matrixCounts } from './matrix';
+export { agencyName, cellState, filterMatrix, foldText, loadMatrix, matrixCounts } from './matrix';
 export type { Matrix, MatrixCell, MatrixFilters, MatrixMilestone, MatrixRow } from './matrix';
 export { loadSubmissions } from './submissions';
 export type { FigureColumn, SubmissionFilters, SubmissionList, SubmissionRow } from './submissions';
@@ -36,10 +36,6 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-function nameOf(row: { name: string; nameEn: string | null }, lang: ReportLang): string {
-  return lang === 'en' && row.nameEn ? row.nameEn : row.name;
-}
-
 /** The matrix as a table: agency columns, then five columns per milestone. */
 export function matrixTable(matrix: Matrix, lang: ReportLang): Table {
   const w = WORDS[lang];
@@ -60,7 +56,7 @@ export function matrixTable(matrix: Matrix, lang: ReportLang): Table {
   }
   const rows = matrix.rows.map((row) => [
     row.code,
-    nameOf(row, lang),
+    agencyName(row, lang),
     groupLabel(row.group, lang),
     ...row.cells.flatMap((cell): CellValue[] =>
       cell
@@ -94,7 +90,7 @@ export function submissionsTable(list: SubmissionList, lang: ReportLang): Table 
   const rows = list.rows.map((row): CellValue[] => [
     row.receiptNumber,
     row.agencyCode,
-    nameOf({ name: row.agencyName, nameEn: row.agencyNameEn }, lang),
+    agencyName({ name: row.agencyName, nameEn: row.agencyNameEn }, lang),
     row.milestoneTitle[lang],
     row.submittedAt,
     row.submittedBy,
@@ -154,7 +150,7 @@ export async function exportMatrix(
   cycleId: number,
   options: ExportOptions & { filters?: MatrixFilters },
 ): Promise<ExportFile | undefined> {
-  const matrix = await loadMatrix(db, cycleId, options.filters);
+  const matrix = await loadMatrix(db, cycleId, options.filters, options.lang);
   if (!matrix) return undefined;
   const { cycle } = matrix;
   const about = aboutTable(

@@ -1,5 +1,5 @@
-// Words of the exports, Vietnamese and English. Pure. The state labels are the dashboard's
-// (src/web/dashboard/i18n.ts), so a file and the page it was downloaded from say the same thing.
+// Words of the exports, Vietnamese and English. Pure. The dashboard shows the same state and group labels
+// (src/web/dashboard/i18n.ts re-exports them), so a file and the page it was downloaded from agree.
 
 export type ReportLang = 'vi' | 'en';
 
@@ -23,13 +23,13 @@ export function isCellState(value: string): value is CellState {
 }
 
 const STATE_LABELS: Record<CellState, Record<ReportLang, string>> = {
-  pending: { vi: 'Chưa đến hạn', en: 'Not due' },
+  pending: { vi: 'Chưa đến kỳ', en: 'Not due' },
   requested: { vi: 'Đã đề nghị', en: 'Requested' },
   reminded: { vi: 'Đã nhắc', en: 'Reminded' },
   overdue: { vi: 'Quá hạn', en: 'Overdue' },
   escalated: { vi: 'Đã đôn đốc', en: 'Escalated' },
   submitted: { vi: 'Đã nộp, chờ xem xét', en: 'Submitted' },
-  returned: { vi: 'Trả lại hoàn thiện', en: 'Returned' },
+  returned: { vi: 'Đã trả lại', en: 'Returned' },
   accepted: { vi: 'Đã chấp nhận', en: 'Accepted' },
   waived: { vi: 'Được miễn', en: 'Waived' },
   cancelled: { vi: 'Đã hủy', en: 'Cancelled' },

@@ -4,7 +4,7 @@ import type { Database } from '../db/client';
 import { localDate } from '../cycle/clock';
 import { loadProgramVersion } from '../programs/store';
 import type { Bilingual } from '../programs/types';
-import { CELL_STATES, isCellState, type CellState } from './labels';
+import { CELL_STATES, isCellState, type CellState, type ReportLang } from './labels';
 
 /**
  * A cell's state. The read model folds "reminded" into requested and "escalated" into overdue; the
@@ -55,7 +55,7 @@ export interface Matrix {
   cycle: { id: number; program: string; programTitle: Bilingual; year: number; status: string };
   /** The milestones owed by at least one agency, in the program's order. */
   milestones: MatrixMilestone[];
-  /** Sorted by Vietnamese name, then code. */
+  /** Sorted by name (in the language asked for; Vietnamese by default), then code. */
   rows: MatrixRow[];
 }
 
@@ -66,7 +66,10 @@ export interface MatrixFilters {
   milestone?: string;
   /** Only agencies with at least one cell in one of these states. */
   states?: readonly CellState[];
-  /** Agency name or code contains this (case and diacritics ignored: "dien bien" finds "Điện Biên"). */
+  /**
+   * Agency name (Vietnamese or English) or code contains this (case and diacritics ignored: "dien bien"
+   * finds "Điện Biên").
+   */
   q?: string;
 }
 
@@ -92,11 +95,20 @@ function agencyCodeOf(
   return notification.workflowId.startsWith(prefix) ? notification.workflowId.slice(prefix.length) : null;
 }
 
-/** The matrix of one cycle, or undefined when there is no such cycle. */
+/** An agency's name in a language: the English one when asked for and known, else the Vietnamese. */
+export function agencyName(row: { name: string; nameEn: string | null }, lang: ReportLang): string {
+  return lang === 'en' && row.nameEn ? row.nameEn : row.name;
+}
+
+/**
+ * The matrix of one cycle, or undefined when there is no such cycle. Rows are sorted by the agency's name
+ * in `lang` (Vietnamese collation), then by code; `filters` are applied as `filterMatrix` applies them.
+ */
 export async function loadMatrix(
   db: Pick<Database, 'prisma'>,
   cycleId: number,
   filters: MatrixFilters = {},
+  lang: ReportLang = 'vi',
 ): Promise<Matrix | undefined> {
   const cycle = await db.prisma.cycle.findUnique({ where: { id: cycleId }, include: { program: true } });
   if (!cycle) return undefined;
@@ -134,19 +146,17 @@ export async function loadMatrix(
   }
 
   const present = new Set(obligations.map((o) => o.milestoneKey));
-  let milestones: MatrixMilestone[] = [
+  const milestones: MatrixMilestone[] = [
     ...definition.milestones.filter((m) => present.has(m.key)).map((m) => ({ key: m.key, title: m.title })),
     ...[...present]
       .filter((key) => !definition.milestones.some((m) => m.key === key))
       .sort()
       .map((key) => ({ key, title: { vi: key, en: key } })),
   ];
-  if (filters.milestone) milestones = milestones.filter((m) => m.key === filters.milestone);
   const column = new Map(milestones.map((m, i) => [m.key, i]));
 
   const byAgency = new Map<number, MatrixRow>();
   for (const o of obligations) {
-    const index = column.get(o.milestoneKey);
     let row = byAgency.get(o.agencyId);
     if (!row) {
       row = {
@@ -158,8 +168,7 @@ export async function loadMatrix(
       };
       byAgency.set(o.agencyId, row);
     }
-    if (index === undefined) continue;
-    row.cells[index] = {
+    row.cells[column.get(o.milestoneKey) as number] = {
       state: cellState(o.status, stepsOf.get(`${o.agency.code}|${o.milestoneKey}`) ?? []),
       due: localDate(o.dueAt.getTime()),
       dueAt: o.dueAt,
@@ -168,18 +177,12 @@ export async function loadMatrix(
       flagged: o.flagged,
     };
   }
-  const needle = filters.q ? foldText(filters.q.trim()) : '';
-  const states = filters.states && filters.states.length > 0 ? new Set(filters.states) : null;
-  const rows = [...byAgency.values()]
-    .filter(
-      (row) =>
-        (!filters.group || row.group === filters.group) &&
-        (!filters.milestone || row.cells.some((cell) => cell !== null)) &&
-        (!needle || foldText(row.name).includes(needle) || foldText(row.code).includes(needle)) &&
-        (!states || row.cells.some((cell) => cell !== null && states.has(cell.state))),
-    )
-    .sort((a, b) => a.name.localeCompare(b.name, 'vi') || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
-  return {
+  const rows = [...byAgency.values()].sort(
+    (a, b) =>
+      agencyName(a, lang).localeCompare(agencyName(b, lang), 'vi') ||
+      (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
+  const matrix: Matrix = {
     cycle: {
       id: cycle.id,
       program: cycle.program.code,
@@ -190,6 +193,34 @@ export async function loadMatrix(
     milestones,
     rows,
   };
+  return filterMatrix(matrix, filters);
+}
+
+/**
+ * The rows (and, with a milestone, the column) of a matrix that match the filters; the order is kept.
+ * A search looks in the Vietnamese and English names and the code. Pure.
+ */
+export function filterMatrix(matrix: Matrix, filters: MatrixFilters): Matrix {
+  const kept = matrix.milestones
+    .map((milestone, index) => ({ milestone, index }))
+    .filter(({ milestone }) => !filters.milestone || milestone.key === filters.milestone);
+  const needle = filters.q ? foldText(filters.q.trim()) : '';
+  const states = filters.states && filters.states.length > 0 ? new Set(filters.states) : null;
+  const rows = matrix.rows
+    .map((row) =>
+      filters.milestone ? { ...row, cells: kept.map(({ index }) => row.cells[index] ?? null) } : row,
+    )
+    .filter(
+      (row) =>
+        (!filters.group || row.group === filters.group) &&
+        (!filters.milestone || row.cells.some((cell) => cell !== null)) &&
+        (!needle ||
+          foldText(row.name).includes(needle) ||
+          (row.nameEn !== null && foldText(row.nameEn).includes(needle)) ||
+          foldText(row.code).includes(needle)) &&
+        (!states || row.cells.some((cell) => cell !== null && states.has(cell.state))),
+    );
+  return { ...matrix, milestones: kept.map(({ milestone }) => milestone), rows };
 }
 
 /** Per milestone (same order as `matrix.milestones`): how many of the rows' cells are in each state. */

@@ -13,7 +13,7 @@ import {
   stateLabel,
   type ActionName,
 } from './i18n';
-import { cellState } from './matrix';
+import { cellState } from '../../reports/matrix';
 
 /** dd/mm/yyyy hh:mm in Vietnam's time. */
 export function formatDateTime(at: Date): string {

@@ -14,7 +14,9 @@
 //   request without one, or a user whose role is not listed, gets the 403 page and nothing runs.
 // - Every POST under /quan-ly must carry the CSRF token in the form field `_csrf` (take it from
 //   `csrfToken(reply)`, which sets the secret cookie when needed); the check runs before any route
-//   handler, and a missing or wrong token gets the 403 page.
+//   handler, and a missing or wrong token gets the 403 page. A multipart upload reads its fields first:
+//   mark the route `config: { multipartCsrf: true }` and call `verifyMultipartCsrf` (directory-upload.ts)
+//   with its `_csrf` field before doing anything else (see the directory import in directory.ts).
 // - Roles: viewer reads; inspector reads (and records inspections); coordinator acts.
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import { pickLang } from '../i18n';

@@ -1,37 +1,9 @@
 // Words of the coordinators' dashboard, Vietnamese first. Pure.
 import type { Lang } from '../i18n';
 
-/** The states a matrix cell shows: the read model's statuses, with reminded and escalated told apart. */
-export const CELL_STATES = [
-  'pending',
-  'requested',
-  'reminded',
-  'overdue',
-  'escalated',
-  'submitted',
-  'returned',
-  'accepted',
-  'waived',
-  'cancelled',
-] as const;
-export type CellState = (typeof CELL_STATES)[number];
-
-const STATE_LABELS: Record<CellState, Record<Lang, string>> = {
-  pending: { vi: 'Chưa đến kỳ', en: 'Not due' },
-  requested: { vi: 'Đã đề nghị', en: 'Requested' },
-  reminded: { vi: 'Đã nhắc', en: 'Reminded' },
-  overdue: { vi: 'Quá hạn', en: 'Overdue' },
-  escalated: { vi: 'Đã đôn đốc', en: 'Escalated' },
-  submitted: { vi: 'Đã nộp, chờ xem xét', en: 'Submitted' },
-  returned: { vi: 'Đã trả lại', en: 'Returned' },
-  accepted: { vi: 'Đã chấp nhận', en: 'Accepted' },
-  waived: { vi: 'Được miễn', en: 'Waived' },
-  cancelled: { vi: 'Đã hủy', en: 'Cancelled' },
-};
-
-export function stateLabel(state: CellState, lang: Lang): string {
-  return STATE_LABELS[state][lang];
-}
+// The matrix's states and the group names are the exports' (src/reports/labels.ts): a page and the file
+// downloaded from it say the same thing.
+export { CELL_STATES, groupLabel, stateLabel, type CellState } from '../../reports/labels';
 
 const CYCLE_STATUS: Record<string, Record<Lang, string>> = {
   planned: { vi: 'Đã lập kế hoạch', en: 'Planned' },
@@ -229,6 +201,13 @@ export const DASH = {
     formExpired: 'Biểu mẫu đã hết hạn; hãy tải lại trang.',
     unknownMilestone: 'Đơn vị không có nhiệm vụ này trong chu trình.',
     workflowGone: 'Quy trình của đơn vị này đã kết thúc.',
+    nav: 'Điều hướng chính',
+    directory: 'Danh bạ đơn vị',
+    exportsTitle: 'Tải xuống',
+    matrixExport: 'Bảng theo dõi (theo bộ lọc đang chọn):',
+    submissionsExport: 'Danh sách văn bản đã nộp:',
+    downloadXlsx: 'Tải XLSX',
+    downloadCsv: 'Tải CSV',
   },
   en: {
     appName: 'Phối hợp – Coordinators’ dashboard',
@@ -317,22 +296,14 @@ export const DASH = {
     formExpired: 'The form has expired; reload the page.',
     unknownMilestone: 'The agency owes no such milestone in this cycle.',
     workflowGone: 'This agency’s workflow has ended.',
+    nav: 'Main navigation',
+    directory: 'Agency directory',
+    exportsTitle: 'Downloads',
+    matrixExport: 'Tracking matrix (with the current filters):',
+    submissionsExport: 'Submissions list:',
+    downloadXlsx: 'Download XLSX',
+    downloadCsv: 'Download CSV',
   },
 } satisfies Record<Lang, Record<string, unknown>>;
 
 export type DashWords = (typeof DASH)['vi'];
-
-const GROUPS: Record<string, Record<Lang, string>> = {
-  department: { vi: 'Sở, ban, ngành', en: 'Departments, boards and sectors' },
-  mass_organisation: {
-    vi: 'Mặt trận Tổ quốc và các đoàn thể',
-    en: 'Fatherland Front and mass organisations',
-  },
-  district_committee: { vi: 'UBND cấp huyện', en: 'District People’s Committees' },
-  commune_committee: { vi: 'UBND cấp xã', en: 'Commune People’s Committees' },
-};
-
-/** An agency group (free text in the directory) as a person reads it. */
-export function groupLabel(group: string, lang: Lang): string {
-  return GROUPS[group]?.[lang] ?? group;
-}

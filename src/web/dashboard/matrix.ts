@@ -1,31 +1,11 @@
-// The cycles list and the matrix (agencies × milestones) of one cycle, from the read model and the
-// notification log.
+// The cycles list and the matrix page (agencies × milestones) of one cycle. The matrix itself (cell
+// states from the read model and the notification log, filters, counts) is src/reports/matrix.ts, which
+// the exports write too; this file adds the page's paging, labels and group list.
 import type { Database } from '../../db/client';
 import { loadProgramVersion } from '../../programs/store';
-import { localDate } from '../../cycle/clock';
-import { agencyWorkflowId } from '../../workflows/obligation-types';
+import { agencyName, filterMatrix, loadMatrix, matrixCounts } from '../../reports/matrix';
 import { formatDate, type Lang } from '../i18n';
 import { CELL_STATES, cycleStatusLabel, groupLabel, stateLabel, type CellState } from './i18n';
-
-/**
- * A cell's state. The read model folds "reminded" into requested and "escalated" into overdue; the
- * notification log tells them apart: a reminder sent in the milestone's latest deadline round makes a
- * requested obligation "reminded", an escalation step sent in it makes an overdue one "escalated".
- * `sentSteps` are the steps of the emails sent for this agency and milestone ("annual-plan:r0:remind-5").
- * (An extension starts a new round; until the new round's first email, the previous round's is the
- * latest one seen.)
- */
-export function cellState(status: string, sentSteps: readonly string[]): CellState {
-  const parsed = sentSteps
-    .map((s) => /:r(\d+):([^:]+)$/.exec(s))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ round: Number(m[1]), name: m[2]! }));
-  const latest = Math.max(-1, ...parsed.map((p) => p.round));
-  const inLatest = parsed.filter((p) => p.round === latest).map((p) => p.name);
-  if (status === 'requested' && inLatest.some((n) => n.startsWith('remind'))) return 'reminded';
-  if (status === 'overdue' && inLatest.some((n) => n.startsWith('escalate'))) return 'escalated';
-  return (CELL_STATES as readonly string[]).includes(status) ? (status as CellState) : 'pending';
-}
 
 export interface CycleRow {
   id: number;
@@ -97,13 +77,16 @@ export function parseFilters(query: Record<string, unknown>): MatrixFilters {
   };
 }
 
-/** Lowercase without diacritics (đ → d), so "dien bien" finds "Điện Biên". */
-export function fold(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{Diacritic}/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase();
+/** The query string ("?…", or "") of a matrix page, or of an export, with these filters. */
+export function filterQuery(filters: Omit<MatrixFilters, 'page'>, lang: Lang, page?: number): string {
+  const query = new URLSearchParams();
+  if (filters.state) query.set('state', filters.state);
+  if (filters.group) query.set('group', filters.group);
+  if (filters.q) query.set('q', filters.q);
+  if (page !== undefined) query.set('trang', String(page));
+  if (lang === 'en') query.set('lang', 'en');
+  const text = query.toString();
+  return text ? `?${text}` : '';
 }
 
 export interface MatrixCell {
@@ -133,115 +116,52 @@ export interface MatrixView {
   pages: number;
 }
 
-export async function loadMatrix(
+/** The matrix page of a cycle, or undefined when there is no such cycle. */
+export async function loadMatrixView(
   db: Database,
   cycleId: number,
   filters: MatrixFilters,
   lang: Lang,
 ): Promise<MatrixView | undefined> {
-  const cycle = await db.prisma.cycle.findUnique({ where: { id: cycleId }, include: { program: true } });
-  if (!cycle) return undefined;
-  const { definition } = await loadProgramVersion(db, { id: cycle.programVersionId });
-  const obligations = await db.prisma.obligation.findMany({
-    where: { cycleId },
-    select: {
-      agencyId: true,
-      milestoneKey: true,
-      status: true,
-      dueAt: true,
-      flagged: true,
-      agency: { select: { code: true, name: true, nameEn: true, group: true } },
-    },
-  });
-  const sent = await db.prisma.notification.findMany({
-    where: {
-      cycleId,
-      status: 'sent',
-      OR: [{ step: { contains: ':remind-' } }, { step: { contains: ':escalate-' } }],
-    },
-    select: { workflowId: true, milestoneKey: true, step: true },
-  });
-  // The notification log names the agency by its workflow ID (its agencyId column is not filled in).
-  const stepsOf = new Map<string, string[]>();
-  for (const n of sent) {
-    const key = `${n.workflowId}|${n.milestoneKey}`;
-    stepsOf.set(key, [...(stepsOf.get(key) ?? []), n.step]);
-  }
-
-  const present = new Set(obligations.map((o) => o.milestoneKey));
-  const milestones = [
-    ...definition.milestones
-      .filter((m) => present.has(m.key))
-      .map((m) => ({ key: m.key, title: m.title[lang] })),
-    ...[...present]
-      .filter((k) => !definition.milestones.some((m) => m.key === k))
-      .sort()
-      .map((k) => ({ key: k, title: k })),
-  ];
-  const column = new Map(milestones.map((m, i) => [m.key, i]));
-
-  const agencies = new Map<
-    number,
-    { code: string; name: string; group: string; cells: (MatrixCell | null)[] }
-  >();
-  for (const o of obligations) {
-    let row = agencies.get(o.agencyId);
-    if (!row) {
-      row = {
-        code: o.agency.code,
-        name: lang === 'en' && o.agency.nameEn ? o.agency.nameEn : o.agency.name,
-        group: o.agency.group,
-        cells: milestones.map(() => null),
-      };
-      agencies.set(o.agencyId, row);
-    }
-    const workflowId = agencyWorkflowId(cycle.program.code, cycle.year, o.agency.code);
-    const state = cellState(o.status, stepsOf.get(`${workflowId}|${o.milestoneKey}`) ?? []);
-    row.cells[column.get(o.milestoneKey)!] = {
-      state,
-      label: stateLabel(state, lang),
-      due: formatDate(localDate(o.dueAt.getTime())),
-      flagged: o.flagged,
-    };
-  }
-  const all = [...agencies.values()].sort(
-    (a, b) => a.name.localeCompare(b.name, 'vi') || a.code.localeCompare(b.code),
-  );
-  const groups = [...new Set(all.map((r) => r.group))]
-    .sort()
-    .map((g) => ({ value: g, label: groupLabel(g, lang) }));
-
-  const needle = filters.q ? fold(filters.q) : undefined;
-  const matching = all.filter(
-    (r) =>
-      (!filters.group || r.group === filters.group) &&
-      (!needle || fold(r.name).includes(needle) || fold(r.code).includes(needle)),
-  );
-  const counts = CELL_STATES.map((state) => ({
-    state,
-    label: stateLabel(state, lang),
-    perMilestone: milestones.map((_, i) => matching.filter((r) => r.cells[i]?.state === state).length),
-  }));
-  const shown = filters.state
-    ? matching.filter((r) => r.cells.some((c) => c?.state === filters.state))
-    : matching;
-  const pages = Math.max(1, Math.ceil(shown.length / MATRIX_PAGE_SIZE));
+  const full = await loadMatrix(db, cycleId, {}, lang);
+  if (!full) return undefined;
+  const { cycle } = full;
+  // Counts are over the group and search filter; the state filter then picks the rows shown.
+  const matching = filterMatrix(full, { group: filters.group, q: filters.q });
+  const shown = filters.state ? filterMatrix(matching, { states: [filters.state] }) : matching;
+  const pages = Math.max(1, Math.ceil(shown.rows.length / MATRIX_PAGE_SIZE));
   const page = Math.min(filters.page, pages);
   return {
     cycle: {
       id: cycle.id,
-      program: cycle.program.code,
-      programTitle: definition.title[lang],
+      program: cycle.program,
+      programTitle: cycle.programTitle[lang],
       year: cycle.year,
       status: cycle.status,
       statusLabel: cycleStatusLabel(cycle.status, lang),
     },
-    milestones,
-    rows: shown.slice((page - 1) * MATRIX_PAGE_SIZE, page * MATRIX_PAGE_SIZE),
-    counts,
-    groups,
+    milestones: full.milestones.map((m) => ({ key: m.key, title: m.title[lang] })),
+    rows: shown.rows.slice((page - 1) * MATRIX_PAGE_SIZE, page * MATRIX_PAGE_SIZE).map((row) => ({
+      code: row.code,
+      name: agencyName(row, lang),
+      group: row.group,
+      cells: row.cells.map((cell) =>
+        cell
+          ? {
+              state: cell.state,
+              label: stateLabel(cell.state, lang),
+              due: formatDate(cell.due),
+              flagged: cell.flagged,
+            }
+          : null,
+      ),
+    })),
+    counts: matrixCounts(matching).map((c) => ({ ...c, label: stateLabel(c.state, lang) })),
+    groups: [...new Set(full.rows.map((r) => r.group))]
+      .sort()
+      .map((g) => ({ value: g, label: groupLabel(g, lang) })),
     states: CELL_STATES.map((s) => ({ value: s, label: stateLabel(s, lang) })),
-    total: shown.length,
+    total: shown.rows.length,
     page,
     pages,
   };

@@ -1,5 +1,5 @@
-// The coordinators' dashboard under /quan-ly: login, cycles, the matrix, agency pages, actions and
-// downloads. See auth.ts for how further pages plug in (roles, sessions, CSRF).
+// The coordinators' dashboard under /quan-ly: login, cycles, the matrix, agency pages, actions,
+// downloads, exports and the directory. See auth.ts for how further pages plug in (roles, sessions, CSRF).
 import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
@@ -19,10 +19,13 @@ import {
 } from './auth';
 import { actionLabel, actionRefusal, DASH, stateLabel, CELL_STATES } from './i18n';
 import { dashPage, errorPage, withLang } from './page';
-import { loadCycles, loadMatrix, parseFilters } from './matrix';
+import { filterQuery, loadCycles, loadMatrixView, parseFilters } from './matrix';
+import { exportLinks, registerExportRoutes } from './exports';
 import { loadAgencyView } from './agency-page';
 import { registerActionRoutes } from './actions';
 import { registerDownloadRoute } from './download';
+import { registerDirectoryRoutes } from './directory';
+import { multipartCsrfToken } from './directory-upload';
 
 /** Registers the dashboard on the web server (its own plugin context: cookies, CSRF, session hook). */
 export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
@@ -35,13 +38,16 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
       await dash.register(csrf, {
         cookieKey: CSRF_COOKIE,
         cookieOpts: cookieOptions(secure),
-        getToken: (req) => (req.body as { _csrf?: string } | undefined)?._csrf,
+        getToken: (req) => (req.body as { _csrf?: string } | undefined)?._csrf ?? multipartCsrfToken(req),
       });
       dash.decorateRequest('dashboardUser', null);
       dash.addHook('onRequest', loadSession(ctx, secure));
-      // Every POST (the login form included) carries the form's CSRF token, checked before any handler.
+      // Every POST (the login form included) carries the form's CSRF token, checked before any handler;
+      // a multipart upload to a route marked `multipartCsrf` is checked by the route once its fields are
+      // read, before it acts (directory-upload.ts); any other multipart POST fails here (no token).
       dash.addHook('preHandler', (request, reply, done) => {
-        if (request.method === 'POST') dash.csrfProtection(request, reply, done);
+        const checkedByRoute = request.routeOptions.config.multipartCsrf === true && request.isMultipart();
+        if (request.method === 'POST' && !checkedByRoute) dash.csrfProtection(request, reply, done);
         else done();
       });
       dash.setErrorHandler(async (err: FastifyError, request, reply) => {
@@ -77,18 +83,11 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
           const cycleId = Number(request.params.cycleId);
           const filters = parseFilters(request.query);
           const view = Number.isInteger(cycleId)
-            ? await loadMatrix(ctx.deps.db, cycleId, filters, lang)
+            ? await loadMatrixView(ctx.deps.db, cycleId, filters, lang)
             : undefined;
           if (!view) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
-          const pageUrl = (page: number) => {
-            const q = new URLSearchParams();
-            if (filters.state) q.set('state', filters.state);
-            if (filters.group) q.set('group', filters.group);
-            if (filters.q) q.set('q', filters.q);
-            q.set('trang', String(page));
-            if (lang === 'en') q.set('lang', 'en');
-            return `${DASHBOARD_PREFIX}/chu-ky/${cycleId}?${q.toString()}`;
-          };
+          const pageUrl = (page: number) =>
+            `${DASHBOARD_PREFIX}/chu-ky/${cycleId}${filterQuery(filters, lang, page)}`;
           return dashPage(ctx, request, reply, 200, 'dashboard/matrix', {
             title: `${w.matrix} ${view.cycle.year}`,
             ...view,
@@ -97,6 +96,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
             shownText: w.shown(view.rows.length, view.total),
             previousUrl: view.page > 1 ? pageUrl(view.page - 1) : undefined,
             nextUrl: view.page < view.pages ? pageUrl(view.page + 1) : undefined,
+            exports: exportLinks(cycleId, filters, lang),
             legend: CELL_STATES.map((s) => ({ state: s, label: stateLabel(s, lang) })),
           });
         },
@@ -156,6 +156,8 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
 
       registerActionRoutes(dash, ctx);
       registerDownloadRoute(dash, ctx);
+      registerExportRoutes(dash, ctx);
+      registerDirectoryRoutes(dash, ctx);
     },
     { prefix: DASHBOARD_PREFIX },
   );

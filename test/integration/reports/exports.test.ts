@@ -2,7 +2,15 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { createObligationActivities, ObligationContext } from '../../../src/activities/obligations';
 import { createMailer, type Mailer } from '../../../src/mail/mailer';
-import { exportMatrix, exportSubmissions, loadMatrix, loadSubmissions } from '../../../src/reports/exports';
+import {
+  agencyName,
+  exportMatrix,
+  exportSubmissions,
+  filterMatrix,
+  loadMatrix,
+  loadSubmissions,
+  matrixCounts,
+} from '../../../src/reports/exports';
 import type { ObligationStage } from '../../../src/workflows/obligation-types';
 import { seedCycle, type SeededCycle } from '../../support/cycle-fixture';
 import { freshDatabase, providers, testSmtpUrl, type TestDatabase } from '../../support/databases';
@@ -175,6 +183,24 @@ describe.each(providers)('cycle exports on %s', (provider) => {
     expect(inspection?.milestones.map((m) => m.key)).toEqual(['inspection']);
     expect(inspection?.rows.map((r) => r.code)).toEqual(['SO-YT']);
     expect(await codes({ milestone: 'report-6m', states: ['reminded'] })).toEqual([]);
+    // The English name is searched too; rows sort by the name in the language asked for.
+    expect(await codes({ q: 'department of health' })).toEqual(['SO-YT']);
+    const english = await loadMatrix(database.db, seeded.cycleId, {}, 'en');
+    expect(english?.rows.map((r) => r.code)).toEqual(['SO-VHTTDL', 'SO-YT', 'UBND-P-DIENBIENPHU']);
+    expect(english?.rows.map((r) => agencyName(r, 'en'))).toEqual([
+      'Department of Culture, Sports and Tourism',
+      'Department of Health',
+      "People's Committee of Điện Biên Phủ ward",
+    ]);
+  });
+
+  it('filters a loaded matrix again without the database (what the dashboard page does)', async () => {
+    const full = (await loadMatrix(database.db, seeded.cycleId))!;
+    const departments = filterMatrix(full, { group: 'department' });
+    expect(departments.rows.map((r) => r.code)).toEqual(['SO-VHTTDL', 'SO-YT']);
+    expect(matrixCounts(departments).find((c) => c.state === 'reminded')?.perMilestone).toEqual([1, 0, 0]);
+    expect(filterMatrix(departments, { states: ['overdue'] }).rows.map((r) => r.code)).toEqual(['SO-YT']);
+    expect(full.rows).toHaveLength(3); // the loaded matrix is left as it was
   });
 
   it('exports the matrix as CSV: UTF-8 with a BOM, Vietnamese headers and labels', async () => {
@@ -219,7 +245,7 @@ describe.each(providers)('cycle exports on %s', (provider) => {
       ],
     ]);
     expect(records[2]?.slice(8, 9)).toEqual(['Quá hạn']);
-    expect(records[2]?.slice(13)).toEqual(['Chưa đến hạn', '30/09/2027', '', '', 'Không']);
+    expect(records[2]?.slice(13)).toEqual(['Chưa đến kỳ', '30/09/2027', '', '', 'Không']);
     expect(records[1]?.slice(13)).toEqual(['', '', '', '', '']);
   });
 

@@ -10,6 +10,7 @@ import { freshDatabase, type TestDatabase } from '../../support/databases';
 import { startMailpit, type TestMailServer } from '../../support/mailpit';
 import { seedCycle, type SeededCycle } from '../../support/cycle-fixture';
 import { runningWorker, TEST_FROM, TEST_LINKS } from '../../support/worker';
+import { Browser } from './dashboard-browser';
 import { testFiles } from '../../support/files';
 import { createMailer, type Mailer } from '../../../src/mail/mailer';
 import { buildCalendarData } from '../../../src/calendar/load';
@@ -36,47 +37,6 @@ const AGENCIES = [
   { code: 'SO-GDDT', name: 'Sở Giáo dục và Đào tạo', group: 'department' },
   { code: 'UBND-P-DIENBIENPHU', name: 'Ủy ban nhân dân phường Điện Biên Phủ', group: 'commune_committee' },
 ];
-
-/** A browser's cookies for one site (name → value). */
-class Browser {
-  cookies = new Map<string, string>();
-  constructor(private readonly base: string) {}
-
-  async fetch(path: string, init: RequestInit = {}): Promise<Response> {
-    const res = await fetch(`${this.base}${path}`, {
-      ...init,
-      redirect: 'manual',
-      headers: {
-        ...(init.headers as Record<string, string>),
-        cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
-      },
-    });
-    for (const line of res.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, ...rest] = pair!.split('=');
-      if (rest.join('=')) this.cookies.set(name!.trim(), rest.join('='));
-      else this.cookies.delete(name!.trim());
-    }
-    return res;
-  }
-
-  async html(path: string): Promise<string> {
-    const res = await this.fetch(path);
-    expect(res.status).toBe(200);
-    return res.text();
-  }
-
-  post(path: string, fields: Record<string, string>): Promise<Response> {
-    return this.fetch(path, { method: 'POST', body: new URLSearchParams(fields) });
-  }
-
-  async login(login: string, password: string): Promise<void> {
-    const page = await this.html('/quan-ly/dang-nhap');
-    const _csrf = /name="_csrf" value="([^"]+)"/.exec(page)![1]!;
-    const res = await this.post('/quan-ly/dang-nhap', { _csrf, login, password });
-    expect(res.status).toBe(303);
-  }
-}
 
 /** The form of one action on an agency page: its URL and hidden fields (CSRF token, one-time key). */
 function actionForm(

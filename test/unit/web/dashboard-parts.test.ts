@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cellState, fold, parseFilters } from '../../../src/web/dashboard/matrix';
+import { parseFilters } from '../../../src/web/dashboard/matrix';
+import { cellState, foldText as fold } from '../../../src/reports/matrix';
 import { contentDisposition, resolveInside } from '../../../src/web/dashboard/download';
 import { actionArgs } from '../../../src/web/dashboard/actions';
 import { actionRefusal } from '../../../src/web/dashboard/i18n';

@@ -1,0 +1,249 @@
+// Words of the dashboard's directory pages (list, agency and contacts, import), Vietnamese first. Pure.
+import type { Lang } from '../i18n';
+
+const ROLES: Record<string, Record<Lang, string>> = {
+  focal_point: { vi: 'Cán bộ đầu mối', en: 'Focal point' },
+  head: { vi: 'Thủ trưởng đơn vị', en: 'Head' },
+  deputy: { vi: 'Cấp phó phụ trách', en: 'Deputy' },
+};
+
+export function contactRoleLabel(role: string, lang: Lang): string {
+  return ROLES[role]?.[lang] ?? role;
+}
+
+const FIELDS: Record<string, Record<Lang, string>> = {
+  name: { vi: 'Tên đơn vị', en: 'Name' },
+  nameEn: { vi: 'Tên tiếng Anh', en: 'English name' },
+  group: { vi: 'Nhóm đơn vị', en: 'Group' },
+  parentCode: { vi: 'Đơn vị cấp trên', en: 'Parent agency' },
+};
+
+/** An agency field of the preview's changes. */
+export function agencyFieldLabel(field: string, lang: Lang): string {
+  return FIELDS[field]?.[lang] ?? field;
+}
+
+/**
+ * A problem found by the directory code (which words it in English), as a coordinator reads it; a problem
+ * without a known wording is shown as given.
+ */
+export function directoryProblem(message: string, lang: Lang): string {
+  if (lang === 'en') return message;
+  const known: [RegExp, (m: RegExpExecArray) => string][] = [
+    [/^missing (.+) name$/, () => 'Cần nhập họ và tên.'],
+    [/^missing (.+) email$/, () => 'Cần nhập địa chỉ email.'],
+    [/^"(.*)" is not a valid email address$/, (m) => `“${m[1]}” không phải là địa chỉ email hợp lệ.`],
+    [
+      /^a directory import takes effect on (\S+) \((.*)\), after (\S+)/,
+      (m) =>
+        `Một lần nhập danh bạ (${m[2]}) có hiệu lực từ ${fmt(m[1]!)}, sau ngày ${fmt(m[3]!)}: ` +
+        'sửa ở ngày sớm hơn sẽ bị mất vào ngày đó. Hãy sửa liên hệ trong tệp đó và nhập lại.',
+    ],
+    [
+      /^agency (\S+) is not in the directory in force on (\S+)$/,
+      (m) => `Đơn vị ${m[1]} không có trong danh bạ có hiệu lực ngày ${fmt(m[2]!)}.`,
+    ],
+    [/^agency (\S+) has no /, (m) => `Đơn vị ${m[1]} không có liên hệ này (có thể vừa được sửa).`],
+    [
+      /^effective date (\S+) is earlier than the latest import \((\S+), (.*)\)/,
+      (m) =>
+        `Ngày hiệu lực ${fmt(m[1]!)} sớm hơn lần nhập gần nhất (${fmt(m[2]!)}, ${m[3]}): danh bạ chỉ ` +
+        `cập nhật tiến về phía trước; hãy chọn ngày từ ${fmt(m[2]!)} trở đi.`,
+    ],
+    [/^no agencies: an empty directory/, () => 'Tệp không có đơn vị nào: danh bạ rỗng sẽ đóng mọi đơn vị.'],
+    [
+      /^unknown group "(.*)"; expected one of: (.*)$/,
+      (m) => `Nhóm đơn vị “${m[1]}” không hợp lệ; dùng một trong các nhóm: ${m[2]}.`,
+    ],
+    [
+      /^duplicate code "(.*)" \(first on line (\d+)\)$/,
+      (m) => `Mã “${m[1]}” bị trùng (đã có ở dòng ${m[2]}).`,
+    ],
+    [
+      /^code (\S+) belonged to an agency that ceased on (\S+);/,
+      (m) =>
+        `Mã ${m[1]} đã thuộc một đơn vị hết hiệu lực từ ${fmt(m[2]!)}; mã không được dùng lại: hãy đặt mã mới.`,
+    ],
+  ];
+  for (const [re, text] of known) {
+    const m = re.exec(message);
+    if (m) return text(m);
+  }
+  return message;
+}
+
+function fmt(iso: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
+}
+
+export const DIR = {
+  vi: {
+    title: 'Danh bạ đơn vị',
+    inForce: (date: string) => `Các đơn vị có hiệu lực ngày ${date}.`,
+    revision: (date: string, source: string) => `Theo danh bạ có hiệu lực từ ${date} (${source}).`,
+    noRevision: 'Chưa nhập danh bạ nào.',
+    search: 'Tìm theo tên hoặc mã',
+    group: 'Nhóm đơn vị',
+    allGroups: 'Tất cả nhóm',
+    filter: 'Lọc',
+    clear: 'Bỏ lọc',
+    count: (n: number, total: number) => `${n} / ${total} đơn vị.`,
+    none: 'Không có đơn vị nào khớp bộ lọc.',
+    code: 'Mã',
+    name: 'Tên đơn vị',
+    contacts: 'Liên hệ',
+    importLink: 'Nhập danh bạ từ tệp (CSV/XLSX)',
+    applied: (date: string, n: number) => `Đã áp dụng danh bạ mới, có hiệu lực từ ${date}: ${n} đơn vị.`,
+    appliedNoop: 'Nội dung tệp giống danh bạ hiện hành: không có gì thay đổi.',
+    backToList: '‹ Về danh bạ',
+    agencyTitle: 'Thông tin đơn vị',
+    nameEn: 'Tên tiếng Anh',
+    parent: 'Đơn vị cấp trên',
+    effectiveFrom: 'Có hiệu lực từ',
+    effectiveTo: 'Hết hiệu lực từ',
+    noContact: 'Chưa có',
+    contactName: 'Họ và tên',
+    email: 'Email',
+    phone: 'Điện thoại',
+    editContact: 'Sửa liên hệ',
+    editFrom: 'Áp dụng từ ngày (để trống: hôm nay)',
+    save: 'Lưu thay đổi',
+    saved: (who: string) => `Đã lưu thay đổi liên hệ (${who}).`,
+    unchanged: 'Các giá trị giống như cũ: không có gì thay đổi.',
+    notSaved: 'Chưa lưu: hãy sửa các lỗi dưới đây. Không có gì thay đổi.',
+    readOnly: 'Bạn chỉ có quyền xem danh bạ.',
+    tooLong: (n: number) => `Tối đa ${n} ký tự.`,
+    dateInvalid: (v: string) => `“${v}” không phải là ngày hợp lệ (dạng YYYY-MM-DD).`,
+    importTitle: 'Nhập danh bạ',
+    importIntro:
+      'Tệp CSV (UTF-8) hoặc XLSX nêu toàn bộ danh bạ có hiệu lực từ ngày đã chọn: đơn vị không có trong tệp sẽ hết hiệu lực từ ngày đó. Trước khi áp dụng, bạn sẽ xem các thay đổi.',
+    columns: 'Các cột bắt buộc:',
+    file: 'Tệp danh bạ (CSV hoặc XLSX, tối đa 5 MB)',
+    importFrom: 'Có hiệu lực từ ngày',
+    previewButton: 'Xem trước thay đổi',
+    fileRequired: 'Cần chọn một tệp CSV hoặc XLSX.',
+    fileEmpty: 'Tệp rỗng.',
+    fileTooLarge: (max: string) => `Tệp lớn hơn ${max}. Không có gì thay đổi.`,
+    fileType: (name: string) =>
+      `“${name}” không phải là tệp CSV hoặc XLSX. Hãy lưu danh bạ dưới dạng “CSV UTF-8” hoặc “Excel Workbook (*.xlsx)”. Không có gì thay đổi.`,
+    dateRequired: 'Cần chọn ngày có hiệu lực.',
+    formBroken: 'Biểu mẫu gửi lên không đọc được. Hãy thử lại.',
+    previewTitle: 'Xem trước thay đổi danh bạ',
+    previewOf: (file: string, date: string) => `Tệp “${file}”, có hiệu lực từ ${date}.`,
+    against: (date: string, source: string) => `So với danh bạ có hiệu lực từ ${date} (${source}).`,
+    againstNone: 'Chưa có danh bạ nào: mọi đơn vị trong tệp là đơn vị mới.',
+    replaces: 'Một danh bạ đã có hiệu lực từ cùng ngày: áp dụng sẽ thay thế nó (đính chính).',
+    problems: (n: number) =>
+      `Tệp có ${n} lỗi. Không có gì được áp dụng. Hãy sửa các dòng dưới đây rồi tải tệp lên lại.`,
+    line: 'Dòng',
+    column: 'Cột',
+    problem: 'Vấn đề',
+    wholeFile: 'Cả tệp',
+    noop: 'Nội dung tệp giống danh bạ có hiệu lực ngày đó: không có gì để áp dụng.',
+    added: 'Đơn vị mới',
+    removed: 'Đơn vị hết hiệu lực (không có trong tệp)',
+    changed: 'Đơn vị thay đổi',
+    unchangedCount: (n: number) => `${n} đơn vị không thay đổi.`,
+    before: 'Trước',
+    after: 'Sau',
+    kind: { added: 'Thêm', removed: 'Bỏ', changed: 'Thay đổi' } as Record<string, string>,
+    apply: 'Áp dụng danh bạ này',
+    applyNote:
+      'Chỉ áp dụng đúng tệp đã xem trước; nếu danh bạ thay đổi trong lúc này, việc áp dụng bị từ chối.',
+    cancel: 'Hủy, chọn tệp khác',
+    staleTitle: 'Bản xem trước đã cũ',
+    staleBody:
+      'Danh bạ đã thay đổi sau khi bạn xem trước (một lần nhập khác hoặc sửa liên hệ). Không có gì được áp dụng. Hãy tải tệp lên và xem trước lại.',
+    goneTitle: 'Không còn bản xem trước',
+    goneBody:
+      'Bản xem trước này không còn (đã được áp dụng, hoặc quá hạn). Không có gì được áp dụng. Hãy tải tệp lên và xem trước lại.',
+    notApplied: 'Không áp dụng được danh bạ. Không có gì thay đổi.',
+  },
+  en: {
+    title: 'Agency directory',
+    inForce: (date: string) => `Agencies in force on ${date}.`,
+    revision: (date: string, source: string) => `From the directory in force since ${date} (${source}).`,
+    noRevision: 'No directory has been imported yet.',
+    search: 'Search by name or code',
+    group: 'Agency group',
+    allGroups: 'All groups',
+    filter: 'Filter',
+    clear: 'Clear filters',
+    count: (n: number, total: number) => `${n} of ${total} agencies.`,
+    none: 'No agency matches the filters.',
+    code: 'Code',
+    name: 'Name',
+    contacts: 'Contacts',
+    importLink: 'Import the directory from a file (CSV/XLSX)',
+    applied: (date: string, n: number) =>
+      `The new directory was applied, in force from ${date}: ${n} agencies.`,
+    appliedNoop: 'The file equals the directory in force: nothing changed.',
+    backToList: '‹ Back to the directory',
+    agencyTitle: 'Agency details',
+    nameEn: 'English name',
+    parent: 'Parent agency',
+    effectiveFrom: 'In force from',
+    effectiveTo: 'Ceases on',
+    noContact: 'None',
+    contactName: 'Full name',
+    email: 'Email',
+    phone: 'Phone',
+    editContact: 'Edit contact',
+    editFrom: 'In force from (empty: today)',
+    save: 'Save changes',
+    saved: (who: string) => `The contact change was saved (${who}).`,
+    unchanged: 'The values are the same as before: nothing changed.',
+    notSaved: 'Not saved: correct the errors below. Nothing was changed.',
+    readOnly: 'You can read the directory only.',
+    tooLong: (n: number) => `At most ${n} characters.`,
+    dateInvalid: (v: string) => `“${v}” is not a valid date (YYYY-MM-DD).`,
+    importTitle: 'Import the directory',
+    importIntro:
+      'A CSV (UTF-8) or XLSX file stating the whole directory in force from the chosen date: agencies missing from it cease on that date. You will see the changes before anything is applied.',
+    columns: 'Required columns:',
+    file: 'Directory file (CSV or XLSX, at most 5 MB)',
+    importFrom: 'In force from',
+    previewButton: 'Preview the changes',
+    fileRequired: 'Choose a CSV or XLSX file.',
+    fileEmpty: 'The file is empty.',
+    fileTooLarge: (max: string) => `The file is larger than ${max}. Nothing was changed.`,
+    fileType: (name: string) =>
+      `“${name}” is not a CSV or XLSX file. Save the directory as “CSV UTF-8” or “Excel Workbook (*.xlsx)”. Nothing was changed.`,
+    dateRequired: 'Choose the date the directory is in force from.',
+    formBroken: 'The form could not be read. Please try again.',
+    previewTitle: 'Preview of the directory changes',
+    previewOf: (file: string, date: string) => `File “${file}”, in force from ${date}.`,
+    against: (date: string, source: string) =>
+      `Compared with the directory in force since ${date} (${source}).`,
+    againstNone: 'There is no directory yet: every agency in the file is new.',
+    replaces: 'A directory is already in force from the same date: applying replaces it (a correction).',
+    problems: (n: number) =>
+      `The file has ${n} problem${n === 1 ? '' : 's'}. Nothing is applied. Fix the rows below and upload the file again.`,
+    line: 'Line',
+    column: 'Column',
+    problem: 'Problem',
+    wholeFile: 'Whole file',
+    noop: 'The file equals the directory in force on that date: there is nothing to apply.',
+    added: 'New agencies',
+    removed: 'Agencies that cease (not in the file)',
+    changed: 'Changed agencies',
+    unchangedCount: (n: number) => `${n} agencies unchanged.`,
+    before: 'Before',
+    after: 'After',
+    kind: { added: 'Added', removed: 'Removed', changed: 'Changed' } as Record<string, string>,
+    apply: 'Apply this directory',
+    applyNote:
+      'Only the previewed file is applied; if the directory changes in the meantime, applying is refused.',
+    cancel: 'Cancel, choose another file',
+    staleTitle: 'The preview is out of date',
+    staleBody:
+      'The directory changed after your preview (another import or a contact edit). Nothing was applied. Upload the file and preview it again.',
+    goneTitle: 'The preview is no longer available',
+    goneBody:
+      'This preview no longer exists (it was applied, or it expired). Nothing was applied. Upload the file and preview it again.',
+    notApplied: 'The directory could not be applied. Nothing was changed.',
+  },
+} satisfies Record<Lang, Record<string, unknown>>;
+
+export type DirWords = (typeof DIR)['vi'];

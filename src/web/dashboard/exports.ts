@@ -1,0 +1,68 @@
+// Downloads of a cycle's matrix (with the page's filters) and submissions list, as XLSX or CSV, for every
+// logged-in role. The files are written by src/reports/exports.ts; this file only serves them.
+import type { FastifyInstance } from 'fastify';
+import { exportMatrix, exportSubmissions, type ExportFormat } from '../../reports/exports';
+import { pickLang, type Lang } from '../i18n';
+import type { WebContext } from '../server';
+import { DASHBOARD_PREFIX, READERS, requireRole } from './auth';
+import { contentDisposition } from './download';
+import { DASH } from './i18n';
+import { filterQuery, parseFilters, type MatrixFilters } from './matrix';
+import { errorPage } from './page';
+
+/** The URL segment of each export: what it holds and its format. */
+const FILES: Record<string, { what: 'matrix' | 'submissions'; format: ExportFormat }> = {
+  'ma-tran.xlsx': { what: 'matrix', format: 'xlsx' },
+  'ma-tran.csv': { what: 'matrix', format: 'csv' },
+  'van-ban-nop.xlsx': { what: 'submissions', format: 'xlsx' },
+  'van-ban-nop.csv': { what: 'submissions', format: 'csv' },
+};
+
+/** The export links of a matrix page: the matrix with the page's filters, and the submissions list. */
+export function exportLinks(cycleId: number, filters: Omit<MatrixFilters, 'page'>, lang: Lang) {
+  const matrixQuery = filterQuery(filters, lang);
+  const langQuery = filterQuery({}, lang);
+  const base = `${DASHBOARD_PREFIX}/chu-ky/${cycleId}/xuat`;
+  return {
+    matrixXlsx: `${base}/ma-tran.xlsx${matrixQuery}`,
+    matrixCsv: `${base}/ma-tran.csv${matrixQuery}`,
+    submissionsXlsx: `${base}/van-ban-nop.xlsx${langQuery}`,
+    submissionsCsv: `${base}/van-ban-nop.csv${langQuery}`,
+  };
+}
+
+export function registerExportRoutes(dash: FastifyInstance, ctx: WebContext): void {
+  dash.get<{ Params: { cycleId: string; file: string }; Querystring: Record<string, unknown> }>(
+    '/chu-ky/:cycleId/xuat/:file',
+    { preHandler: requireRole(ctx, ...READERS) },
+    async (request, reply) => {
+      const lang = pickLang(request.query);
+      const w = DASH[lang];
+      const cycleId = Number(request.params.cycleId);
+      const wanted = Object.hasOwn(FILES, request.params.file) ? FILES[request.params.file] : undefined;
+      if (!wanted || !Number.isInteger(cycleId)) {
+        return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+      }
+      const now = new Date((ctx.deps.now ?? Date.now)());
+      let file;
+      if (wanted.what === 'matrix') {
+        const { state, group, q } = parseFilters(request.query);
+        file = await exportMatrix(ctx.deps.db, cycleId, {
+          format: wanted.format,
+          lang,
+          now,
+          filters: { group, q, states: state ? [state] : undefined },
+        });
+      } else {
+        file = await exportSubmissions(ctx.deps.db, cycleId, { format: wanted.format, lang, now });
+      }
+      if (!file) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+      return reply
+        .header('content-type', file.contentType)
+        .header('content-disposition', contentDisposition(file.fileName))
+        .header('x-content-type-options', 'nosniff')
+        .header('cache-control', 'private, no-store')
+        .send(file.body);
+    },
+  );
+}
