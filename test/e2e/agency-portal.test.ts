@@ -1,24 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { FastifyInstance } from 'fastify';
 import type { Page } from 'playwright-core';
-import { createTimeSkippingEnv } from '../support/temporal';
-import { freshDatabase, type TestDatabase } from '../support/databases';
-import { MailpitApi, startMailpit, type TestMailServer } from '../support/mailpit';
-import { seedCycle, type SeededCycle } from '../support/cycle-fixture';
-import { TEST_FROM, TEST_LINKS } from '../support/worker';
-import { testFiles } from '../support/files';
-import { createMailer, type Mailer } from '../../src/mail/mailer';
-import { createWorker } from '../../src/temporal/create-worker';
-import { buildCalendarData } from '../../src/calendar/load';
-import { HOLIDAYS_DIR } from '../../src/cli/cycle-plan';
 import { localInstant } from '../../src/cycle/clock';
-import { yearsTouchedBy } from '../../src/cycle/plan';
-import { buildWebServer } from '../../src/web/server';
-import { agencyWorkflowId, type AgencyObligationsInput } from '../../src/workflows/obligation-types';
 import {
   horizontalOverflow,
   launchBrowser,
@@ -28,8 +12,8 @@ import {
   type Overflow,
 } from './support/browser';
 import { minimalPdf } from './support/pdf';
+import { startStack, type E2EStack } from './support/stack';
 
-const YEAR = 2027;
 const AGENCY = { code: 'SO-YT', name: 'Sở Y tế', group: 'department' } as const;
 const RECEIPT = '2027-SO-YT-annual-plan-1';
 
@@ -41,103 +25,26 @@ const RECEIPT = '2027-SO-YT-annual-plan-1';
  * and desktop, land in test-results/screenshots/.
  */
 describe('an agency, in a browser, from the request email to the receipt', () => {
-  let env: TestWorkflowEnvironment;
-  let database: TestDatabase;
-  let seeded: SeededCycle;
-  let smtp: TestMailServer;
-  let mail: MailpitApi;
-  let mailer: Mailer;
-  let worker: { stop(): Promise<void> } | undefined;
-  let app: FastifyInstance;
-  let base: string;
+  let stack: E2EStack;
   let browser: E2EBrowser;
-  const files = testFiles();
   /** The task link, exactly as the request email carries it. */
   let link: string;
-  const taskQueue = 'e2e-agency-portal';
-  const workflowId = agencyWorkflowId('dien-bien-kh99', YEAR, AGENCY.code);
 
   beforeAll(async () => {
-    browser = await launchBrowser();
-    env = await createTimeSkippingEnv();
-    database = await freshDatabase('sqlite', 'e2e_agency_portal');
-    seeded = await seedCycle(database.db, YEAR);
-    smtp = await startMailpit();
-    mail = new MailpitApi(smtp.apiUrl);
-    mailer = createMailer({ url: smtp.smtpUrl, from: TEST_FROM });
-
-    // The portal first, so the worker's emails can link to where it really listens. "Today", for the
-    // page, is Wed 20/01/2027: five days after the request went out.
-    app = buildWebServer({
-      db: database.db,
-      links: TEST_LINKS,
-      files,
-      now: () => localInstant('2027-01-20', 10),
-      temporal: env.client,
-    });
-    await app.listen({ host: '127.0.0.1', port: 0 });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-
-    const real = await createWorker({
-      connection: env.nativeConnection,
-      namespace: env.namespace ?? 'default',
-      taskQueue,
-      maxEmailsPerSecond: 1000,
-      deps: {
-        db: database.db,
-        mailer,
-        from: TEST_FROM,
-        links: { publicUrl: base, secret: TEST_LINKS.secret },
-      },
-    });
-    const running = real.run();
-    worker = {
-      async stop() {
-        real.shutdown();
-        await running;
-      },
-    };
-
-    const annual = seeded.plan.milestones.find((m) => m.key === 'annual-plan')!;
-    const input: AgencyObligationsInput = {
-      cycleId: seeded.cycleId,
-      program: 'dien-bien-kh99',
-      year: YEAR,
-      programVersionId: seeded.programVersionId,
-      agency: AGENCY,
-      milestones: [annual],
-      calendar: buildCalendarData(yearsTouchedBy(YEAR), HOLIDAYS_DIR),
-      clock: { originMs: localInstant(seeded.plan.startsOn, 7), scale: 1 },
-      closesOn: seeded.plan.endsOn,
-    };
-    await env.client.workflow.start('agencyObligations', { taskQueue, workflowId, args: [input] });
+    // "Today", for the pages, is Wed 20/01/2027: five days after the request went out.
+    [browser, stack] = await Promise.all([
+      launchBrowser(),
+      startStack({ name: 'agency-portal', pageTime: localInstant('2027-01-20', 10) }),
+    ]);
+    await stack.startAgency(AGENCY);
     // The request goes out at 08:00 on 15/01; let the (skipped) clock pass it.
-    await env.sleep('3 hours');
-
-    const [request] = await mail.waitFor((m) => m.Subject.includes('Kế hoạch'), 1);
-    const email = await mail.get(request!.ID);
-    expect(email.To.map((to) => to.Address)).toContain('ha.tt@soyt.dienbien.example');
-    const escapedBase = base.replace(/[.]/g, '\\.');
-    const found = new RegExp(`${escapedBase}/nhiem-vu/[A-Za-z0-9._-]+`).exec(email.Text);
-    if (!found) throw new Error(`no task link to ${base} in the request email:\n${email.Text}`);
-    link = found[0];
-    // The HTML part links to the same page.
-    expect(email.HTML).toContain(`href="${link}"`);
+    await stack.env.sleep('3 hours');
+    link = await stack.taskLinkFromEmail('ha.tt@soyt.dienbien.example');
   });
 
   afterAll(async () => {
     await browser?.close();
-    await env?.client.workflow
-      .getHandle(workflowId)
-      .terminate('test done')
-      .catch(() => undefined);
-    await app?.close();
-    await worker?.stop();
-    mailer?.close();
-    await smtp?.stop();
-    files.remove();
-    await database?.drop();
-    await env?.teardown();
+    await stack?.stop();
   });
 
   /** Opens `url` in a new tab of the phone or desktop context; returns the page and the HTTP status. */
@@ -244,13 +151,13 @@ describe('an agency, in a browser, from the request email to the receipt', () =>
     await screenshot(desktop.page, 'receipt-desktop');
     await desktop.page.close();
 
-    const stored = await database.db.prisma.submission.findMany({
+    const stored = await stack.database.db.prisma.submission.findMany({
       select: { receiptNumber: true, submittedBy: true },
     });
     expect(stored).toEqual([{ receiptNumber: RECEIPT, submittedBy: 'Trần Thanh Hà' }]);
     if (attaching) {
       // The file is recorded with the submission, and the very bytes the browser sent are in the store.
-      const attachments = await database.db.prisma.attachment.findMany();
+      const attachments = await stack.database.db.prisma.attachment.findMany();
       expect(attachments).toHaveLength(1);
       const [kept] = attachments;
       expect(kept).toMatchObject({
@@ -259,13 +166,13 @@ describe('an agency, in a browser, from the request email to the receipt', () =>
         sizeBytes: pdf.length,
         sha256: createHash('sha256').update(pdf).digest('hex'),
       });
-      expect(readFileSync(join(files.root, kept!.storagePath)).equals(pdf)).toBe(true);
+      expect(readFileSync(join(stack.files.root, kept!.storagePath)).equals(pdf)).toBe(true);
       expect(await page.locator('main').innerText()).toContain('ke-hoach-12-KH-SYT.pdf');
     }
 
     await page.close();
 
-    const receipts = await mail.waitFor((m) => m.Subject.startsWith('Đã tiếp nhận'), 1);
+    const receipts = await stack.mail.waitFor((m) => m.Subject.startsWith('Đã tiếp nhận'), 1);
     expect(receipts).toHaveLength(1);
     expect(receipts[0]!.Subject).toContain(RECEIPT);
     expect(receipts[0]!.To.map((to) => to.Address)).toContain('ha.tt@soyt.dienbien.example');
@@ -277,7 +184,7 @@ describe('an agency, in a browser, from the request email to the receipt', () =>
     const claims = JSON.parse(Buffer.from(payload!, 'base64url').toString()) as Record<string, unknown>;
     const tampered = `${header}.${Buffer.from(JSON.stringify({ ...claims, a: 'SO-TP' })).toString('base64url')}.${signature}`;
     for (const kind of ['phone', 'desktop'] as const) {
-      const { page, status } = await open(kind, `${base}/nhiem-vu/${tampered}`);
+      const { page, status } = await open(kind, `${stack.base}/nhiem-vu/${tampered}`);
       expect(status).toBe(403);
       expect(await page.locator('h1').innerText()).toBe('Không mở được nhiệm vụ');
       expect(await page.locator('.error').innerText()).toContain(
@@ -289,7 +196,7 @@ describe('an agency, in a browser, from the request email to the receipt', () =>
       await page.close();
     }
     // Nothing changed: still the one submission.
-    expect(await database.db.prisma.submission.count()).toBe(1);
+    expect(await stack.database.db.prisma.submission.count()).toBe(1);
   });
 
   it('fits every page it showed into its viewport, 375 px wide on the phone: nothing to scroll sideways', () => {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { projectRoot } from '../../support/tools';
@@ -16,12 +16,17 @@ export const SCREENSHOT_DIR = join(projectRoot, 'test-results', 'screenshots');
 export const PHONE = { width: 375, height: 812 } as const;
 export const DESKTOP = { width: 1280, height: 900 } as const;
 
-/** One headless Chromium with a phone-sized and a desktop context, Vietnamese locale and time zone. */
+/** One headless Chromium with a phone-sized and a desktop context (and more on demand), Vietnamese locale and time zone. */
 export interface E2EBrowser {
   browser: Browser;
   phone: BrowserContext;
   desktop: BrowserContext;
-  /** Closes both contexts and the browser (its processes exit). Safe to call twice. */
+  /**
+   * Another phone- or desktop-sized context, with its own cookies (another person at another device);
+   * closed with the browser.
+   */
+  newContext(kind: 'phone' | 'desktop'): Promise<BrowserContext>;
+  /** Closes every context and the browser (its processes exit). Safe to call twice. */
   close(): Promise<void>;
 }
 
@@ -36,25 +41,29 @@ export async function launchBrowser(): Promise<E2EBrowser> {
     args: ['--no-sandbox'],
   });
   try {
-    const common = { locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' } as const;
-    const phone = await browser.newContext({
-      ...common,
-      viewport: PHONE,
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    });
-    const desktop = await browser.newContext({ ...common, viewport: DESKTOP });
+    const contexts: BrowserContext[] = [];
+    const newContext = async (kind: 'phone' | 'desktop') => {
+      const common = { locale: 'vi-VN', timezoneId: 'Asia/Ho_Chi_Minh' } as const;
+      const context = await browser.newContext(
+        kind === 'phone'
+          ? { ...common, viewport: PHONE, deviceScaleFactor: 2, isMobile: true, hasTouch: true }
+          : { ...common, viewport: DESKTOP },
+      );
+      contexts.push(context);
+      return context;
+    };
+    const phone = await newContext('phone');
+    const desktop = await newContext('desktop');
     let closed = false;
     return {
       browser,
       phone,
       desktop,
+      newContext,
       async close() {
         if (closed) return;
         closed = true;
-        await phone.close().catch(() => undefined);
-        await desktop.close().catch(() => undefined);
+        for (const context of contexts) await context.close().catch(() => undefined);
         await browser.close();
       },
     };
@@ -83,7 +92,9 @@ export interface Overflow {
 
 /**
  * How far the page's content overflows the viewport sideways, measured on the document and body (so an
- * element wider than the screen anywhere counts), with the elements to blame.
+ * element wider than the screen anywhere counts), with the elements to blame. An element inside a box that
+ * scrolls or clips sideways (a wide table in `overflow-x: auto`, scrolled with a finger) is not to blame:
+ * the page itself does not move.
  */
 export async function horizontalOverflow(page: Page): Promise<Overflow> {
   // A string, evaluated in the page: the project's TypeScript has no DOM types.
@@ -95,6 +106,11 @@ export async function horizontalOverflow(page: Page): Promise<Overflow> {
     for (const el of document.body.querySelectorAll('*')) {
       const right = el.getBoundingClientRect().right;
       if (right <= width + 0.5) continue;
+      let clipped = false;
+      for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+        if (getComputedStyle(a).overflowX !== 'visible') { clipped = true; break; }
+      }
+      if (clipped) continue;
       const parent = el.parentElement;
       if (parent && parent !== document.body && parent.getBoundingClientRect().right > width + 0.5) continue;
       const text = (el.innerText || '').replace(/\\s+/g, ' ').trim().slice(0, 40);
@@ -102,4 +118,34 @@ export async function horizontalOverflow(page: Page): Promise<Overflow> {
     }
     return { pixels, culprits };
   })()`)) as Overflow;
+}
+
+/**
+ * The boxes of the page that scroll sideways on their own (`overflow-x: auto` or `scroll`, content wider
+ * than the box): allowed, since the page itself stays put, but each hides part of its content until the
+ * reader swipes it, e.g. 'DIV.scroll > TABLE.timeline "Thời điểm Nhiệm vụ…": 521px in 343px (178px hidden)'.
+ */
+export async function scrollBoxes(page: Page): Promise<string[]> {
+  return (await page.evaluate(`(() => {
+    const out = [];
+    for (const el of document.body.querySelectorAll('*')) {
+      const style = getComputedStyle(el);
+      if (style.overflowX !== 'auto' && style.overflowX !== 'scroll') continue;
+      if (el.scrollWidth <= el.clientWidth) continue;
+      const inner = el.firstElementChild;
+      const what = inner ? inner.tagName + (inner.className ? '.' + inner.className : '') : '';
+      const text = ((inner || el).innerText || '').replace(/\\s+/g, ' ').trim().slice(0, 30);
+      out.push(el.tagName + (el.className ? '.' + el.className : '') + ' > ' + what + ' "' + text + '": ' +
+        el.scrollWidth + 'px in ' + el.clientWidth + 'px (' + (el.scrollWidth - el.clientWidth) + 'px hidden)');
+    }
+    return out;
+  })()`)) as string[];
+}
+
+/** Writes what the layout checks found, page by page, to test-results/<name>.json (for people to read). */
+export function writeLayoutReport(name: string, report: unknown): string {
+  const path = join(projectRoot, 'test-results', `${name}.json`);
+  mkdirSync(join(projectRoot, 'test-results'), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  return path;
 }
