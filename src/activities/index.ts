@@ -4,6 +4,7 @@ import type { LinkConfig } from '../config/links';
 import { sendOnce, type NotifyInput, type NotifyResult } from './notification-log';
 import { createObligationActivities, ObligationContext } from './obligations';
 import { createCycleActivities } from './cycle';
+import { createScheduleActivities } from './schedule';
 import { PROGRAMS_DIR } from '../programs/load';
 import { PROJECT_HOLIDAY_DIR } from '../calendar/load';
 
@@ -37,6 +38,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createObligationActivities({ ...deps, context }),
     ...createCycleActivities({
       db: deps.db,
+      programsDir: deps.programsDir ?? PROGRAMS_DIR,
+      holidaysDir: deps.holidaysDir ?? PROJECT_HOLIDAY_DIR,
+    }),
+    ...createScheduleActivities({
       programsDir: deps.programsDir ?? PROGRAMS_DIR,
       holidaysDir: deps.holidaysDir ?? PROJECT_HOLIDAY_DIR,
     }),

@@ -14,6 +14,9 @@ import { agencyWorkflowId, type AgencyObligationsStatus } from '../workflows/obl
 import { computePlan, findProgram } from './cycle-plan';
 import { UsageError } from './usage-error';
 
+/** A year's cycle that is already there (running or closed): a year runs once. */
+export class CycleAlreadyStartedError extends UsageError {}
+
 /** Starts a year's cycle; starting the same year twice is refused with the existing workflow named. */
 export async function startCycle(
   client: Client,
@@ -41,7 +44,7 @@ export async function startCycle(
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      throw new UsageError(
+      throw new CycleAlreadyStartedError(
         `the ${opts.year} cycle of ${opts.program} was already started (workflow ${workflowId}); ` +
           'a year runs once: see `phoihop cycle status`',
       );

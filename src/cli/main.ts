@@ -18,6 +18,7 @@ import { openDatabase } from '../db/client';
 import type { Client } from '@temporalio/client';
 import { runDemo } from '../demo/run-demo';
 import { registerUserCommands } from './user-commands';
+import { registerScheduleCommands } from './schedule-commands';
 
 /** `phoihop`: the coordinator's command line. */
 const program = new Command()
@@ -267,6 +268,7 @@ program
   });
 
 registerUserCommands(program);
+registerScheduleCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(`phoihop: ${describeFatal(err)}`);

@@ -4,3 +4,4 @@ export { hello } from './hello';
 export type { HelloInput, HelloResult } from './hello';
 export { agencyObligations } from './agency-obligations';
 export { annualCycle, cycleBatch } from './annual-cycle';
+export { scheduledCycleStart } from './scheduled-cycle-start';

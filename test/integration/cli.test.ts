@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,17 +5,12 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createLocalEnv } from '../support/temporal';
 import { freshDatabase, testSmtpUrl, type TestDatabase } from '../support/databases';
 import { runningWorker, TEST_FROM } from '../support/worker';
+import { runPhoihop, type CliRun } from '../support/cli';
 import { projectRoot } from '../support/tools';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
 import type { AgencyObligationsStatus } from '../../src/workflows/obligation-types';
 
 const PROGRAM = ['--program', 'dien-bien-kh99', '--year', '2027'];
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /**
  * The coordinator's command line as people run it (`bin/phoihop`, a separate process) against the real
@@ -31,25 +25,12 @@ describe('bin/phoihop, the coordinator CLI', () => {
   let dir: string;
   const taskQueue = 'cli-test';
 
-  function phoihop(...args: string[]): Promise<Run> {
-    return new Promise((resolve) => {
-      execFile(
-        join(projectRoot, 'bin/phoihop'),
-        args,
-        {
-          cwd: projectRoot,
-          timeout: 60_000,
-          env: {
-            ...process.env,
-            TEMPORAL_ADDRESS: env.address,
-            PHOIHOP_TASK_QUEUE: taskQueue,
-            DATABASE_URL: database.url,
-            PHOIHOP_DATA: dir,
-          },
-        },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
+  function phoihop(...args: string[]): Promise<CliRun> {
+    return runPhoihop(args, {
+      TEMPORAL_ADDRESS: env.address,
+      PHOIHOP_TASK_QUEUE: taskQueue,
+      DATABASE_URL: database.url,
+      PHOIHOP_DATA: dir,
     });
   }
 

@@ -1,9 +1,7 @@
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { freshDatabase, type TestDatabase } from '../../support/databases';
-import { projectRoot } from '../../support/tools';
+import { runPhoihop, type CliRun } from '../../support/cli';
 import { testFiles } from '../../support/files';
 import { TEST_LINKS } from '../../support/worker';
 import { buildWebServer } from '../../../src/web/server';
@@ -55,12 +53,6 @@ class Browser {
   }
 }
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 /**
  * Dashboard accounts and sessions, end to end: users created with the real CLI (a separate process), the
  * login form over HTTP with CSRF, the session cookie, lockout, timeouts, logout and disabling.
@@ -72,21 +64,8 @@ describe('dashboard login and sessions', () => {
   const files = testFiles();
   let clock = Date.now();
 
-  function phoihop(args: string[], extraEnv: Record<string, string> = {}, input?: string): Promise<Run> {
-    return new Promise((resolve) => {
-      const child = execFile(
-        join(projectRoot, 'bin/phoihop'),
-        args,
-        {
-          cwd: projectRoot,
-          timeout: 60_000,
-          env: { ...process.env, DATABASE_URL: database.url, ...extraEnv },
-        },
-        (error, stdout, stderr) =>
-          resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-      );
-      child.stdin!.end(input ?? '');
-    });
+  function phoihop(args: string[], extraEnv: Record<string, string> = {}, input?: string): Promise<CliRun> {
+    return runPhoihop(args, { DATABASE_URL: database.url, ...extraEnv }, { input });
   }
 
   beforeAll(async () => {
