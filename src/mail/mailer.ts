@@ -12,6 +12,14 @@ export interface OutgoingEmail {
   /** Deterministic Message-ID (with angle brackets), so a resend after a crash can be recognised. */
   messageId: string;
   headers?: Record<string, string>;
+  /** Files attached to the email (the consolidated report's DOCX and PDF). */
+  attachments?: EmailAttachment[];
+}
+
+export interface EmailAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
 }
 
 export interface SentEmail {
@@ -61,6 +69,7 @@ export function createMailer(config: Pick<SmtpConfig, 'url' | 'from'>): Mailer {
           html: email.html,
           messageId: email.messageId,
           headers: email.headers,
+          attachments: email.attachments,
         });
         if (info.rejected.length > 0) {
           throw new EmailRejectedError(

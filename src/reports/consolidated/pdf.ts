@@ -1,0 +1,192 @@
+// The consolidated report as PDF (pdfkit, DejaVu Serif for the Vietnamese letters): the same layout as the
+// DOCX (layout.ts), on A4 with the Decree 30 margins.
+import PDFDocument from 'pdfkit';
+import { reportFileName, type RenderedFile } from './files';
+import { reportFonts } from './fonts';
+import { layoutReport, type Block, type TableRow } from './layout';
+import type { ConsolidatedReport } from './types';
+
+const MM = 72 / 25.4;
+const MARGINS = { top: 20 * MM, bottom: 20 * MM, left: 30 * MM, right: 15 * MM };
+// DejaVu Serif is wider than Times New Roman: the header's lines fit their column at 10 pt.
+const SIZE = { body: 12.5, table: 10, small: 9, header: 10 };
+const PAD = 3;
+
+type Doc = PDFKit.PDFDocument;
+type Face = 'regular' | 'bold' | 'italic' | 'boldItalic';
+
+function face(bold?: boolean, italic?: boolean): Face {
+  return bold ? (italic ? 'boldItalic' : 'bold') : italic ? 'italic' : 'regular';
+}
+
+function textWidth(doc: Doc): number {
+  return doc.page.width - MARGINS.left - MARGINS.right;
+}
+
+function bottom(doc: Doc): number {
+  return doc.page.height - MARGINS.bottom;
+}
+
+function centred(doc: Doc, text: string, size: number, f: Face, x = MARGINS.left, width = textWidth(doc)) {
+  doc.font(f).fontSize(size).text(text, x, doc.y, { width, align: 'center' });
+}
+
+function drawTable(doc: Doc, block: Extract<Block, { type: 'table' }>) {
+  const width = textWidth(doc);
+  const total = block.widths.reduce((a, b) => a + b, 0);
+  const widths = block.widths.map((w) => (w / total) * width);
+  const size = block.small ? SIZE.small : SIZE.table;
+  const heightOf = (row: TableRow, header: boolean) =>
+    Math.max(
+      ...row.cells.map((text, i) =>
+        doc
+          .font(face(header || row.bold))
+          .fontSize(size)
+          .heightOfString(text || ' ', { width: (widths[i] ?? 0) - 2 * PAD }),
+      ),
+    ) +
+    2 * PAD;
+  const drawRow = (row: TableRow, header: boolean) => {
+    const height = heightOf(row, header);
+    let x = MARGINS.left;
+    const y = doc.y;
+    row.cells.forEach((text, i) => {
+      const w = widths[i] ?? 0;
+      doc.rect(x, y, w, height).lineWidth(0.5).stroke();
+      doc
+        .font(face(header || row.bold))
+        .fontSize(size)
+        .text(text, x + PAD, y + PAD, {
+          width: w - 2 * PAD,
+          align: header || block.centred.includes(i) ? 'center' : 'left',
+        });
+      x += w;
+    });
+    doc.x = MARGINS.left;
+    doc.y = y + height;
+  };
+  const header: TableRow = { cells: block.headers };
+  if (doc.y + heightOf(header, true) + heightOf(block.rows[0] ?? header, false) > bottom(doc)) doc.addPage();
+  drawRow(header, true);
+  for (const row of block.rows) {
+    if (doc.y + heightOf(row, false) > bottom(doc)) {
+      doc.addPage();
+      drawRow(header, true);
+    }
+    drawRow(row, false);
+  }
+  doc.moveDown(0.5);
+}
+
+function drawBlocks(doc: Doc, blocks: readonly Block[]) {
+  for (const block of blocks) {
+    doc.x = MARGINS.left;
+    switch (block.type) {
+      case 'heading':
+      case 'subheading':
+        if (doc.y + 3 * SIZE.body > bottom(doc)) doc.addPage();
+        doc
+          .font(face(true, block.type === 'subheading'))
+          .fontSize(SIZE.body)
+          .text(block.text, MARGINS.left, doc.y, { width: textWidth(doc), indent: 10 * MM, paragraphGap: 3 });
+        break;
+      case 'paragraph':
+        doc
+          .font(face(false, block.italic))
+          .fontSize(SIZE.body)
+          .text(block.text, MARGINS.left, doc.y, {
+            width: textWidth(doc),
+            align: 'justify',
+            indent: 10 * MM,
+            lineGap: 2,
+            paragraphGap: 4,
+          });
+        break;
+      case 'table':
+        drawTable(doc, block);
+        break;
+    }
+  }
+}
+
+/** The report as a .pdf file. */
+export async function renderConsolidatedPdf(report: ConsolidatedReport): Promise<RenderedFile> {
+  const layout = layoutReport(report);
+  const fonts = reportFonts();
+  const doc = new PDFDocument({
+    size: 'A4',
+    margins: MARGINS,
+    info: {
+      Title: `${layout.title} ${layout.subtitle}`,
+      Author: layout.issuerLines[1],
+      Creator: 'phoihop',
+      CreationDate: report.generatedAt,
+    },
+  });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const ended = new Promise<void>((resolve, reject) => {
+    doc.on('end', resolve);
+    doc.on('error', reject);
+  });
+  doc.registerFont('regular', fonts.regular);
+  doc.registerFont('bold', fonts.bold);
+  doc.registerFont('italic', fonts.italic);
+  doc.registerFont('boldItalic', fonts.boldItalic);
+
+  // Header: the issuing body (left, 42%) beside the national name and motto (right).
+  const width = textWidth(doc);
+  const left = width * 0.45;
+  const top = doc.y;
+  centred(doc, layout.issuerLines[0], SIZE.header, 'regular', MARGINS.left, left);
+  centred(doc, layout.issuerLines[1], SIZE.header, 'bold', MARGINS.left, left);
+  centred(doc, '———', SIZE.header, 'regular', MARGINS.left, left);
+  centred(doc, layout.number, SIZE.header, 'regular', MARGINS.left, left);
+  const leftEnd = doc.y;
+  doc.y = top;
+  const right = MARGINS.left + left;
+  centred(doc, layout.nation, SIZE.table, 'bold', right, width - left);
+  centred(doc, layout.motto, SIZE.header, 'bold', right, width - left);
+  centred(doc, '———————————', SIZE.header, 'regular', right, width - left);
+  centred(doc, layout.placeDate, SIZE.header, 'italic', right, width - left);
+  doc.y = Math.max(leftEnd, doc.y) + SIZE.body;
+
+  centred(doc, layout.title, SIZE.body + 1, 'bold');
+  centred(doc, layout.subtitle, SIZE.body, 'bold');
+  centred(doc, '———————', SIZE.body, 'regular');
+  doc.moveDown(0.5);
+  centred(doc, layout.to, SIZE.body, 'regular');
+  doc.moveDown(0.5);
+  drawBlocks(doc, layout.body);
+
+  // Recipients (left) and signer (right).
+  const closingHeight = (layout.recipients.lines.length + 2) * SIZE.table * 1.4;
+  if (doc.y + closingHeight > bottom(doc)) doc.addPage();
+  doc.moveDown(1);
+  const closingTop = doc.y;
+  doc
+    .font('boldItalic')
+    .fontSize(SIZE.table)
+    .text(layout.recipients.heading, MARGINS.left, closingTop, { width: width / 2 });
+  for (const l of layout.recipients.lines)
+    doc
+      .font('regular')
+      .fontSize(SIZE.small + 1)
+      .text(l, { width: width / 2 });
+  doc.y = closingTop;
+  centred(doc, layout.signer.title, SIZE.body, 'bold', MARGINS.left + width / 2, width / 2);
+  centred(doc, layout.signer.note, SIZE.table, 'italic', MARGINS.left + width / 2, width / 2);
+
+  doc.addPage();
+  centred(doc, layout.annex.heading, SIZE.body, 'bold');
+  centred(doc, layout.annex.title, SIZE.body, 'bold');
+  doc.moveDown(0.5);
+  drawBlocks(doc, layout.annex.blocks);
+  doc.end();
+  await ended;
+  return {
+    body: Buffer.concat(chunks),
+    fileName: reportFileName(report, 'pdf'),
+    contentType: 'application/pdf',
+  };
+}
