@@ -127,6 +127,7 @@ async function main(): Promise<void> {
         mailer,
         from: 'Sở VHTTDL <vanthu@sovhttdl.dienbien.example>',
         links: { publicUrl: 'http://127.0.0.1:8080', secret: 'b'.repeat(64) },
+        filesRoot: join(dir, 'files'),
       },
     });
     const running = worker.run();

@@ -1,6 +1,7 @@
 import { temporalConfigFromEnv } from './config/temporal';
 import { smtpConfigFromEnv } from './config/smtp';
 import { linkConfigFromEnv } from './config/links';
+import { filesConfigFromEnv } from './config/files';
 import { describeFatal } from './config/fatal';
 import { connectClient, connectWorker } from './temporal/connection';
 import { createWorker } from './temporal/create-worker';
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
       maxEmailsPerSecond: smtp.maxPerSecond,
-      deps: { db, mailer, from: smtp.from, links },
+      deps: { db, mailer, from: smtp.from, links, filesRoot: filesConfigFromEnv().root },
     });
     console.log(
       `[phoihop] worker running: Temporal ${temporal.address} namespace "${temporal.namespace}" ` +

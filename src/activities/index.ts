@@ -5,6 +5,7 @@ import { sendOnce, type NotifyInput, type NotifyResult } from './notification-lo
 import { createObligationActivities, ObligationContext } from './obligations';
 import { createCycleActivities } from './cycle';
 import { createScheduleActivities } from './schedule';
+import { createReportActivities } from './report';
 import { PROGRAMS_DIR } from '../programs/load';
 import { PROJECT_HOLIDAY_DIR } from '../calendar/load';
 
@@ -18,6 +19,8 @@ export interface ActivityDeps {
   from: string;
   /** Where task links point and the key that signs them. */
   links: LinkConfig;
+  /** The files root (FilesConfig.root): the consolidated reports are stored there. */
+  filesRoot: string;
   /** Program files and holiday year files (default: the project's programs/ and data/holidays/). */
   programsDir?: string;
   holidaysDir?: string;
@@ -41,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
       programsDir: deps.programsDir ?? PROGRAMS_DIR,
       holidaysDir: deps.holidaysDir ?? PROJECT_HOLIDAY_DIR,
     }),
+    ...createReportActivities({ db: deps.db, mailer: deps.mailer, from: deps.from, filesRoot: deps.filesRoot }),
     ...createScheduleActivities({
       programsDir: deps.programsDir ?? PROGRAMS_DIR,
       holidaysDir: deps.holidaysDir ?? PROJECT_HOLIDAY_DIR,

@@ -1,7 +1,7 @@
 // The consolidated report at the end of a cycle, as an activity: stores the DOCX, PDF and XLSX under the
 // files root (recorded in the audit log) and emails the DOCX and PDF to the program's leadership, each
-// recipient at most once per cycle through the notification log. Not registered yet: see the report
-// module's README section for how the workflow calls it behind patched().
+// recipient at most once per cycle through the notification log. The cycle calls it once consolidated
+// (patched 'consolidated-report'), on the mail task queue.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../db/client';
 import type { Mailer } from '../mail/mailer';

@@ -58,7 +58,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Phoiho
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: mailTaskQueue(options.taskQueue),
-    activities: { notifyObligation: activities.notifyObligation },
+    activities: {
+      notifyObligation: activities.notifyObligation,
+      sendConsolidatedReport: activities.sendConsolidatedReport,
+    },
     maxTaskQueueActivitiesPerSecond: options.maxEmailsPerSecond ?? DEFAULT_MAX_EMAILS_PER_SECOND,
     ...POLLERS,
   });

@@ -1,5 +1,7 @@
 import {
+  ActivityFailure,
   ApplicationFailure,
+  log,
   CancellationScope,
   executeChild,
   isCancellation,
@@ -11,6 +13,7 @@ import {
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { mailTaskQueue } from './task-queues';
 import type { PlannedMilestone } from '../cycle/plan';
 import { agencyObligations } from './agency-obligations';
 import { agencyWorkflowId, type AgencyObligationsStatus, type AgencyRef } from './obligation-types';
@@ -82,6 +85,30 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
     throw err;
   }
   const summary = await consolidateCycle({ cycleId: prepared.cycleId });
+  if (patched('consolidated-report')) {
+    // The report (DOCX, PDF, XLSX) stored and emailed to leadership: an email, so on the mail queue.
+    const { sendConsolidatedReport } = proxyActivities<Activities>({
+      taskQueue: mailTaskQueue(workflowInfo().taskQueue),
+      startToCloseTimeout: '5m',
+      retry: {
+        initialInterval: '5s',
+        backoffCoefficient: 2,
+        maximumInterval: '10m',
+        nonRetryableErrorTypes: ['ReportRefused'],
+      },
+    });
+    try {
+      await sendConsolidatedReport({ cycleId: prepared.cycleId });
+    } catch (err) {
+      // A leadership address refused for good must not fail a consolidated cycle: the report is stored
+      // (downloadable from the dashboard) and the failure is in the notification log and this log line.
+      if (!(err instanceof ActivityFailure)) throw err;
+      log.warn('the consolidated report was not emailed', {
+        cycleId: prepared.cycleId,
+        error: err.cause?.message,
+      });
+    }
+  }
   return {
     cycleId: prepared.cycleId,
     agencies: results.reduce((n, r) => n + r.agencies, 0),

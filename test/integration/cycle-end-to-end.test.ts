@@ -114,6 +114,21 @@ describe.each(providers)('a small cycle end to end on the dev server with %s', (
     const arrived = (await mail.list()).filter((m) => loggedIds.has(m.MessageID));
     expect(arrived).toHaveLength(logged.length);
 
+    // The consolidated report was stored (DOCX, PDF, XLSX) and emailed to leadership, once, with the DOCX
+    // and the PDF attached.
+    const reportEvent = await database.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'report.consolidated', subject: started.workflowId },
+    });
+    const storedFiles = (reportEvent.details as { files: { format: string }[] }).files;
+    expect(storedFiles.map((f) => f.format).sort()).toEqual(['docx', 'pdf', 'xlsx']);
+    const reports = await mail.waitFor(
+      (m) =>
+        m.To.some((t) => t.Address === 'lanhdao@ubnd.dienbien.example') && m.Subject.startsWith('Báo cáo'),
+    );
+    expect(reports).toHaveLength(1);
+    const report = (await mail.get(reports[0]!.ID)) as unknown as { Attachments: { FileName: string }[] };
+    expect(report.Attachments.map((a) => a.FileName.split('.').pop()).sort()).toEqual(['docx', 'pdf']);
+
     // Operators find the late agencies by search attribute in the dev server's visibility store.
     const escalated: string[] = [];
     for await (const w of env.client.workflow.list({ query: `PhStage = "escalated" AND PhYear = ${YEAR}` })) {

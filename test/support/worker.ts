@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Database } from '../../src/db/client';
@@ -15,7 +17,12 @@ export interface TestWorkerOptions {
   bundle?: WorkflowBundleWithSourceMap;
   from?: string;
   maxEmailsPerSecond?: number;
+  /** Where consolidated reports are stored (default: a shared folder under the OS temp dir). */
+  filesRoot?: string;
 }
+
+/** Reports written by cycles that end in tests: content-addressed, so a shared folder stays small. */
+export const TEST_FILES_ROOT = join(tmpdir(), 'phoihop-test-files');
 
 /** A worker with the project's real workflows and activities, on a test environment's server. */
 export function testWorker(env: TestWorkflowEnvironment, options: TestWorkerOptions): Promise<PhoihopWorker> {
@@ -26,7 +33,13 @@ export function testWorker(env: TestWorkflowEnvironment, options: TestWorkerOpti
     workflowBundle: options.bundle,
     // Tests send far faster than a relay would take, unless a test is about the limit.
     maxEmailsPerSecond: options.maxEmailsPerSecond ?? 1000,
-    deps: { db: options.db, mailer: options.mailer, from: options.from ?? TEST_FROM, links: TEST_LINKS },
+    deps: {
+      db: options.db,
+      mailer: options.mailer,
+      from: options.from ?? TEST_FROM,
+      links: TEST_LINKS,
+      filesRoot: options.filesRoot ?? TEST_FILES_ROOT,
+    },
   });
 }
 

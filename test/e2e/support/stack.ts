@@ -116,6 +116,7 @@ export async function startStack(options: {
         mailer,
         from: TEST_FROM,
         links: { publicUrl: base, secret: TEST_LINKS.secret },
+        filesRoot: files.root,
       },
     });
     const running = worker.run();
