@@ -2,6 +2,15 @@
 // logged-in role. The files are written by src/reports/exports.ts; this file only serves them.
 import type { FastifyInstance } from 'fastify';
 import { exportMatrix, exportSubmissions, type ExportFormat } from '../../reports/exports';
+import {
+  buildConsolidatedReport,
+  latestConsolidatedReport,
+  readStoredReportFile,
+  renderConsolidatedDocx,
+  renderConsolidatedPdf,
+  renderConsolidatedXlsx,
+  type ReportFormat,
+} from '../../reports/consolidated';
 import { pickLang, type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { DASHBOARD_PREFIX, READERS, requireRole } from './auth';
@@ -18,6 +27,27 @@ const FILES: Record<string, { what: 'matrix' | 'submissions'; format: ExportForm
   'van-ban-nop.csv': { what: 'submissions', format: 'csv' },
 };
 
+/** The consolidated report's files: the one stored when the cycle ended, else drawn up now (provisional). */
+const REPORTS: Record<string, ReportFormat> = {
+  'bao-cao-tong-hop.docx': 'docx',
+  'bao-cao-tong-hop.pdf': 'pdf',
+  'bao-cao-tong-hop.xlsx': 'xlsx',
+};
+
+const RENDER = { docx: renderConsolidatedDocx, pdf: renderConsolidatedPdf, xlsx: renderConsolidatedXlsx };
+
+/** The consolidated report in one format: as stored (and emailed) at the cycle's end, or built now. */
+async function consolidatedReportFile(ctx: WebContext, cycleId: number, format: ReportFormat, lang: Lang) {
+  const stored = await latestConsolidatedReport(ctx.deps.db, cycleId, lang);
+  const file = stored?.files.find((f) => f.format === format);
+  if (file) {
+    const body = await readStoredReportFile(ctx.deps.files.root, file);
+    return { body, fileName: file.fileName, contentType: file.contentType };
+  }
+  const report = await buildConsolidatedReport(ctx.deps.db, cycleId, { lang });
+  return report ? RENDER[format](report) : undefined;
+}
+
 /** The export links of a matrix page: the matrix with the page's filters, and the submissions list. */
 export function exportLinks(cycleId: number, filters: Omit<MatrixFilters, 'page'>, lang: Lang) {
   const matrixQuery = filterQuery(filters, lang);
@@ -28,6 +58,9 @@ export function exportLinks(cycleId: number, filters: Omit<MatrixFilters, 'page'
     matrixCsv: `${base}/ma-tran.csv${matrixQuery}`,
     submissionsXlsx: `${base}/van-ban-nop.xlsx${langQuery}`,
     submissionsCsv: `${base}/van-ban-nop.csv${langQuery}`,
+    reportDocx: `${base}/bao-cao-tong-hop.docx${langQuery}`,
+    reportPdf: `${base}/bao-cao-tong-hop.pdf${langQuery}`,
+    reportXlsx: `${base}/bao-cao-tong-hop.xlsx${langQuery}`,
   };
 }
 
@@ -40,21 +73,24 @@ export function registerExportRoutes(dash: FastifyInstance, ctx: WebContext): vo
       const w = DASH[lang];
       const cycleId = Number(request.params.cycleId);
       const wanted = Object.hasOwn(FILES, request.params.file) ? FILES[request.params.file] : undefined;
-      if (!wanted || !Number.isInteger(cycleId)) {
+      const report = Object.hasOwn(REPORTS, request.params.file) ? REPORTS[request.params.file] : undefined;
+      if ((!wanted && !report) || !Number.isInteger(cycleId)) {
         return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
       }
       const now = new Date((ctx.deps.now ?? Date.now)());
       let file;
-      if (wanted.what === 'matrix') {
+      if (report) {
+        file = await consolidatedReportFile(ctx, cycleId, report, lang);
+      } else if (wanted!.what === 'matrix') {
         const { state, group, q } = parseFilters(request.query);
         file = await exportMatrix(ctx.deps.db, cycleId, {
-          format: wanted.format,
+          format: wanted!.format,
           lang,
           now,
           filters: { group, q, states: state ? [state] : undefined },
         });
       } else {
-        file = await exportSubmissions(ctx.deps.db, cycleId, { format: wanted.format, lang, now });
+        file = await exportSubmissions(ctx.deps.db, cycleId, { format: wanted!.format, lang, now });
       }
       if (!file) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
       return reply

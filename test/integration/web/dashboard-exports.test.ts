@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { createObligationActivities, ObligationContext } from '../../../src/activities/obligations';
 import { createMailer, type Mailer } from '../../../src/mail/mailer';
 import { buildWebServer } from '../../../src/web/server';
+import { storeConsolidatedReport } from '../../../src/reports/consolidated';
 import { seedCycle, type SeededCycle } from '../../support/cycle-fixture';
 import { freshDatabase, testSmtpUrl, type TestDatabase } from '../../support/databases';
 import { testFiles } from '../../support/files';
@@ -191,8 +193,40 @@ describe('dashboard exports', () => {
     expect(records[1]!.slice(-2)).toEqual(['Đã chấp nhận', 'Đạt yêu cầu, đề nghị triển khai đúng tiến độ.']);
   });
 
+  it('downloads the consolidated report: drawn up now while none is stored, then the stored files', async () => {
+    const html = await viewer.html(`/quan-ly/chu-ky/${seeded.cycleId}`);
+    expect(html).toContain(`href="${xuat('bao-cao-tong-hop.docx')}" download>DOCX</a>`);
+    const provisional = await viewer.fetch(xuat('bao-cao-tong-hop.pdf'));
+    expect(provisional.status).toBe(200);
+    expect(provisional.headers.get('content-type')).toBe('application/pdf');
+    expect(provisional.headers.get('content-disposition')).toMatch(/^attachment;/);
+    expect(
+      Buffer.from(await provisional.arrayBuffer())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    expect(await database.db.prisma.auditEvent.count({ where: { action: 'report.consolidated' } })).toBe(0);
+
+    const stored = await storeConsolidatedReport(database.db, files.root, seeded.cycleId);
+    for (const file of stored.files) {
+      const res = await viewer.fetch(xuat(`bao-cao-tong-hop.${file.format}`));
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe(file.contentType);
+      const sha256 = createHash('sha256')
+        .update(Buffer.from(await res.arrayBuffer()))
+        .digest('hex');
+      expect({ format: file.format, sha256 }).toEqual({ format: file.format, sha256: file.sha256 });
+    }
+  });
+
   it('serves nothing without a session (to the login page), and 404 for an unknown file or cycle', async () => {
-    for (const file of ['ma-tran.xlsx', 'ma-tran.csv', 'van-ban-nop.xlsx', 'van-ban-nop.csv']) {
+    for (const file of [
+      'ma-tran.xlsx',
+      'ma-tran.csv',
+      'van-ban-nop.xlsx',
+      'van-ban-nop.csv',
+      'bao-cao-tong-hop.docx',
+    ]) {
       const res = await fetch(`${base}${xuat(file)}`, { redirect: 'manual' });
       expect({ file, status: res.status, location: res.headers.get('location') }).toEqual({
         file,
