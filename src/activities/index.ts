@@ -44,7 +44,12 @@ export function createActivities(deps: ActivityDeps) {
       programsDir: deps.programsDir ?? PROGRAMS_DIR,
       holidaysDir: deps.holidaysDir ?? PROJECT_HOLIDAY_DIR,
     }),
-    ...createReportActivities({ db: deps.db, mailer: deps.mailer, from: deps.from, filesRoot: deps.filesRoot }),
+    ...createReportActivities({
+      db: deps.db,
+      mailer: deps.mailer,
+      from: deps.from,
+      filesRoot: deps.filesRoot,
+    }),
     ...createScheduleActivities({
       programsDir: deps.programsDir ?? PROGRAMS_DIR,
       holidaysDir: deps.holidaysDir ?? PROJECT_HOLIDAY_DIR,

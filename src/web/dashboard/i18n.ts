@@ -302,7 +302,8 @@ export const DASH = {
     exportsTitle: 'Downloads',
     matrixExport: 'Tracking matrix (with the current filters):',
     submissionsExport: 'Submissions list:',
-    reportExport: 'Consolidated report (as stored when the cycle ended; before that, provisional as of today):',
+    reportExport:
+      'Consolidated report (as stored when the cycle ended; before that, provisional as of today):',
     downloadXlsx: 'Download XLSX',
     downloadCsv: 'Download CSV',
   },
