@@ -41,7 +41,11 @@ describe('matrix and export links', () => {
       matrixCsv: '/quan-ly/chu-ky/7/xuat/ma-tran.csv?group=commune_committee',
       submissionsXlsx: '/quan-ly/chu-ky/7/xuat/van-ban-nop.xlsx',
       submissionsCsv: '/quan-ly/chu-ky/7/xuat/van-ban-nop.csv',
+      reportDocx: '/quan-ly/chu-ky/7/xuat/bao-cao-tong-hop.docx',
+      reportPdf: '/quan-ly/chu-ky/7/xuat/bao-cao-tong-hop.pdf',
+      reportXlsx: '/quan-ly/chu-ky/7/xuat/bao-cao-tong-hop.xlsx',
     });
     expect(exportLinks(7, {}, 'en').submissionsCsv).toBe('/quan-ly/chu-ky/7/xuat/van-ban-nop.csv?lang=en');
+    expect(exportLinks(7, {}, 'en').reportPdf).toBe('/quan-ly/chu-ky/7/xuat/bao-cao-tong-hop.pdf?lang=en');
   });
 });
