@@ -6,6 +6,7 @@ import { createObligationActivities, ObligationContext } from './obligations';
 import { createCycleActivities } from './cycle';
 import { createScheduleActivities } from './schedule';
 import { createReportActivities } from './report';
+import { createInspectionActivities } from './inspections';
 import { PROGRAMS_DIR } from '../programs/load';
 import { PROJECT_HOLIDAY_DIR } from '../calendar/load';
 
@@ -39,6 +40,7 @@ export function createActivities(deps: ActivityDeps) {
   const context = new ObligationContext(deps.db);
   return {
     ...createObligationActivities({ ...deps, context }),
+    ...createInspectionActivities({ ...deps, context }),
     ...createCycleActivities({
       db: deps.db,
       programsDir: deps.programsDir ?? PROGRAMS_DIR,

@@ -13,13 +13,34 @@ export const TEMPLATE_SLOTS = [
 ] as const;
 export type TemplateSlot = (typeof TEMPLATE_SLOTS)[number];
 
+/**
+ * The emails of the `inspection` workflow. Each slot is the name of the program template it renders
+ * (`templates.<slot>` in the program file): inspections are not milestone steps, so they have no
+ * per-milestone template references.
+ */
+export const INSPECTION_TEMPLATE_SLOTS = [
+  'inspection-notice',
+  'recommendation-reminder',
+  'recommendation-overdue',
+  'recommendation-escalation',
+  'recommendation-closed',
+] as const;
+export type InspectionTemplateSlot = (typeof INSPECTION_TEMPLATE_SLOTS)[number];
+
+const RECOMMENDATION_SLOTS = [
+  'recommendation-reminder',
+  'recommendation-overdue',
+  'recommendation-escalation',
+  'recommendation-closed',
+] as const satisfies readonly InspectionTemplateSlot[];
+
 export type TemplateVariableKind = 'text' | 'number' | 'date';
 
 export interface TemplateVariableSpec {
   kind: TemplateVariableKind;
   description: string;
   /** Slots whose emails carry this variable; absent = every slot. */
-  slots?: readonly TemplateSlot[];
+  slots?: readonly (TemplateSlot | InspectionTemplateSlot)[];
   /** Only for milestones with a data period (reports). */
   needsPeriod?: boolean;
 }
@@ -47,12 +68,12 @@ export const TEMPLATE_VARIABLES = {
   working_days_left: {
     kind: 'number',
     description: 'Working days left until the due date (0 on the due date)',
-    slots: ['request', 'reminder'],
+    slots: ['request', 'reminder', 'recommendation-reminder'],
   },
   working_days_late: {
     kind: 'number',
     description: 'Working days past the due date',
-    slots: ['overdue', 'escalation'],
+    slots: ['overdue', 'escalation', 'recommendation-overdue', 'recommendation-escalation'],
   },
   step: { kind: 'text', description: 'Step of the ladder, e.g. overdue, escalate-head' },
   // Every email carries it: the agency follows its task (and its receipts) on the portal.
@@ -73,6 +94,23 @@ export const TEMPLATE_VARIABLES = {
     slots: ['returned'],
   },
   note: { kind: 'text', description: 'Reviewer’s note (may be empty)', slots: ['accepted'] },
+  inspection_kind: {
+    kind: 'text',
+    description:
+      'Kind of inspection, in the language of the email: kiểm tra / thanh tra (check / inspection)',
+    slots: INSPECTION_TEMPLATE_SLOTS,
+  },
+  visit_date: { kind: 'date', description: 'Date of the inspection visit', slots: ['inspection-notice'] },
+  recommendation_number: {
+    kind: 'number',
+    description: 'Number of the recommendation in the conclusion (1, 2, ...)',
+    slots: RECOMMENDATION_SLOTS,
+  },
+  recommendation_text: {
+    kind: 'text',
+    description: 'Text of the recommendation (kiến nghị)',
+    slots: RECOMMENDATION_SLOTS,
+  },
 } as const satisfies Record<string, TemplateVariableSpec>;
 
 export type TemplateVariableName = keyof typeof TEMPLATE_VARIABLES;

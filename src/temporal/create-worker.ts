@@ -60,6 +60,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Phoiho
     taskQueue: mailTaskQueue(options.taskQueue),
     activities: {
       notifyObligation: activities.notifyObligation,
+      notifyInspection: activities.notifyInspection,
       sendConsolidatedReport: activities.sendConsolidatedReport,
     },
     maxTaskQueueActivitiesPerSecond: options.maxEmailsPerSecond ?? DEFAULT_MAX_EMAILS_PER_SECOND,

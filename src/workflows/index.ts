@@ -5,3 +5,4 @@ export type { HelloInput, HelloResult } from './hello';
 export { agencyObligations } from './agency-obligations';
 export { annualCycle, cycleBatch } from './annual-cycle';
 export { scheduledCycleStart } from './scheduled-cycle-start';
+export { inspection } from './inspection';

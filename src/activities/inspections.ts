@@ -1,0 +1,226 @@
+// Activities of the `inspection` workflow: its emails (program templates, through the notification log)
+// and its read model (Inspection and Recommendation rows, idempotent upserts).
+import { ApplicationFailure } from '@temporalio/common';
+import type { Database } from '../db/client';
+import type { Mailer } from '../mail/mailer';
+import type { LinkConfig } from '../config/links';
+import type { IsoDate } from '../calendar/dates';
+import { localDate } from '../cycle/clock';
+import { signTaskToken, taskUrl } from '../links/task-link';
+import { renderTemplate } from '../programs/templates';
+import type { InspectionTemplateSlot } from '../programs/template-variables';
+import type { RecipientRole, TemplateValues } from '../programs/types';
+import { type InspectionKind, type InspectionStage, type RecommendationState } from '../inspections/types';
+import { agencyWorkflowId, type AgencyRef, type AttachmentRef } from '../workflows/obligation-types';
+import { PERMANENT_EMAIL_FAILURE, sendOnce } from './notification-log';
+import type { NoticeResult, ObligationContext } from './obligations';
+
+export interface InspectionNotice {
+  workflowId: string;
+  cycleId: number;
+  programVersionId: number;
+  program: string;
+  year: number;
+  agency: AgencyRef;
+  kind: InspectionKind;
+  slot: InspectionTemplateSlot;
+  /** Unique within the workflow: part of each email's idempotency key. */
+  step: string;
+  recipients: RecipientRole[];
+  visitOn: IsoDate;
+  /** Calendar instant (ms) after which the email's link no longer works. */
+  linkExpiresAt: number;
+  recommendation?: { number: number; text: string; dueOn: IsoDate };
+  workingDaysLeft?: number;
+  workingDaysLate?: number;
+}
+
+const KIND_WORDS: Record<InspectionKind, Record<'vi' | 'en', string>> = {
+  'kiem-tra': { vi: 'kiểm tra', en: 'check' },
+  'thanh-tra': { vi: 'thanh tra', en: 'inspection' },
+};
+
+/** Dates are stored as the calendar day at 00:00 UTC. */
+const dayAt = (date: IsoDate) => new Date(`${date}T00:00:00.000Z`);
+
+export function createInspectionActivities(deps: {
+  db: Database;
+  mailer: Mailer;
+  from: string;
+  links: LinkConfig;
+  context: ObligationContext;
+}) {
+  const { db, mailer, from, links, context } = deps;
+
+  async function inspectionId(workflowId: string): Promise<number> {
+    const row = await db.prisma.inspection.findUnique({ where: { workflowId }, select: { id: true } });
+    if (!row) throw ApplicationFailure.retryable(`no Inspection row for ${workflowId} yet`);
+    return row.id;
+  }
+
+  return {
+    /** Renders the program's template for one step and sends it to each recipient, at most once each. */
+    async notifyInspection(notice: InspectionNotice): Promise<NoticeResult> {
+      const { definition: program } = await context.programVersion(notice.programVersionId);
+      const template = program.templates[notice.slot];
+      if (!template) {
+        throw ApplicationFailure.nonRetryable(
+          `program ${program.code} has no template "${notice.slot}" (needed by the inspection workflow)`,
+        );
+      }
+      const agency = await context.agencyInCycle(notice.cycleId, notice.agency.code);
+      const contacts =
+        (await context.contacts.forAgency(agency.code, localDate(Date.now()))) ?? agency.contacts;
+      const lead = await context.agencyInCycle(notice.cycleId, program.lead).catch(() => null);
+      // The agency's task page of the program's inspection milestone (its self-assessment report).
+      const token = signTaskToken(
+        {
+          cycleId: agencyWorkflowId(notice.program, notice.year, notice.agency.code),
+          agency: notice.agency.code,
+          milestone: 'inspection',
+        },
+        new Date(notice.linkExpiresAt),
+        links.secret,
+      );
+      const people: { role: RecipientRole; name: string; email: string }[] = [];
+      for (const role of notice.recipients) {
+        if (role === 'coordinators' || role === 'leadership') {
+          for (const r of program[role]) people.push({ role, name: r.name, email: r.email });
+        } else {
+          for (const c of contacts[role] ?? []) people.push({ role, name: c.name, email: c.email });
+        }
+      }
+      const seen = new Set<string>();
+      const agencyId = await context.agencyId(notice.agency.code);
+      const result: NoticeResult = { delivered: 0, undeliverable: [] };
+      for (const person of people) {
+        const address = person.email.toLowerCase();
+        if (seen.has(address)) continue;
+        seen.add(address);
+        const r = notice.recommendation;
+        const values = (lang: 'vi' | 'en'): TemplateValues => ({
+          program_title: program.title[lang],
+          program_code: program.code,
+          document_number: program.document.number,
+          document_date: program.document.date,
+          issuer_name: program.document.issuer[lang],
+          lead_name: (lang === 'en' ? lead?.nameEn : undefined) ?? lead?.name ?? program.lead,
+          year: notice.year,
+          agency_name: notice.agency.name,
+          agency_code: notice.agency.code,
+          recipient_name: person.name,
+          inspection_kind: KIND_WORDS[notice.kind][lang],
+          visit_date: notice.visitOn,
+          due_date: r?.dueOn,
+          recommendation_number: r?.number,
+          recommendation_text: r?.text,
+          working_days_left: notice.workingDaysLeft,
+          working_days_late: notice.workingDaysLate,
+          step: notice.step.split('/').at(-1),
+          link: taskUrl(links.publicUrl, token),
+        });
+        const primary = program.language;
+        const other = primary === 'vi' ? 'en' : 'vi';
+        const main = renderTemplate(template, primary, values(primary));
+        const alt = renderTemplate(template, other, values(other));
+        try {
+          await sendOnce(db, mailer, from, {
+            idempotencyKey: `${notice.workflowId}:${notice.step}:${address}`,
+            workflowId: notice.workflowId,
+            step: notice.step,
+            to: person.email,
+            subject: main.subject,
+            text: `${main.text}\n\n----- ${other === 'en' ? 'English' : 'Tiếng Việt'} -----\n\n${alt.text}`,
+            html: `${main.html}<hr>${alt.html}`,
+            cycleId: notice.cycleId,
+            agencyId,
+            milestoneKey: 'inspection',
+          });
+          result.delivered++;
+        } catch (err) {
+          if (err instanceof ApplicationFailure && err.type === PERMANENT_EMAIL_FAILURE) {
+            result.undeliverable.push(`${person.role} ${person.email}: ${err.message}`);
+            continue;
+          }
+          throw err;
+        }
+      }
+      return result;
+    },
+
+    /** Read model: the inspection's stage and conclusion (idempotent upsert by workflow ID). */
+    async recordInspection(input: {
+      workflowId: string;
+      cycleId: number;
+      agencyCode: string;
+      kind: InspectionKind;
+      visitOn: IsoDate;
+      stage: InspectionStage;
+      conclusion?: string;
+      /** Calendar instant (ms) of the conclusion. */
+      concludedAt?: number;
+    }): Promise<void> {
+      const agencyId = await context.agencyId(input.agencyCode);
+      const fields = {
+        status: input.stage,
+        conclusion: input.conclusion ?? null,
+        concludedAt: input.concludedAt === undefined ? null : new Date(input.concludedAt),
+      };
+      await db.prisma.inspection.upsert({
+        where: { workflowId: input.workflowId },
+        create: {
+          workflowId: input.workflowId,
+          cycleId: input.cycleId,
+          agencyId,
+          kind: input.kind === 'kiem-tra' ? 'kiem_tra' : 'thanh_tra',
+          visitOn: dayAt(input.visitOn),
+          ...fields,
+        },
+        update: fields,
+      });
+    },
+
+    /** Read model: one recommendation as it stands (idempotent upsert by inspection and number). */
+    async recordRecommendation(input: {
+      workflowId: string;
+      number: number;
+      text: string;
+      dueOn: IsoDate;
+      status: RecommendationState;
+      /** Calendar instant (ms) of the last report. */
+      reportedAt?: number;
+      evidenceSummary?: string;
+      /** The last report's files; absent: unchanged. */
+      evidence?: AttachmentRef[];
+      closedOn?: IsoDate;
+      closedBy?: string;
+    }): Promise<void> {
+      const id = await inspectionId(input.workflowId);
+      const fields = {
+        text: input.text,
+        dueOn: dayAt(input.dueOn),
+        status: input.status,
+        reportedAt: input.reportedAt === undefined ? null : new Date(input.reportedAt),
+        evidenceSummary: input.evidenceSummary ?? null,
+        ...(input.evidence
+          ? {
+              evidence: input.evidence.map((e) => ({
+                fileName: e.fileName,
+                contentType: e.contentType,
+                sizeBytes: e.sizeBytes,
+                sha256: e.sha256,
+                storagePath: e.storagePath,
+              })),
+            }
+          : {}),
+        closedAt: input.closedOn === undefined ? null : dayAt(input.closedOn),
+        closedBy: input.closedBy ?? null,
+      };
+      await db.prisma.recommendation.upsert({
+        where: { inspectionId_number: { inspectionId: id, number: input.number } },
+        create: { inspectionId: id, number: input.number, ...fields },
+        update: fields,
+      });
+    },
+  };
+}
