@@ -1,9 +1,6 @@
 import type { Database } from '../../db/client';
-import { loadProgramVersion } from '../../programs/store';
-import { buildCalendarData } from '../../calendar/load';
-import { WorkingCalendar } from '../../calendar/working-calendar';
+import { cachedCycleCalendar, cachedProgramVersion } from '../read-cache';
 import { localDate } from '../../cycle/clock';
-import { yearsTouchedBy } from '../../cycle/plan';
 import type { IsoDate } from '../../calendar/dates';
 import type { TaskScope } from '../../links/task-link';
 import { formatDate, formatFigure, formatSize, statusLabel, stepLabel, TEXT, type Lang } from '../i18n';
@@ -70,9 +67,9 @@ export async function loadTaskView(
     include: { agency: true, cycle: true },
   });
   if (!obligation) return undefined;
-  const { definition } = await loadProgramVersion(db, { id: obligation.cycle.programVersionId });
+  const { definition } = await cachedProgramVersion(db, obligation.cycle.programVersionId);
   const milestone = definition.milestones.find((m) => m.key === scope.milestone);
-  const calendar = new WorkingCalendar(buildCalendarData(yearsTouchedBy(ids.year), options.holidaysDir));
+  const calendar = cachedCycleCalendar(ids.year, options.holidaysDir);
   const due = localDate(obligation.dueAt.getTime());
   const today = options.today ?? localDate(Date.now());
   const open = ['requested', 'overdue', 'returned', 'pending'].includes(obligation.status);

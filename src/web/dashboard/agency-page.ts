@@ -1,6 +1,6 @@
 // One agency's page in a cycle: its obligations, and a timeline of emails, submissions and audit events.
 import type { Database } from '../../db/client';
-import { loadProgramVersion } from '../../programs/store';
+import { cachedProgramVersion } from '../read-cache';
 import { localDate, VIETNAM_OFFSET_MS } from '../../cycle/clock';
 import { agencyWorkflowId } from '../../workflows/obligation-types';
 import { formatDate, stepLabel, type Lang } from '../i18n';
@@ -93,7 +93,7 @@ export async function loadAgencyView(
     include: { submissions: { include: { attachments: true }, orderBy: { submittedAt: 'asc' } } },
   });
   if (obligations.length === 0) return undefined;
-  const { definition } = await loadProgramVersion(db, { id: cycle.programVersionId });
+  const { definition } = await cachedProgramVersion(db, cycle.programVersionId);
   const workflowId = agencyWorkflowId(cycle.program.code, cycle.year, agency.code);
   const notifications = await db.prisma.notification.findMany({
     // By workflow ID: the notification log does not fill in its agencyId column.

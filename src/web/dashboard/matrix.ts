@@ -2,7 +2,7 @@
 // states from the read model and the notification log, filters, counts) is src/reports/matrix.ts, which
 // the exports write too; this file adds the page's paging, labels and group list.
 import type { Database } from '../../db/client';
-import { loadProgramVersion } from '../../programs/store';
+import { cachedProgramVersion } from '../read-cache';
 import { agencyName, filterMatrix, loadMatrix, matrixCounts } from '../../reports/matrix';
 import { formatDate, type Lang } from '../i18n';
 import { CELL_STATES, cycleStatusLabel, groupLabel, stateLabel, type CellState } from './i18n';
@@ -32,7 +32,7 @@ export async function loadCycles(db: Database, lang: Lang): Promise<CycleRow[]> 
   const titles = new Map<number, string>();
   for (const c of cycles) {
     if (titles.has(c.programVersionId)) continue;
-    const { definition } = await loadProgramVersion(db, { id: c.programVersionId });
+    const { definition } = await cachedProgramVersion(db, c.programVersionId);
     titles.set(c.programVersionId, definition.title[lang]);
   }
   return cycles.map((c) => {
