@@ -8,6 +8,8 @@ import { Connection, Client } from '@temporalio/client';
 import { projectRoot } from '../support/tools';
 import { freePort } from '../support/ports';
 import { signTaskToken } from '../../src/links/task-link';
+import { openDatabase } from '../../src/db/client';
+import { seedCycle } from '../support/cycle-fixture';
 
 const run = promisify(execFile);
 
@@ -110,7 +112,23 @@ describe('scripts/stack: the portal', () => {
     expect(await res.text()).toContain('Không mở được nhiệm vụ');
     expect((await stack('status')).stdout).toMatch(/^web: running/m);
 
-    // Temporal is down: a submission gets a "try again" page, and the portal keeps serving.
+    // Temporal is down: a submission gets a "try again" page, and the portal keeps serving. The task is in
+    // the portal's database (the cycle and the agency's open obligation, as the worker would have written).
+    const db = await openDatabase(`file:${join(dataDir, 'phoihop.db')}`);
+    try {
+      const seeded = await seedCycle(db, 2027);
+      await db.prisma.obligation.create({
+        data: {
+          cycleId: seeded.cycleId,
+          agencyId: (await db.prisma.agency.findUniqueOrThrow({ where: { code: 'SO-YT' } })).id,
+          milestoneKey: 'annual-plan',
+          dueAt: new Date('2027-02-12T16:59:59Z'),
+          status: 'requested',
+        },
+      });
+    } finally {
+      await db.close();
+    }
     const secret = readFileSync(join(dataDir, 'link-secret'), 'utf8').trim();
     const token = signTaskToken(
       { cycleId: 'cycle:dien-bien-kh99:2027:SO-YT', agency: 'SO-YT', milestone: 'annual-plan' },
@@ -123,6 +141,12 @@ describe('scripts/stack: the portal', () => {
     });
     expect(submitted.status).toBe(503);
     expect(await submitted.text()).toContain('chưa có gì được ghi nhận');
+    const after = await openDatabase(`file:${join(dataDir, 'phoihop.db')}`);
+    try {
+      expect(await after.prisma.submission.count()).toBe(0);
+    } finally {
+      await after.close();
+    }
     expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok');
     await stack('stop', 'web');
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
