@@ -25,6 +25,8 @@ import { loadAgencyView } from './agency-page';
 import { registerActionRoutes } from './actions';
 import { registerDownloadRoute } from './download';
 import { registerDirectoryRoutes } from './directory';
+import { INSPECT } from './inspection-i18n';
+import { registerInspectionRoutes } from './inspections';
 import { multipartCsrfToken } from './directory-upload';
 
 /** Registers the dashboard on the web server (its own plugin context: cookies, CSRF, session hook). */
@@ -98,6 +100,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
             nextUrl: view.page < view.pages ? pageUrl(view.page + 1) : undefined,
             exports: exportLinks(cycleId, filters, lang),
             legend: CELL_STATES.map((s) => ({ state: s, label: stateLabel(s, lang) })),
+            inspectionsLink: INSPECT[lang].inspections,
           });
         },
       );
@@ -158,6 +161,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
       registerDownloadRoute(dash, ctx);
       registerExportRoutes(dash, ctx);
       registerDirectoryRoutes(dash, ctx);
+      registerInspectionRoutes(dash, ctx);
     },
     { prefix: DASHBOARD_PREFIX },
   );

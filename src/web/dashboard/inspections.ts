@@ -1,0 +1,355 @@
+// The inspector's pages: a cycle's inspections (from the read model), one inspection with its
+// recommendations and evidence files, and the inspector's (or a coordinator's) actions on it, each through
+// the inspection workflow's Update under an Update ID made from the form's one-time key
+// ("dashboard:inspection:<action>:<key>": a double click acts once), each outcome, done or refused,
+// audited (action "inspection.<action>", subject the workflow ID) and shown after a 303 redirect.
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { isIsoDate } from '../../calendar/dates';
+import { formatDate, formatSize, pickLang, type Lang } from '../i18n';
+import type { WebContext } from '../server';
+import { dashboardConfigFromEnv, temporalWorkflowUrl } from '../../config/dashboard';
+import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
+import { contentDisposition, resolveInside } from './download';
+import {
+  INSPECT,
+  INSPECTION_ACTIONS,
+  inspectionActionLabel,
+  inspectionKindLabel,
+  inspectionRefusal,
+  inspectionStatusLabel,
+  recommendationStatusLabel,
+  type InspectionAction,
+} from './inspection-i18n';
+import { DASH } from './i18n';
+import { dashPage, errorPage, withLang } from './page';
+import { formatDateTime } from './agency-page';
+
+/** The workflow Update each action calls. */
+const UPDATE: Record<InspectionAction, string> = {
+  conclude: 'recordConclusion',
+  close: 'closeRecommendation',
+  reopen: 'reopenRecommendation',
+  cancel: 'cancel',
+};
+
+/** Recommendation lines on the conclusion form. */
+export const FORM_LINES = 10;
+const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const MAX_NOTE = 2000;
+const MAX_CONCLUSION = 20000;
+const MAX_TEXT = 5000;
+
+type Body = Record<string, unknown>;
+
+const iso = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : undefined);
+
+interface EvidenceFile {
+  fileName: string;
+  sizeBytes?: number;
+  storagePath?: string;
+}
+
+function evidenceFiles(json: unknown): EvidenceFile[] {
+  if (!Array.isArray(json)) return [];
+  return json.filter(
+    (e): e is EvidenceFile => typeof e === 'object' && e !== null && typeof e.fileName === 'string',
+  );
+}
+
+/** The Update's argument, or why the form cannot be sent (English, translated for the page). */
+export function inspectionArgs(
+  action: InspectionAction,
+  by: string,
+  body: Body,
+): { args: Record<string, unknown> } | { problem: string } {
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const number = Number(text(body.number));
+  switch (action) {
+    case 'conclude': {
+      const conclusion = text(body.conclusion);
+      if (!conclusion) return { problem: 'the conclusion text is required' };
+      if (conclusion.length > MAX_CONCLUSION) {
+        return { problem: `the conclusion is longer than ${MAX_CONCLUSION} characters` };
+      }
+      const recommendations: { text: string; dueOn?: string }[] = [];
+      for (let i = 1; i <= FORM_LINES; i++) {
+        const line = text(body[`rec${i}`]);
+        const due = text(body[`due${i}`]);
+        if (!line) continue;
+        if (line.length > MAX_TEXT)
+          return { problem: `a recommendation is longer than ${MAX_TEXT} characters` };
+        if (due && !isIsoDate(due)) return { problem: `"${due}" is not a date (YYYY-MM-DD)` };
+        recommendations.push({ text: line, ...(due ? { dueOn: due } : {}) });
+      }
+      return { args: { conclusion, recommendations, by } };
+    }
+    case 'close': {
+      if (!Number.isInteger(number) || number < 1) return { problem: 'no recommendation number' };
+      const note = text(body.note);
+      if (note.length > MAX_NOTE) return { problem: `the note is longer than ${MAX_NOTE} characters` };
+      return { args: { number, by, ...(note ? { note } : {}) } };
+    }
+    case 'reopen':
+    case 'cancel': {
+      const reason = text(body.reason);
+      if (!reason) return { problem: 'a reason is required' };
+      if (reason.length > MAX_NOTE) return { problem: `the reason is longer than ${MAX_NOTE} characters` };
+      if (action === 'cancel') return { args: { by, reason } };
+      if (!Number.isInteger(number) || number < 1) return { problem: 'no recommendation number' };
+      return { args: { number, by, reason } };
+    }
+  }
+}
+
+export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext): void {
+  const { deps } = ctx;
+  const config = deps.dashboard ?? dashboardConfigFromEnv();
+  const inFlight = new Map<string, Promise<number>>();
+
+  dash.get<{ Params: { cycleId: string } }>(
+    '/chu-ky/:cycleId/kiem-tra',
+    { preHandler: requireRole(ctx, ...READERS) },
+    async (request, reply) => {
+      const lang = pickLang(request.query);
+      const w = INSPECT[lang];
+      const cycleId = Number(request.params.cycleId);
+      const cycle = Number.isInteger(cycleId)
+        ? await deps.db.prisma.cycle.findUnique({ where: { id: cycleId }, include: { program: true } })
+        : null;
+      if (!cycle) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+      const rows = await deps.db.prisma.inspection.findMany({
+        where: { cycleId },
+        include: { agency: true, recommendations: true },
+        orderBy: [{ visitOn: 'asc' }, { id: 'asc' }],
+      });
+      const inspections = rows.map((r) => {
+        const open = r.recommendations
+          .filter((x) => x.status !== 'closed')
+          .sort((a, b) => a.dueOn.getTime() - b.dueOn.getTime());
+        return {
+          url: withLang(`${DASHBOARD_PREFIX}/kiem-tra/${r.id}`, lang),
+          agency: r.agency.name,
+          code: r.agency.code,
+          kind: inspectionKindLabel(r.kind, lang),
+          visitOn: formatDate(iso(r.visitOn)!),
+          status: r.status,
+          statusLabel: inspectionStatusLabel(r.status, lang),
+          open: open.length,
+          total: r.recommendations.length,
+          nextDue: open[0] && r.status === 'concluded' ? formatDate(iso(open[0].dueOn)!) : '—',
+        };
+      });
+      return dashPage(ctx, request, reply, 200, 'dashboard/inspections', {
+        title: `${w.inspections} ${cycle.year}`,
+        w,
+        cycle: { id: cycle.id, year: cycle.year, program: cycle.program.code },
+        inspections,
+        matrixUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycle.id}`, lang),
+      });
+    },
+  );
+
+  dash.get<{ Params: { inspectionId: string }; Querystring: Record<string, unknown> }>(
+    '/kiem-tra/:inspectionId',
+    { preHandler: requireRole(ctx, ...READERS) },
+    async (request, reply) => {
+      const lang = pickLang(request.query);
+      const w = INSPECT[lang];
+      const id = Number(request.params.inspectionId);
+      const row =
+        Number.isInteger(id) && id > 0
+          ? await deps.db.prisma.inspection.findUnique({
+              where: { id },
+              include: { agency: true, cycle: true, recommendations: { orderBy: { number: 'asc' } } },
+            })
+          : null;
+      if (!row) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+      const user = currentUser(request)!;
+      const canAct = (user.role === 'inspector' || user.role === 'coordinator') && Boolean(deps.temporal);
+      const active = row.status !== 'closed' && row.status !== 'cancelled';
+
+      const flashId = Number(request.query['ket-qua']);
+      const event =
+        Number.isInteger(flashId) && flashId > 0
+          ? await deps.db.prisma.auditEvent.findUnique({ where: { id: flashId } })
+          : null;
+      let flash: { kind: 'done' | 'refused'; text: string } | undefined;
+      if (event && event.subject === row.workflowId && event.action.startsWith('inspection.')) {
+        const details = (event.details ?? {}) as { outcome?: string; refusal?: string };
+        const what = inspectionActionLabel(event.action.slice('inspection.'.length), lang);
+        if (details.outcome === 'refused') {
+          flash = {
+            kind: 'refused',
+            text: `${w.refused}: ${what}. ${inspectionRefusal(details.refusal ?? '', lang)}`,
+          };
+        } else if (details.outcome === 'done') {
+          flash = { kind: 'done', text: `${w.done}: ${what}.` };
+        }
+      }
+
+      const base = `${DASHBOARD_PREFIX}/kiem-tra/${row.id}`;
+      return dashPage(ctx, request, reply, 200, 'dashboard/inspection', {
+        title: `${w.inspection}: ${row.agency.name}`,
+        w,
+        inspection: {
+          id: row.id,
+          agency: row.agency.name,
+          code: row.agency.code,
+          kind: inspectionKindLabel(row.kind, lang),
+          visitOn: formatDate(iso(row.visitOn)!),
+          status: row.status,
+          statusLabel: inspectionStatusLabel(row.status, lang),
+          conclusion: row.conclusion ?? '',
+          concludedAt: row.concludedAt ? formatDateTime(row.concludedAt) : '',
+          workflowId: row.workflowId,
+        },
+        recommendations: row.recommendations.map((r) => ({
+          number: r.number,
+          text: r.text,
+          due: formatDate(iso(r.dueOn)!),
+          status: r.status,
+          statusLabel: recommendationStatusLabel(r.status, lang),
+          evidenceSummary: r.evidenceSummary ?? '',
+          reportedAt: r.reportedAt ? formatDateTime(r.reportedAt) : '',
+          closedBy: r.closedBy ?? '',
+          files: evidenceFiles(r.evidence).map((f, i) => ({
+            name: f.fileName,
+            size: typeof f.sizeBytes === 'number' ? formatSize(f.sizeBytes, lang) : '',
+            url: `${base}/khuyen-nghi/${r.number}/tep/${i + 1}`,
+          })),
+          closeKey: canAct && active && r.status === 'reported' ? randomUUID() : undefined,
+          reopenKey: canAct && active && r.status !== 'open' ? randomUUID() : undefined,
+        })),
+        flash,
+        canAct,
+        readOnly: !canAct,
+        formLines: Array.from({ length: FORM_LINES }, (_, i) => ({
+          n: i + 1,
+          label: w.recommendationLine(i + 1),
+        })),
+        concludeKey: canAct && row.status === 'visited' ? randomUUID() : undefined,
+        concludeLater:
+          canAct && (row.status === 'planned' || row.status === 'noticed')
+            ? w.concludeLater(formatDate(iso(row.visitOn)!))
+            : undefined,
+        cancelKey: canAct && active ? randomUUID() : undefined,
+        labels: Object.fromEntries(INSPECTION_ACTIONS.map((a) => [a, inspectionActionLabel(a, lang)])),
+        actionBase: base,
+        temporalUrl: temporalWorkflowUrl(config, row.workflowId),
+        listUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${row.cycleId}/kiem-tra`, lang),
+      });
+    },
+  );
+
+  dash.get<{ Params: { inspectionId: string; number: string; index: string } }>(
+    '/kiem-tra/:inspectionId/khuyen-nghi/:number/tep/:index',
+    { preHandler: requireRole(ctx, ...READERS) },
+    async (request, reply) => {
+      const w = INSPECT[pickLang(request.query)];
+      const inspectionId = Number(request.params.inspectionId);
+      const number = Number(request.params.number);
+      const index = Number(request.params.index);
+      const rec = [inspectionId, number, index].every((n) => Number.isInteger(n) && n > 0)
+        ? await deps.db.prisma.recommendation.findUnique({
+            where: { inspectionId_number: { inspectionId, number } },
+          })
+        : null;
+      const file = rec ? evidenceFiles(rec.evidence)[index - 1] : undefined;
+      const path = file?.storagePath ? await resolveInside(deps.files.root, file.storagePath) : undefined;
+      if (!file || !path) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+      return reply
+        .header('content-type', 'application/octet-stream')
+        .header('content-disposition', contentDisposition(file.fileName))
+        .header('x-content-type-options', 'nosniff')
+        .header('content-security-policy', 'sandbox')
+        .header('cache-control', 'private, no-store')
+        .header('referrer-policy', 'no-referrer')
+        .send(createReadStream(path));
+    },
+  );
+
+  dash.post<{ Params: { inspectionId: string; action: string }; Body: Body }>(
+    '/kiem-tra/:inspectionId/:action',
+    { preHandler: requireRole(ctx, 'inspector', 'coordinator') },
+    async (request, reply) => {
+      const lang: Lang = pickLang(request.query);
+      const w = INSPECT[lang];
+      const user = currentUser(request)!;
+      const action = request.params.action as InspectionAction;
+      const id = Number(request.params.inspectionId);
+      const row =
+        INSPECTION_ACTIONS.includes(action) && Number.isInteger(id) && id > 0
+          ? await deps.db.prisma.inspection.findUnique({ where: { id } })
+          : null;
+      if (!row) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+      const body = request.body ?? {};
+      const key = typeof body.key === 'string' ? body.key : '';
+      const d = DASH[lang];
+      if (!KEY.test(key)) return errorPage(ctx, request, reply, 400, d.csrfTitle, d.formExpired);
+      if (!deps.temporal) return errorPage(ctx, request, reply, 503, d.unavailable, d.unavailableBody);
+      const temporal = deps.temporal;
+      const subject = row.workflowId;
+      const auditAction = `inspection.${action}`;
+      const by = actorOf(user);
+      const prepared = inspectionArgs(action, by, body);
+
+      const perform = async (): Promise<number> => {
+        const earlier = await deps.db.prisma.auditEvent.findMany({
+          where: { subject, action: auditAction },
+          orderBy: { id: 'desc' },
+          take: 50,
+        });
+        const same = earlier.find((e) => (e.details as { key?: unknown } | null)?.key === key);
+        if (same) return same.id;
+        const record = async (details: Record<string, unknown>) =>
+          (
+            await deps.db.prisma.auditEvent.create({
+              data: {
+                actor: by,
+                action: auditAction,
+                subject,
+                details: { key, ...('args' in prepared ? prepared.args : {}), ...details } as object,
+              },
+            })
+          ).id;
+        if ('problem' in prepared) return record({ outcome: 'refused', refusal: prepared.problem });
+        try {
+          await temporal.workflow.getHandle(subject).executeUpdate(UPDATE[action], {
+            args: [prepared.args],
+            updateId: `dashboard:inspection:${action}:${key}`,
+          });
+          return record({ outcome: 'done' });
+        } catch (err) {
+          if (err instanceof WorkflowUpdateFailedError) {
+            return record({
+              outcome: 'refused',
+              refusal: (err.cause as Error | undefined)?.message ?? err.message,
+            });
+          }
+          if (err instanceof WorkflowNotFoundError || /already completed/.test((err as Error).message)) {
+            return record({ outcome: 'refused', refusal: 'the inspection’s workflow has ended' });
+          }
+          throw err;
+        }
+      };
+
+      const flashKey = `${subject}|${action}|${key}`;
+      let auditId: number;
+      try {
+        let running = inFlight.get(flashKey);
+        if (!running) {
+          running = perform().finally(() => inFlight.delete(flashKey));
+          inFlight.set(flashKey, running);
+        }
+        auditId = await running;
+      } catch (err) {
+        request.log.error(err);
+        return errorPage(ctx, request, reply, 503, d.unavailable, d.unavailableBody);
+      }
+      return reply.redirect(withLang(`${DASHBOARD_PREFIX}/kiem-tra/${row.id}?ket-qua=${auditId}`, lang), 303);
+    },
+  );
+}
