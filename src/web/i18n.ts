@@ -79,6 +79,20 @@ export function refusal(reason: string, lang: Lang): string {
   return found[1][lang];
 }
 
+/**
+ * Why the inspection workflow refused a recommendation's report (its reason in English), as the agency
+ * reads it; undefined when the reason is not one the agency can act on (the caller shows the generic one).
+ */
+export function recommendationRefusal(reason: string, number: string, lang: Lang): string | undefined {
+  const words = TEXT[lang].recommendationRefusals;
+  const n = Number(number);
+  if (/is already reported/.test(reason)) return words.reported(n);
+  if (/is already closed/.test(reason)) return words.closed(n);
+  if (/^no recommendation /.test(reason)) return words.unknown(number);
+  if (/the inspection is (cancelled|closed)/.test(reason)) return words.inspectionOver;
+  return undefined;
+}
+
 /** A size as people read it: "850 KB", "1,5 MB" (Vietnamese decimal comma) / "1.5 MB". */
 export function formatSize(bytes: number, lang: Lang): string {
   const KIB = 1024;
@@ -192,6 +206,45 @@ export const TEXT = {
     submittedByShort: 'Người gửi',
     review: 'Kết quả xem xét',
     submissionStatus: { received: 'Đang chờ xem xét', accepted: 'Đã chấp nhận', returned: 'Đã trả lại' },
+    inspectionHeading: 'Kiểm tra, thanh tra tại đơn vị',
+    inspectionKind: 'Hình thức',
+    inspectionKinds: { kiem_tra: 'Kiểm tra', thanh_tra: 'Thanh tra' },
+    visitOn: 'Ngày làm việc tại đơn vị',
+    inspectionStages: {
+      planned: 'Đã lên kế hoạch',
+      noticed: 'Đã thông báo',
+      visited: 'Đã làm việc, chờ kết luận',
+      concluded: 'Đã có kết luận; đang theo dõi kiến nghị',
+      closed: 'Đã kết thúc',
+      cancelled: 'Đã hủy',
+    },
+    conclusion: 'Kết luận',
+    concludedOn: 'Ngày kết luận',
+    recommendations: 'Kiến nghị',
+    noRecommendations: 'Chưa có kiến nghị nào.',
+    recommendationNumber: 'Số',
+    recommendationText: 'Nội dung kiến nghị',
+    recommendationStates: {
+      open: 'Đang chờ đơn vị khắc phục',
+      reported: 'Đơn vị đã báo cáo, chờ xem xét',
+      closed: 'Đã kết thúc',
+    },
+    recommendationReport: (n: number) => `Báo cáo kết quả thực hiện kiến nghị số ${n}`,
+    reportedBy: 'Người báo cáo',
+    remedySummary: 'Nội dung đã thực hiện',
+    evidence: 'Tài liệu minh chứng',
+    reportedAt: 'Đã báo cáo ngày',
+    reportSubmit: 'Gửi báo cáo',
+    recommendationReported: (n: number) =>
+      `Đã ghi nhận báo cáo thực hiện kiến nghị số ${n}. Đoàn kiểm tra sẽ xem xét và thông báo kết quả.`,
+    reportRefused: 'Báo cáo thực hiện kiến nghị không được tiếp nhận',
+    recommendationRefusals: {
+      reported: (n: number) =>
+        `Kiến nghị số ${n} đã được báo cáo và đang chờ đoàn kiểm tra xem xét; không cần gửi lại.`,
+      closed: (n: number) => `Kiến nghị số ${n} đã kết thúc; không thể gửi thêm báo cáo.`,
+      unknown: (n: string) => `Không có kiến nghị số ${n} trong kết luận kiểm tra của đơn vị.`,
+      inspectionOver: 'Cuộc kiểm tra đã kết thúc hoặc đã bị hủy; không thể gửi thêm báo cáo.',
+    },
     emailKind: 'Loại thư',
     recipient: 'Người nhận',
   },
@@ -281,6 +334,45 @@ export const TEXT = {
     submittedByShort: 'Sent by',
     review: 'Review',
     submissionStatus: { received: 'Under review', accepted: 'Accepted', returned: 'Returned' },
+    inspectionHeading: 'Inspection of your agency',
+    inspectionKind: 'Kind',
+    inspectionKinds: { kiem_tra: 'Check (kiểm tra)', thanh_tra: 'Formal inspection (thanh tra)' },
+    visitOn: 'Visit date',
+    inspectionStages: {
+      planned: 'Planned',
+      noticed: 'Notice sent',
+      visited: 'Visited, waiting for the conclusion',
+      concluded: 'Concluded; recommendations being followed up',
+      closed: 'Closed',
+      cancelled: 'Cancelled',
+    },
+    conclusion: 'Conclusion',
+    concludedOn: 'Concluded on',
+    recommendations: 'Recommendations',
+    noRecommendations: 'No recommendations yet.',
+    recommendationNumber: 'No.',
+    recommendationText: 'Recommendation',
+    recommendationStates: {
+      open: 'Waiting for your agency to act',
+      reported: 'Reported by your agency, under review',
+      closed: 'Closed',
+    },
+    recommendationReport: (n: number) => `Report on recommendation no. ${n}`,
+    reportedBy: 'Reported by',
+    remedySummary: 'What was done',
+    evidence: 'Evidence',
+    reportedAt: 'Reported on',
+    reportSubmit: 'Send report',
+    recommendationReported: (n: number) =>
+      `Your report on recommendation no. ${n} was recorded. The inspectors will review it and let you know.`,
+    reportRefused: 'Report on the recommendation not accepted',
+    recommendationRefusals: {
+      reported: (n: number) =>
+        `Recommendation no. ${n} was already reported and is waiting for the inspectors; there is no need to send it again.`,
+      closed: (n: number) => `Recommendation no. ${n} is closed; no more reports can be sent.`,
+      unknown: (n: string) => `There is no recommendation no. ${n} in your agency's inspection conclusion.`,
+      inspectionOver: 'The inspection is over or was cancelled; no more reports can be sent.',
+    },
     emailKind: 'Email',
     recipient: 'Recipient',
   },

@@ -1,19 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { Readable } from 'node:stream';
-import { finished } from 'node:stream/promises';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { FastifyMultipartBaseOptions } from '@fastify/multipart';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import { TaskLinkError, verifyTaskToken, type TaskLinkProblem, type TaskScope } from '../../links/task-link';
 import { PROJECT_HOLIDAY_DIR } from '../../calendar/load';
 import { localDate } from '../../cycle/clock';
 import { isIsoDate } from '../../calendar/dates';
-import { UploadBatch, type FileProblem } from '../../files/storage';
+import { UploadBatch } from '../../files/storage';
 import { SUBMISSION_LIMITS, type AttachmentRef } from '../../workflows/obligation-types';
-import { formatDate, formatSize, pickLang, refusal, TEXT, type Lang } from '../i18n';
+import { formatDate, formatSize, pickLang, recommendationRefusal, refusal, TEXT, type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { checkFigures } from './figures';
 import { loadTaskView, type TaskView } from './task-page';
+import { readUploadForm, uploadProblems } from './upload-form';
+import { loadInspectionView, type InspectionView } from './inspection-view';
 
 /** Statuses in which the agency may submit (again). */
 const OPEN_FOR_SUBMISSION = ['requested', 'overdue', 'returned'];
@@ -31,6 +30,20 @@ const PROBLEM_STATUS: Record<TaskLinkProblem, number> = {
   'wrong-scope': 403,
 };
 
+/** Inspection stages in which the agency may report a recommendation done. */
+const OPEN_INSPECTION = ['planned', 'noticed', 'visited', 'concluded'];
+
+/** A recommendation's number in a URL. */
+const RECOMMENDATION_NUMBER = /^[1-9]\d{0,3}$/;
+
+/** What was typed in a recommendation's report form, kept to fill it again when it is refused. */
+interface TypedReport {
+  number: number;
+  key: string;
+  reportedBy: string;
+  summary: string;
+}
+
 /** The form's one-time key: a UUID. */
 const FORM_KEY = /^[0-9a-f-]{36}$/;
 
@@ -40,16 +53,6 @@ interface TypedForm {
   submittedBy: string;
   summary: string;
   figures: Record<string, string>;
-}
-
-/** The fields and files of a submission form, read from a multipart or URL-encoded body. */
-interface ReadForm {
-  fields: Record<string, string>;
-  files: { name: string; problem: FileProblem }[];
-  /** Files chosen, including refused ones and those beyond the limit. */
-  fileCount: number;
-  /** The parser refused the form as a whole (too many parts, malformed). */
-  broken?: 'too-many-files' | 'malformed';
 }
 
 /**
@@ -85,6 +88,73 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
     });
   }
 
+  function loadInspection(scope: TaskScope, lang: Lang): Promise<InspectionView | undefined> {
+    return loadInspectionView(deps.db, scope, lang, {
+      holidaysDir: deps.holidaysDir ?? PROJECT_HOLIDAY_DIR,
+      today: localDate((deps.now ?? Date.now)()),
+    });
+  }
+
+  /**
+   * The inspection part of the task page: the inspection, its recommendations, and a report form for each
+   * open one (filled again, with its problems, when a report was refused).
+   */
+  function inspectionSection(
+    token: string,
+    inspection: InspectionView,
+    lang: Lang,
+    refused?: { typed: TypedReport; problems: string[]; reattach: boolean },
+  ) {
+    const t = TEXT[lang];
+    const open = Boolean(deps.temporal) && OPEN_INSPECTION.includes(inspection.statusKey);
+    return {
+      ...inspection,
+      recommendations: inspection.recommendations.map((r) => {
+        const typed = refused?.typed.number === r.number ? refused : undefined;
+        return {
+          ...r,
+          heading: t.recommendationReport(r.number),
+          form:
+            open && r.statusKey === 'open'
+              ? {
+                  action: `/nhiem-vu/${token}/kien-nghi/${r.number}${lang === 'en' ? '?lang=en' : ''}`,
+                  key: typed?.typed.key ?? randomUUID(),
+                  reportedBy: typed?.typed.reportedBy ?? '',
+                  summary: typed?.typed.summary ?? '',
+                  problems: typed?.problems,
+                  reattach: typed?.reattach,
+                }
+              : undefined,
+        };
+      }),
+    };
+  }
+
+  /** The page of an agency that has an inspection but no task of the milestone: the inspection alone. */
+  function inspectionOnlyPage(
+    reply: FastifyReply,
+    token: string,
+    status: number,
+    inspection: InspectionView,
+    lang: Lang,
+    extra: { reported?: number; refused?: { typed: TypedReport; problems: string[]; reattach: boolean } },
+  ): Promise<FastifyReply> {
+    const t = TEXT[lang];
+    return page(reply, status, 'task', lang, {
+      ...inspection.header,
+      title: inspection.header.heading,
+      noTask: true,
+      emails: [],
+      submissions: [],
+      extensionRequests: [],
+      inspection: inspectionSection(token, inspection, lang, extra.refused),
+      reportedMessage: extra.reported ? t.recommendationReported(extra.reported) : undefined,
+      limits: SUBMISSION_LIMITS,
+      attachmentsHint: t.attachmentsHint(files.maxFiles, formatSize(files.maxFileBytes, lang)),
+      maxFiles: files.maxFiles,
+    });
+  }
+
   /** The task page, with the form filled again and the problems listed when a submission was refused. */
   function taskPage(
     reply: FastifyReply,
@@ -98,6 +168,9 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
       typed?: TypedForm;
       problems?: string[];
       reattach?: boolean;
+      inspection?: InspectionView;
+      reported?: number;
+      refusedReport?: { typed: TypedReport; problems: string[]; reattach: boolean };
     },
   ): Promise<FastifyReply> {
     const t = TEXT[lang];
@@ -105,6 +178,10 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
     return page(reply, status, 'task', lang, {
       ...view,
       title: view.heading,
+      inspection: extra.inspection
+        ? inspectionSection(token, extra.inspection, lang, extra.refusedReport)
+        : undefined,
+      reportedMessage: extra.reported ? t.recommendationReported(extra.reported) : undefined,
       receivedMessage: extra.receipt ? t.received(extra.receipt) : undefined,
       extensionMessage: extra.extension ? t.extensionRecorded(formatDate(extra.extension)) : undefined,
       form: open
@@ -129,71 +206,30 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
 
   app.get<{
     Params: { token: string };
-    Querystring: { lang?: string; receipt?: string; extension?: string };
+    Querystring: { lang?: string; receipt?: string; extension?: string; reported?: string };
   }>('/nhiem-vu/:token', async (request, reply) => {
     const lang = pickLang(request.query);
     const t = TEXT[lang];
     const scope = checkedScope(request.params.token);
     if (scope instanceof TaskLinkError) return linkProblem(reply, scope, lang);
-    const view = await load(scope, lang);
-    if (!view) return page(reply, 404, 'error', lang, { heading: t.notFound, message: t.notFoundBody });
+    const [view, inspection] = await Promise.all([load(scope, lang), loadInspection(scope, lang)]);
     const { receipt, extension } = request.query;
+    const reported =
+      typeof request.query.reported === 'string' && RECOMMENDATION_NUMBER.test(request.query.reported)
+        ? Number(request.query.reported)
+        : undefined;
+    if (!view) {
+      if (inspection)
+        return inspectionOnlyPage(reply, request.params.token, 200, inspection, lang, { reported });
+      return page(reply, 404, 'error', lang, { heading: t.notFound, message: t.notFoundBody });
+    }
     return taskPage(reply, request.params.token, 200, view, lang, {
       receipt: typeof receipt === 'string' && /^[\w-]{1,200}$/.test(receipt) ? receipt : undefined,
       extension: typeof extension === 'string' && isIsoDate(extension) ? extension : undefined,
+      inspection,
+      reported,
     });
   });
-
-  /**
-   * Reads the form: fields as text, each attached file streamed into the batch's temp area (checked there:
-   * size, emptiness, type by content). Files beyond the limit are read and dropped, so that the whole
-   * request is consumed and the page can say how many were chosen.
-   */
-  async function readForm(request: FastifyRequest, batch: UploadBatch): Promise<ReadForm> {
-    const form: ReadForm = { fields: {}, files: [], fileCount: 0 };
-    if (!request.isMultipart()) {
-      for (const [name, value] of Object.entries((request.body ?? {}) as Record<string, unknown>)) {
-        if (typeof value === 'string') form.fields[name] = value;
-      }
-      return form;
-    }
-    try {
-      // A file over the size limit is truncated and reported for itself (not thrown: the rest is read).
-      const options: FastifyMultipartBaseOptions = {
-        limits: { fileSize: files.maxFileBytes, files: 20, fields: 100, fieldSize: 64 * 1024, parts: 120 },
-        throwFileSizeLimit: false,
-      };
-      const parts = request.parts(options as Parameters<FastifyRequest['parts']>[0]);
-      for await (const part of parts) {
-        if (part.type === 'field') {
-          if (typeof part.value === 'string' && !(part.fieldname in form.fields)) {
-            form.fields[part.fieldname] = part.value;
-          }
-          continue;
-        }
-        // A file input left empty still sends a part: no name, no bytes.
-        // A file input left empty still sends a part, with no name and no bytes.
-        if (part.fieldname !== 'attachments' || !part.filename) {
-          await drain(part.file);
-          continue;
-        }
-        form.fileCount++;
-        if (form.fileCount > files.maxFiles) {
-          await drain(part.file);
-          continue;
-        }
-        const staged = await batch.receive(part.file, part.filename, () => part.file.truncated);
-        if ('problem' in staged) form.files.push({ name: part.filename, problem: staged.problem });
-      }
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? '';
-      if (code === 'FST_FILES_LIMIT' || code === 'FST_PARTS_LIMIT') form.broken = 'too-many-files';
-      else if (code.startsWith('FST_') || /multipart|Part terminated/i.test((err as Error).message)) {
-        form.broken = 'malformed';
-      } else throw err;
-    }
-    return form;
-  }
 
   /**
    * A submission from the task page: fields, figures and attachments checked here (the figures against the
@@ -229,7 +265,7 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
         view: TaskView,
         temporal: Client,
       ): Promise<() => FastifyReply | Promise<FastifyReply>> {
-        const form = await readForm(request, batch);
+        const form = await readUploadForm(request, batch, files);
         const text = (name: string) => (form.fields[name] ?? '').trim();
         const typed: TypedForm = {
           key: text('key'),
@@ -239,22 +275,9 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
             view.figureDefinitions.map((f) => [f.key, (form.fields[`figure.${f.key}`] ?? '').slice(0, 100)]),
           ),
         };
-        const problems: string[] = [];
-        let status = 400;
-        const limit = formatSize(files.maxFileBytes, lang);
-        if (form.broken === 'too-many-files' || form.fileCount > files.maxFiles) {
-          // Past the parser's ceiling the rest of the form is not read: the count is unknown.
-          problems.push(
-            t.tooManyFiles(files.maxFiles, form.broken === 'too-many-files' ? undefined : form.fileCount),
-          );
-          status = 413;
-        }
-        for (const f of form.files) {
-          problems.push(t.fileProblem(f.name || '?', f.problem, limit));
-          if (f.problem === 'too-big') status = 413;
-          else if (status !== 413 && (f.problem === 'unknown-type' || f.problem === 'macros')) status = 415;
-        }
-        if (form.broken === 'malformed') problems.push(t.formExpired);
+        const checked = uploadProblems(form, files, lang);
+        const problems = checked.problems;
+        const status = checked.status;
         const { submittedBy, summary, key } = typed;
         if (!submittedBy) problems.push(t.fieldRequired(t.submittedBy));
         if (submittedBy.length > SUBMISSION_LIMITS.submittedBy)
@@ -386,10 +409,131 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
       return reply.redirect(`/nhiem-vu/${request.params.token}?${query.toString()}`, 303);
     },
   );
-}
 
-/** Reads a part to its end and drops it (the parser only moves on once a part is consumed). */
-async function drain(stream: Readable): Promise<void> {
-  stream.resume();
-  await finished(stream);
+  /**
+   * The agency reports a recommendation of its inspection done, from the task page of an `inspection`
+   * link: what was done and evidence files (checked and stored as a submission's attachments, only when the
+   * whole form is valid), then the inspection workflow's `reportRecommendation` Update under an Update ID
+   * made from the form's one-time key (a double click makes one report).
+   */
+  app.post<{ Params: { token: string; number: string }; Querystring: { lang?: string } }>(
+    '/nhiem-vu/:token/kien-nghi/:number',
+    async (request, reply) => {
+      const lang = pickLang(request.query);
+      const t = TEXT[lang];
+      const { token, number: numberParam } = request.params;
+      const scope = checkedScope(token);
+      if (scope instanceof TaskLinkError) return linkProblem(reply, scope, lang);
+      if (!deps.temporal) {
+        return page(reply, 503, 'error', lang, { heading: t.reportRefused, message: t.tryAgain });
+      }
+      const [view, inspection] = await Promise.all([load(scope, lang), loadInspection(scope, lang)]);
+      if (!inspection) {
+        return page(reply, 404, 'error', lang, { heading: t.notFound, message: t.notFoundBody });
+      }
+      const batch = new UploadBatch(files);
+      let respond: () => FastifyReply | Promise<FastifyReply>;
+      try {
+        respond = await report(inspection, deps.temporal);
+      } finally {
+        await batch.discard();
+      }
+      return respond();
+
+      async function report(
+        inspection: InspectionView,
+        temporal: Client,
+      ): Promise<() => FastifyReply | Promise<FastifyReply>> {
+        // The whole body is read first (a reply must not leave a request half-consumed).
+        const form = await readUploadForm(request, batch, files);
+        const shown = RECOMMENDATION_NUMBER.test(numberParam)
+          ? inspection.recommendations.find((r) => r.number === Number(numberParam))
+          : undefined;
+        if (!shown) {
+          await batch.discard();
+          return () =>
+            page(reply, 404, 'error', lang, {
+              heading: t.reportRefused,
+              message: t.recommendationRefusals.unknown(numberParam.slice(0, 10)),
+            });
+        }
+        const number = shown.number;
+        const text = (name: string) => (form.fields[name] ?? '').trim();
+        const typed: TypedReport = {
+          number,
+          key: text('key'),
+          reportedBy: text('reportedBy'),
+          summary: text('summary'),
+        };
+        const checked = uploadProblems(form, files, lang);
+        const problems = checked.problems;
+        const { reportedBy, summary, key } = typed;
+        if (!reportedBy) problems.push(t.fieldRequired(t.reportedBy));
+        if (reportedBy.length > SUBMISSION_LIMITS.submittedBy)
+          problems.push(t.fieldTooLong(t.reportedBy, SUBMISSION_LIMITS.submittedBy));
+        if (!summary) problems.push(t.fieldRequired(t.remedySummary));
+        if (summary.length > SUBMISSION_LIMITS.summary)
+          problems.push(t.fieldTooLong(t.remedySummary, SUBMISSION_LIMITS.summary));
+        if (!FORM_KEY.test(key)) problems.push(t.formExpired);
+        if (problems.length > 0) {
+          await batch.discard();
+          if (!FORM_KEY.test(key) || shown.statusKey !== 'open') {
+            return () =>
+              page(reply, checked.status, 'error', lang, {
+                heading: t.reportRefused,
+                message: problems.join(' '),
+              });
+          }
+          const refused = { typed, problems, reattach: form.fileCount > 0 };
+          return () =>
+            view
+              ? taskPage(reply, token, checked.status, view, lang, { inspection, refusedReport: refused })
+              : inspectionOnlyPage(reply, token, checked.status, inspection, lang, { refused });
+        }
+
+        const evidence: AttachmentRef[] = await batch.commit();
+        try {
+          await temporal.workflow.getHandle(inspection.workflowId).executeUpdate('reportRecommendation', {
+            args: [{ number, reportedBy, summary, ...(evidence.length > 0 ? { evidence } : {}) }],
+            updateId: `portal:recommendation:${number}:${key}`,
+          });
+        } catch (err) {
+          // Refused or no such workflow: nothing was recorded, so the files stored for it go too (unless a
+          // submission or another report already refers to the same content).
+          const stillUsed = async (storagePath: string) => {
+            if ((await deps.db.prisma.attachment.count({ where: { storagePath } })) > 0) return true;
+            const reports = await deps.db.prisma.recommendation.findMany({ select: { evidence: true } });
+            return reports.some(
+              (r) =>
+                Array.isArray(r.evidence) &&
+                r.evidence.some((e) => (e as { storagePath?: unknown } | null)?.storagePath === storagePath),
+            );
+          };
+          if (err instanceof WorkflowUpdateFailedError) {
+            await batch.rollback(stillUsed);
+            const reason = (err.cause as Error | undefined)?.message ?? err.message;
+            return () =>
+              page(reply, 409, 'error', lang, {
+                heading: t.reportRefused,
+                message: recommendationRefusal(reason, String(number), lang) ?? refusal(reason, lang),
+              });
+          }
+          if (err instanceof WorkflowNotFoundError || /already completed/.test((err as Error).message)) {
+            await batch.rollback(stillUsed);
+            return () =>
+              page(reply, 410, 'error', lang, {
+                heading: t.reportRefused,
+                message: t.recommendationRefusals.inspectionOver,
+              });
+          }
+          // Unknown outcome: the Update may still be recorded, so the files stay (a retry finds them).
+          request.log.error(err);
+          return () => page(reply, 503, 'error', lang, { heading: t.reportRefused, message: t.tryAgain });
+        }
+        await batch.confirm();
+        const query = new URLSearchParams({ reported: String(number), ...(lang === 'en' ? { lang } : {}) });
+        return () => reply.redirect(`/nhiem-vu/${token}?${query.toString()}#kien-nghi-${number}`, 303);
+      }
+    },
+  );
 }
