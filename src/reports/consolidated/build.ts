@@ -3,6 +3,7 @@
 // the on-time rates, the late, missing and named agencies, the figures the reports gave, the previous
 // year's cycle of the program for comparison, and the narrative. Reads only.
 import type { Database } from '../../db/client';
+import { localDate } from '../../cycle/clock';
 import { AGENCY_GROUP_NAMES } from '../../directory/groups';
 import { loadProgramVersion } from '../../programs/store';
 import { loadMatrix } from '../matrix';
@@ -242,9 +243,53 @@ export function placeOf(issuer: string): string {
   return /(?:tỉnh|thành phố)\s+(.+)$/iu.exec(issuer)?.[1]?.trim() ?? '';
 }
 
-/** Inspections are not recorded by the engine yet: an empty, typed section. */
-function inspectionsOf(): InspectionsSection {
-  return { findings: [], recommendations: { total: 0, closed: 0, open: 0, overdue: 0 } };
+/**
+ * The cycle's inspections (cancelled ones left out) and their recommendations at the report's date `today`
+ * (a civil date): closed = closed by the inspector; open = not closed (open or reported); overdue = still
+ * open (not reported) with a due date before `today`.
+ */
+async function inspectionsOf(db: Db, cycleId: number, today: string): Promise<InspectionsSection> {
+  const rows = await db.prisma.inspection.findMany({
+    where: { cycleId, status: { not: 'cancelled' } },
+    select: {
+      kind: true,
+      visitOn: true,
+      status: true,
+      conclusion: true,
+      agency: { select: { code: true, name: true, nameEn: true, group: true } },
+      recommendations: { select: { status: true, dueOn: true } },
+    },
+    orderBy: [{ visitOn: 'asc' }, { id: 'asc' }],
+  });
+  const findings = rows.map((row) => {
+    const recs = row.recommendations;
+    const closed = recs.filter((r) => r.status === 'closed').length;
+    return {
+      agency: row.agency,
+      kind: row.kind,
+      visitOn: row.visitOn.toISOString().slice(0, 10),
+      status: row.status as string,
+      conclusion: row.conclusion,
+      recommendations: {
+        total: recs.length,
+        closed,
+        open: recs.length - closed,
+        overdue: recs.filter((r) => r.status === 'open' && r.dueOn.toISOString().slice(0, 10) < today).length,
+      },
+    };
+  });
+  const sum = (key: 'total' | 'closed' | 'open' | 'overdue') =>
+    findings.reduce((a, f) => a + f.recommendations[key], 0);
+  return {
+    findings,
+    agencies: new Set(findings.map((f) => f.agency.code)).size,
+    recommendations: {
+      total: sum('total'),
+      closed: sum('closed'),
+      open: sum('open'),
+      overdue: sum('overdue'),
+    },
+  };
 }
 
 /** The consolidated report of one cycle, or undefined when there is no such cycle. */
@@ -255,6 +300,7 @@ export async function buildConsolidatedReport(
 ): Promise<ConsolidatedReport | undefined> {
   const c = await loadCompliance(db, cycleId);
   if (!c) return undefined;
+  const now = options.now ?? new Date();
   const { definition } = c;
   const rates = milestoneRates(c);
   const current = allOutcomes(c.rows);
@@ -326,10 +372,10 @@ export async function buildConsolidatedReport(
         milestones: flaggedOn.map((milestone) => ({ milestone })),
       })),
     figures: await figureTotals(db, cycleId, definition),
-    inspections: inspectionsOf(),
+    inspections: await inspectionsOf(db, cycleId, localDate(now.getTime())),
     comparison,
     narrative: [],
-    generatedAt: options.now ?? new Date(),
+    generatedAt: now,
   };
   report.narrative = writeNarrative(report, options.lang);
   return report;

@@ -176,19 +176,48 @@ export function layoutReport(report: ConsolidatedReport): ReportLayout {
     body.push({ type: 'paragraph', text: w.rec(r.total, r.closed, r.open, r.overdue) });
     body.push({
       type: 'table',
-      headers: [w.no, w.inspected, w.conclusion, w.recommendations],
-      widths: [8, 28, 32, 32],
-      centred: [0],
-      rows: inspections.findings.map((f, i) => ({
-        cells: [
-          String(i + 1),
-          `${agencyName(f.agency, lang)} (${formatCivilDate(f.conductedOn)})`,
-          f.conclusion,
-          f.recommendations
-            .map((rec) => `${rec.text} [${rec.status}, ${formatCivilDate(rec.dueOn)}]`)
-            .join('; '),
-        ],
-      })),
+      headers: [
+        w.no,
+        w.inspected,
+        w.kind,
+        w.visitOn,
+        w.inspectionStatus,
+        w.recTotal,
+        w.recClosed,
+        w.recOpen,
+        w.recOverdue,
+      ],
+      widths: [5, 27, 10, 14, 13, 8, 9, 7, 7],
+      centred: [0, 2, 3, 4, 5, 6, 7, 8],
+      rows: [
+        ...inspections.findings.map((f, i) => ({
+          cells: [
+            String(i + 1),
+            agencyName(f.agency, lang),
+            w.kinds[f.kind],
+            formatCivilDate(f.visitOn),
+            w.inspectionStatuses[f.status] ?? f.status,
+            formatNumber(f.recommendations.total, lang),
+            formatNumber(f.recommendations.closed, lang),
+            formatNumber(f.recommendations.open, lang),
+            formatNumber(f.recommendations.overdue, lang),
+          ],
+        })),
+        {
+          bold: true,
+          cells: [
+            '',
+            w.allGroups,
+            '',
+            '',
+            '',
+            formatNumber(r.total, lang),
+            formatNumber(r.closed, lang),
+            formatNumber(r.open, lang),
+            formatNumber(r.overdue, lang),
+          ],
+        },
+      ],
     });
   }
 

@@ -184,10 +184,12 @@ export function writeNarrative(report: ConsolidatedReport, lang: ReportLang): st
     );
   } else {
     const r = inspections.recommendations;
+    const n = (value: number) => formatNumber(value, lang);
+    const year = report.cycle.year;
     paragraphs.push(
       vi
-        ? `Trong năm đã kiểm tra ${formatNumber(inspections.findings.length, lang)} đơn vị, với ${formatNumber(r.total, lang)} kiến nghị: đã thực hiện xong ${formatNumber(r.closed, lang)}, đang thực hiện ${formatNumber(r.open, lang)}, quá hạn ${formatNumber(r.overdue, lang)}.`
-        : `${formatNumber(inspections.findings.length, lang)} agencies were inspected, with ${formatNumber(r.total, lang)} recommendations: ${formatNumber(r.closed, lang)} closed, ${formatNumber(r.open, lang)} open, ${formatNumber(r.overdue, lang)} overdue.`,
+        ? `Năm ${year} đã kiểm tra ${n(inspections.agencies)} đơn vị, ban hành ${n(r.total)} kiến nghị; ${n(r.closed)} kiến nghị đã khắc phục, ${n(r.open)} kiến nghị còn mở${r.overdue > 0 ? `, trong đó ${n(r.overdue)} kiến nghị quá hạn` : ''}.`
+        : `In ${year}, ${n(inspections.agencies)} agenc${inspections.agencies === 1 ? 'y was' : 'ies were'} inspected and ${n(r.total)} recommendation${r.total === 1 ? '' : 's'} issued; ${n(r.closed)} remedied, ${n(r.open)} still open${r.overdue > 0 ? `, of which ${n(r.overdue)} overdue` : ''}.`,
     );
   }
 

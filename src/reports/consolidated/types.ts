@@ -88,32 +88,35 @@ export interface MilestoneFigures {
   figures: FigureTotal[];
 }
 
-/** One recommendation (kiến nghị) of an inspection and where it stands. */
-export interface RecommendationState {
-  text: string;
-  /** Civil date the agency must report its remedy by. */
-  dueOn: string;
-  status: 'open' | 'closed' | 'overdue';
-  closedOn: string | null;
+/** Recommendations (kiến nghị) counted: closed by the inspector, not closed (open or reported), and of
+ * those still open (not reported) past their due date at the report's date. */
+export interface RecommendationCounts {
+  total: number;
+  closed: number;
+  open: number;
+  overdue: number;
 }
 
-/** One inspection (kiểm tra or thanh tra) of an agency: its conclusion and recommendations. */
+/** One inspection (kiểm tra or thanh tra) of an agency in the cycle and where its recommendations stand. */
 export interface InspectionFinding {
   agency: ReportAgency;
-  kind: 'check' | 'inspection';
-  /** Civil date of the visit. */
-  conductedOn: string;
-  conclusion: string;
-  recommendations: RecommendationState[];
+  kind: 'kiem_tra' | 'thanh_tra';
+  /** Civil date of the visit (YYYY-MM-DD). */
+  visitOn: string;
+  /** Inspection.status (planned, noticed, visited, concluded, closed). */
+  status: string;
+  conclusion: string | null;
+  recommendations: RecommendationCounts;
 }
 
 /**
- * The inspection phase. Inspections are not recorded yet by the engine (issue 5's other part): the
- * section is present and empty, and the report says so.
+ * The inspection phase: the cycle's inspections (cancelled ones left out), by visit date then agency,
+ * and their recommendations totalled. `agencies` counts the distinct agencies inspected.
  */
 export interface InspectionsSection {
   findings: InspectionFinding[];
-  recommendations: { total: number; closed: number; open: number; overdue: number };
+  agencies: number;
+  recommendations: RecommendationCounts;
 }
 
 export interface ComparisonRow {

@@ -3,6 +3,7 @@
 import { WORDS } from '../labels';
 import { tablesToXlsx, type CellValue, type Table } from '../tabular';
 import { reportFileName, type RenderedFile } from './files';
+import { formatCivilDate } from './format';
 import type { ConsolidatedReport, RateCounts } from './types';
 import { agencyName, groupLabel, milestoneTitle, outcomeLabel, REPORT_WORDS } from './words';
 
@@ -97,6 +98,34 @@ export function consolidatedTables(report: ConsolidatedReport): Table[] {
     ),
   };
   const tables = [compliance, rates, lists];
+  const inspections = report.inspections;
+  if (inspections.findings.length > 0) {
+    tables.push({
+      sheet: w.sheetInspections,
+      columns: [
+        { header: base.code, type: 'text', width: 22 },
+        { header: base.agency, type: 'text', width: 45 },
+        { header: w.kind, type: 'text', width: 14 },
+        { header: w.visitOn, type: 'text', width: 14 },
+        { header: w.inspectionStatus, type: 'text', width: 16 },
+        { header: w.recTotal, type: 'integer', width: 14 },
+        { header: w.recClosed, type: 'integer', width: 14 },
+        { header: w.recOpen, type: 'integer', width: 12 },
+        { header: w.recOverdue, type: 'integer', width: 12 },
+      ],
+      rows: inspections.findings.map((f) => [
+        f.agency.code,
+        agencyName(f.agency, lang),
+        w.kinds[f.kind],
+        formatCivilDate(f.visitOn),
+        w.inspectionStatuses[f.status] ?? f.status,
+        f.recommendations.total,
+        f.recommendations.closed,
+        f.recommendations.open,
+        f.recommendations.overdue,
+      ]),
+    });
+  }
   const comparison = report.comparison;
   if (comparison) {
     const py = comparison.previousYear;

@@ -213,6 +213,7 @@ describe.each(providers)('consolidated report on %s', (provider) => {
   it('has an empty inspections section', () => {
     expect(report.inspections).toEqual({
       findings: [],
+      agencies: 0,
       recommendations: { total: 0, closed: 0, open: 0, overdue: 0 },
     });
   });
@@ -485,5 +486,180 @@ describe.each(providers)('consolidated report on %s', (provider) => {
     expect(log.map((n) => [n.idempotencyKey, n.status, n.attempts])).toEqual([
       ['cycle:dien-bien-kh99:2027:report:consolidated:lanhdao@ubnd.dienbien.example', 'sent', 1],
     ]);
+  });
+
+  it('fills the inspections section from the cycle’s inspections and recommendations', async () => {
+    const prisma = database.db.prisma;
+    const agencyId = async (code: string) =>
+      (await prisma.agency.findUniqueOrThrow({ where: { code }, select: { id: true } })).id;
+    const day = (d: string) => new Date(`${d}T00:00:00Z`);
+    let n = 0;
+    const inspect = async (
+      cycleId: number,
+      code: string,
+      kind: 'kiem_tra' | 'thanh_tra',
+      visitOn: string,
+      status: 'concluded' | 'closed' | 'cancelled',
+      recommendations: { status: 'open' | 'reported' | 'closed'; dueOn: string }[],
+    ) => {
+      const inspection = await prisma.inspection.create({
+        data: {
+          cycleId,
+          agencyId: await agencyId(code),
+          kind,
+          visitOn: day(visitOn),
+          status,
+          conclusion: status === 'cancelled' ? null : `Kết luận ${code}`,
+          concludedAt: status === 'cancelled' ? null : day(visitOn),
+          workflowId: `inspection:test:${cycleId}:${code}:${++n}`,
+        },
+      });
+      for (const [i, r] of recommendations.entries())
+        await prisma.recommendation.create({
+          data: {
+            inspectionId: inspection.id,
+            number: i + 1,
+            text: `Kiến nghị ${i + 1}`,
+            dueOn: day(r.dueOn),
+            status: r.status,
+            reportedAt: r.status === 'open' ? null : day('2027-11-30'),
+            closedAt: r.status === 'closed' ? day('2027-12-01') : null,
+          },
+        });
+    };
+    // The report's date is 31/12/2027 (NOW). Listed out of visit order on purpose.
+    await inspect(years.cycle2027, 'SO-TP', 'kiem_tra', '2027-11-20', 'concluded', [
+      { status: 'closed', dueOn: '2027-12-10' },
+      // Past due but reported: open, not overdue.
+      { status: 'reported', dueOn: '2027-12-01' },
+    ]);
+    await inspect(years.cycle2027, 'SO-YT', 'kiem_tra', '2027-05-10', 'closed', [
+      { status: 'closed', dueOn: '2027-07-01' },
+      { status: 'closed', dueOn: '2027-08-01' },
+    ]);
+    await inspect(years.cycle2027, 'UBND-X-BUNGLAO', 'thanh_tra', '2027-09-15', 'concluded', [
+      { status: 'closed', dueOn: '2027-11-01' },
+      { status: 'closed', dueOn: '2027-11-15' },
+      { status: 'open', dueOn: '2027-12-20' },
+    ]);
+    // Left out: a cancelled inspection, and the previous year's cycle.
+    await inspect(years.cycle2027, 'TINH-DOAN', 'kiem_tra', '2027-10-01', 'cancelled', []);
+    await inspect(years.cycle2026, 'SO-TP', 'thanh_tra', '2026-06-01', 'concluded', [
+      { status: 'open', dueOn: '2026-08-01' },
+    ]);
+
+    const vi = (await buildConsolidatedReport(database.db, years.cycle2027, { lang: 'vi', now: NOW }))!;
+    const name = (code: string) => report.compliance.find((r) => r.code === code)!.name;
+    expect(vi.inspections.agencies).toBe(3);
+    expect(vi.inspections.recommendations).toEqual({ total: 7, closed: 5, open: 2, overdue: 1 });
+    expect(
+      vi.inspections.findings.map((f) => [
+        f.agency.code,
+        f.agency.name,
+        f.kind,
+        f.visitOn,
+        f.status,
+        f.conclusion,
+        f.recommendations,
+      ]),
+    ).toEqual([
+      [
+        'SO-YT',
+        name('SO-YT'),
+        'kiem_tra',
+        '2027-05-10',
+        'closed',
+        'Kết luận SO-YT',
+        { total: 2, closed: 2, open: 0, overdue: 0 },
+      ],
+      [
+        'UBND-X-BUNGLAO',
+        name('UBND-X-BUNGLAO'),
+        'thanh_tra',
+        '2027-09-15',
+        'concluded',
+        'Kết luận UBND-X-BUNGLAO',
+        { total: 3, closed: 2, open: 1, overdue: 1 },
+      ],
+      [
+        'SO-TP',
+        name('SO-TP'),
+        'kiem_tra',
+        '2027-11-20',
+        'concluded',
+        'Kết luận SO-TP',
+        { total: 2, closed: 1, open: 1, overdue: 0 },
+      ],
+    ]);
+    const sentence =
+      'Năm 2027 đã kiểm tra 3 đơn vị, ban hành 7 kiến nghị; 5 kiến nghị đã khắc phục, 2 kiến nghị còn mở, trong đó 1 kiến nghị quá hạn.';
+    expect(vi.narrative).toContain(sentence);
+    expect(vi.narrative.join('\n')).not.toContain('Trong năm chưa ghi nhận cuộc kiểm tra nào.');
+    // The previous year's report sees only its own inspection.
+    const previous = await buildConsolidatedReport(database.db, years.cycle2026, { lang: 'vi', now: NOW });
+    expect(previous!.inspections.recommendations).toEqual({ total: 1, closed: 0, open: 1, overdue: 1 });
+
+    const en = (await buildConsolidatedReport(database.db, years.cycle2027, { lang: 'en', now: NOW }))!;
+    expect(en.narrative).toContain(
+      'In 2027, 3 agencies were inspected and 7 recommendations issued; 5 remedied, 2 still open, of which 1 overdue.',
+    );
+    expect(en.narrative.join('\n')).not.toContain('No inspections recorded this cycle.');
+
+    const headers = [
+      'STT',
+      'Đơn vị được kiểm tra',
+      'Hình thức',
+      'Ngày kiểm tra',
+      'Trạng thái',
+      'Số kiến nghị',
+      'Đã khắc phục',
+      'Còn mở',
+      'Quá hạn',
+    ];
+    const xml = await unzipEntry((await renderConsolidatedDocx(vi)).body, 'word/document.xml');
+    const text = xmlText(xml);
+    expect(text).toContain('IV. KẾT QUẢ KIỂM TRA VÀ TÌNH HÌNH THỰC HIỆN KIẾN NGHỊ');
+    expect(text).toContain(sentence);
+    expect(text).not.toContain('Trong năm chưa ghi nhận cuộc kiểm tra nào.');
+    const table = docxTables(xml).find((t) => t[0]?.[2] === 'Hình thức')!;
+    expect(table).toEqual([
+      headers,
+      ['1', name('SO-YT'), 'Kiểm tra', '10/05/2027', 'Đã hoàn thành', '2', '2', '0', '0'],
+      ['2', name('UBND-X-BUNGLAO'), 'Thanh tra', '15/09/2027', 'Đã kết luận', '3', '2', '1', '1'],
+      ['3', name('SO-TP'), 'Kiểm tra', '20/11/2027', 'Đã kết luận', '2', '1', '1', '0'],
+      ['', 'Tất cả các đơn vị', '', '', '', '7', '5', '2', '1'],
+    ]);
+    const enXml = await unzipEntry((await renderConsolidatedDocx(en)).body, 'word/document.xml');
+    const enTable = docxTables(enXml).find((t) => t[0]?.[2] === 'Type')!;
+    expect(enTable.slice(1, 3).map((r) => r.slice(2, 5))).toEqual([
+      ['Check', '10/05/2027', 'Closed'],
+      ['Inspection', '15/09/2027', 'Concluded'],
+    ]);
+
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await renderConsolidatedXlsx(vi)).body as unknown as ArrayBuffer);
+    expect(workbook.worksheets.map((s) => s.name)).toEqual([
+      'Tình hình thực hiện',
+      'Tỷ lệ đúng hạn',
+      'Muộn, chưa gửi',
+      'Kiểm tra, kiến nghị',
+      'So sánh năm trước',
+    ]);
+    const sheet = workbook.getWorksheet('Kiểm tra, kiến nghị')!;
+    expect(sheet.rowCount).toBe(1 + 3);
+    expect((sheet.getRow(1).values as unknown[]).slice(1, 4)).toEqual([
+      'Mã đơn vị',
+      'Tên đơn vị',
+      'Hình thức',
+    ]);
+    expect([2, 3, 4].map((i) => (sheet.getRow(i).values as unknown[]).slice(1))).toEqual([
+      ['SO-YT', name('SO-YT'), 'Kiểm tra', '10/05/2027', 'Đã hoàn thành', 2, 2, 0, 0],
+      ['UBND-X-BUNGLAO', name('UBND-X-BUNGLAO'), 'Thanh tra', '15/09/2027', 'Đã kết luận', 3, 2, 1, 1],
+      ['SO-TP', name('SO-TP'), 'Kiểm tra', '20/11/2027', 'Đã kết luận', 2, 1, 1, 0],
+    ]);
+
+    const pdf = pdfText((await renderConsolidatedPdf(vi)).body).replace(/\s+/g, ' ');
+    expect(pdf).toContain('Thanh tra');
+    expect(pdf).toContain('Ủy ban nhân dân xã Búng Lao Thanh tra 15/09/2027 Đã kết luận 3 2 1 1');
   });
 });

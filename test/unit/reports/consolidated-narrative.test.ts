@@ -54,7 +54,7 @@ function reportOf(outcomes: Outcome[]): ConsolidatedReport {
     missing: listed('missing'),
     flagged: [],
     figures: [],
-    inspections: { findings: [], recommendations: { total: 0, closed: 0, open: 0, overdue: 0 } },
+    inspections: { findings: [], agencies: 0, recommendations: { total: 0, closed: 0, open: 0, overdue: 0 } },
     comparison: null,
     narrative: [],
     generatedAt: new Date('2028-03-01T03:00:00Z'),
@@ -104,5 +104,30 @@ describe('the narrative', () => {
     });
     expect(layout.body.some((b) => b.type === 'heading' && b.text.startsWith('V.'))).toBe(false);
     expect(layout.placeDate).toBe('Điện Biên, ngày      tháng      năm');
+  });
+
+  it('sums up the inspections in one sentence, leaving out the overdue clause when none is overdue', () => {
+    const report = reportOf([{ kind: 'on-time' }]);
+    const agency = { code: 'A', name: 'Sở A', nameEn: 'Department A', group: 'department' };
+    report.inspections = {
+      findings: [
+        {
+          agency,
+          kind: 'thanh_tra',
+          visitOn: '2027-09-15',
+          status: 'concluded',
+          conclusion: null,
+          recommendations: { total: 1, closed: 1, open: 0, overdue: 0 },
+        },
+      ],
+      agencies: 1,
+      recommendations: { total: 1, closed: 1, open: 0, overdue: 0 },
+    };
+    expect(writeNarrative(report, 'vi')).toContain(
+      `Năm ${report.cycle.year} đã kiểm tra 1 đơn vị, ban hành 1 kiến nghị; 1 kiến nghị đã khắc phục, 0 kiến nghị còn mở.`,
+    );
+    expect(writeNarrative(report, 'en')).toContain(
+      `In ${report.cycle.year}, 1 agency was inspected and 1 recommendation issued; 1 remedied, 0 still open.`,
+    );
   });
 });
