@@ -2,7 +2,6 @@
 // Update ID made from the form's one-time key (a double click acts once), each outcome, done or refused,
 // recorded in the audit log and shown on the agency page after a 303 redirect (?ket-qua=<audit id>).
 import type { FastifyInstance } from 'fastify';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { isIsoDate } from '../../calendar/dates';
 import { agencyWorkflowId } from '../../workflows/obligation-types';
 import { pickLang, type Lang } from '../i18n';
@@ -10,6 +9,7 @@ import type { WebContext } from '../server';
 import { actorOf, currentUser, DASHBOARD_PREFIX, requireRole } from './auth';
 import { ACTIONS, DASH, type ActionName } from './i18n';
 import { errorPage, withLang } from './page';
+import { runAuditedUpdate } from './audited-update';
 
 /** The workflow Update each dashboard action calls. */
 const UPDATE: Record<ActionName, string> = {
@@ -62,7 +62,6 @@ export function actionArgs(
 export function registerActionRoutes(dash: FastifyInstance, ctx: WebContext): void {
   const { deps } = ctx;
   /** Requests of one form key in flight in this process: a double click waits for the first. */
-  const inFlight = new Map<string, Promise<number>>();
 
   dash.post<{
     Params: { cycleId: string; code: string; action: string };
@@ -98,71 +97,31 @@ export function registerActionRoutes(dash: FastifyInstance, ctx: WebContext): vo
       const auditAction = `obligation.${action}`;
       const by = `coordinator:${user.login}`;
       const prepared = actionArgs(action, milestone, by, request.body ?? {});
-      const flashKey = `${subject}|${action}|${key}`;
-
-      const perform = async (): Promise<number> => {
-        // The same form sent again after it was done (a double click, a retry): its outcome stands.
-        const earlier = await deps.db.prisma.auditEvent.findMany({
-          where: { subject, action: auditAction },
-          orderBy: { id: 'desc' },
-          take: 50,
-        });
-        const same = earlier.find((e) => (e.details as { key?: unknown } | null)?.key === key);
-        if (same) return same.id;
-        const record = async (details: Record<string, unknown>) =>
-          (
-            await deps.db.prisma.auditEvent.create({
-              data: {
-                actor: actorOf(user),
-                action: auditAction,
-                subject,
-                details: {
-                  key,
-                  milestone,
-                  ...('args' in prepared ? prepared.args : {}),
-                  ...details,
-                } as object,
-              },
-            })
-          ).id;
-        if ('problem' in prepared) {
-          const body = request.body ?? {};
-          return record({
-            outcome: 'refused',
-            refusal: prepared.problem,
-            ...(typeof body.reason === 'string' && body.reason.trim()
-              ? { reason: body.reason.trim().slice(0, MAX_REASON) }
-              : {}),
-          });
-        }
-        try {
-          const result = await temporal.workflow.getHandle(workflowId).executeUpdate(UPDATE[action], {
-            args: [prepared.args],
-            updateId: `dashboard:${action}:${milestone}:${key}`,
-          });
-          return record({ outcome: 'done', ...(typeof result === 'string' ? { due: result } : {}) });
-        } catch (err) {
-          if (err instanceof WorkflowUpdateFailedError) {
-            return record({
-              outcome: 'refused',
-              refusal: (err.cause as Error | undefined)?.message ?? err.message,
-            });
-          }
-          if (err instanceof WorkflowNotFoundError || /already completed/.test((err as Error).message)) {
-            return record({ outcome: 'refused', refusal: 'the agency’s workflow has ended' });
-          }
-          throw err;
-        }
-      };
+      const body = request.body ?? {};
 
       let auditId: number;
       try {
-        let running = inFlight.get(flashKey);
-        if (!running) {
-          running = perform().finally(() => inFlight.delete(flashKey));
-          inFlight.set(flashKey, running);
-        }
-        auditId = await running;
+        auditId = await runAuditedUpdate({
+          db: deps.db,
+          temporal,
+          actor: actorOf(user),
+          action: auditAction,
+          subject,
+          key,
+          workflowId,
+          update: UPDATE[action],
+          updateId: `dashboard:${action}:${milestone}:${key}`,
+          prepared,
+          // A refused form keeps the reason typed, for the record.
+          details: {
+            milestone,
+            ...('problem' in prepared && typeof body.reason === 'string' && body.reason.trim()
+              ? { reason: body.reason.trim().slice(0, MAX_REASON) }
+              : {}),
+          },
+          detailsOfResult: (result) => (typeof result === 'string' ? { due: result } : {}),
+          endedRefusal: 'the agency’s workflow has ended',
+        });
       } catch (err) {
         request.log.error(err);
         return errorPage(ctx, request, reply, 503, w.unavailable, w.unavailableBody);

@@ -6,7 +6,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
-import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { isIsoDate } from '../../calendar/dates';
 import { formatDate, formatSize, pickLang, type Lang } from '../i18n';
 import type { WebContext } from '../server';
@@ -26,6 +25,7 @@ import {
 import { DASH } from './i18n';
 import { dashPage, errorPage, withLang } from './page';
 import { formatDateTime } from './agency-page';
+import { runAuditedUpdate } from './audited-update';
 
 /** The workflow Update each action calls. */
 const UPDATE: Record<InspectionAction, string> = {
@@ -107,7 +107,6 @@ export function inspectionArgs(
 export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext): void {
   const { deps } = ctx;
   const config = deps.dashboard ?? dashboardConfigFromEnv();
-  const inFlight = new Map<string, Promise<number>>();
 
   dash.get<{ Params: { cycleId: string } }>(
     '/chu-ky/:cycleId/kiem-tra',
@@ -296,55 +295,21 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
       const by = actorOf(user);
       const prepared = inspectionArgs(action, by, body);
 
-      const perform = async (): Promise<number> => {
-        const earlier = await deps.db.prisma.auditEvent.findMany({
-          where: { subject, action: auditAction },
-          orderBy: { id: 'desc' },
-          take: 50,
-        });
-        const same = earlier.find((e) => (e.details as { key?: unknown } | null)?.key === key);
-        if (same) return same.id;
-        const record = async (details: Record<string, unknown>) =>
-          (
-            await deps.db.prisma.auditEvent.create({
-              data: {
-                actor: by,
-                action: auditAction,
-                subject,
-                details: { key, ...('args' in prepared ? prepared.args : {}), ...details } as object,
-              },
-            })
-          ).id;
-        if ('problem' in prepared) return record({ outcome: 'refused', refusal: prepared.problem });
-        try {
-          await temporal.workflow.getHandle(subject).executeUpdate(UPDATE[action], {
-            args: [prepared.args],
-            updateId: `dashboard:inspection:${action}:${key}`,
-          });
-          return record({ outcome: 'done' });
-        } catch (err) {
-          if (err instanceof WorkflowUpdateFailedError) {
-            return record({
-              outcome: 'refused',
-              refusal: (err.cause as Error | undefined)?.message ?? err.message,
-            });
-          }
-          if (err instanceof WorkflowNotFoundError || /already completed/.test((err as Error).message)) {
-            return record({ outcome: 'refused', refusal: 'the inspection’s workflow has ended' });
-          }
-          throw err;
-        }
-      };
-
-      const flashKey = `${subject}|${action}|${key}`;
       let auditId: number;
       try {
-        let running = inFlight.get(flashKey);
-        if (!running) {
-          running = perform().finally(() => inFlight.delete(flashKey));
-          inFlight.set(flashKey, running);
-        }
-        auditId = await running;
+        auditId = await runAuditedUpdate({
+          db: deps.db,
+          temporal,
+          actor: by,
+          action: auditAction,
+          subject,
+          key,
+          workflowId: subject,
+          update: UPDATE[action],
+          updateId: `dashboard:inspection:${action}:${key}`,
+          prepared,
+          endedRefusal: 'the inspection’s workflow has ended',
+        });
       } catch (err) {
         request.log.error(err);
         return errorPage(ctx, request, reply, 503, d.unavailable, d.unavailableBody);

@@ -1,0 +1,86 @@
+// One dashboard action on a workflow: its Update under an ID made from the form's one-time key, and its
+// outcome (done or refused, with the workflow's reason) in the audit log. The same form sent again (a double
+// click, a retry) returns the outcome already recorded instead of acting twice; two copies arriving at
+// once share one run. Used by the coordinators' actions (actions.ts) and the inspectors' (inspections.ts).
+import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import type { Database } from '../../db/client';
+
+export interface AuditedUpdate {
+  db: Database;
+  temporal: Client;
+  /** Audit actor, action and subject, e.g. "coordinator:huong", "obligation.return", "<workflow id>:<milestone>". */
+  actor: string;
+  action: string;
+  subject: string;
+  /** The form's one-time key (kept in the audit details to recognise a form sent again). */
+  key: string;
+  workflowId: string;
+  update: string;
+  updateId: string;
+  /** The Update's argument, or why the form was refused before asking the workflow. */
+  prepared: { args: object } | { problem: string };
+  /** Details recorded with every outcome (besides the key, the arguments and the outcome). */
+  details?: Record<string, unknown>;
+  /** Details added when the Update returns (e.g. the new due date). */
+  detailsOfResult?: (result: unknown) => Record<string, unknown>;
+  /** The refusal recorded when the workflow has ended. */
+  endedRefusal: string;
+}
+
+const inFlight = new Map<string, Promise<number>>();
+
+/** Runs the action once per form key; resolves to the ID of the audit event holding its outcome. */
+export function runAuditedUpdate(a: AuditedUpdate): Promise<number> {
+  const flashKey = `${a.subject}|${a.action}|${a.key}`;
+  let running = inFlight.get(flashKey);
+  if (!running) {
+    running = perform(a).finally(() => inFlight.delete(flashKey));
+    inFlight.set(flashKey, running);
+  }
+  return running;
+}
+
+async function perform(a: AuditedUpdate): Promise<number> {
+  const earlier = await a.db.prisma.auditEvent.findMany({
+    where: { subject: a.subject, action: a.action },
+    orderBy: { id: 'desc' },
+    take: 50,
+  });
+  const same = earlier.find((e) => (e.details as { key?: unknown } | null)?.key === a.key);
+  if (same) return same.id;
+  const record = async (outcome: Record<string, unknown>) =>
+    (
+      await a.db.prisma.auditEvent.create({
+        data: {
+          actor: a.actor,
+          action: a.action,
+          subject: a.subject,
+          details: {
+            key: a.key,
+            ...a.details,
+            ...('args' in a.prepared ? a.prepared.args : {}),
+            ...outcome,
+          } as object,
+        },
+      })
+    ).id;
+  if ('problem' in a.prepared) return record({ outcome: 'refused', refusal: a.prepared.problem });
+  try {
+    const result = await a.temporal.workflow.getHandle(a.workflowId).executeUpdate(a.update, {
+      args: [a.prepared.args],
+      updateId: a.updateId,
+    });
+    return record({ outcome: 'done', ...a.detailsOfResult?.(result) });
+  } catch (err) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      return record({
+        outcome: 'refused',
+        refusal: (err.cause as Error | undefined)?.message ?? err.message,
+      });
+    }
+    if (err instanceof WorkflowNotFoundError || /already completed/.test((err as Error).message)) {
+      return record({ outcome: 'refused', refusal: a.endedRefusal });
+    }
+    throw err;
+  }
+}
