@@ -7,6 +7,7 @@ import { createCycleActivities } from './cycle';
 import { createScheduleActivities } from './schedule';
 import { createReportActivities } from './report';
 import { createInspectionActivities } from './inspections';
+import { createInspectionPlanActivities } from './inspection-plan';
 import { PROGRAMS_DIR } from '../programs/load';
 import { PROJECT_HOLIDAY_DIR } from '../calendar/load';
 
@@ -41,6 +42,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createObligationActivities({ ...deps, context }),
     ...createInspectionActivities({ ...deps, context }),
+    ...createInspectionPlanActivities({ db: deps.db }),
     ...createCycleActivities({
       db: deps.db,
       programsDir: deps.programsDir ?? PROGRAMS_DIR,

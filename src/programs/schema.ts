@@ -231,6 +231,10 @@ const templateRefs = z.strictObject({
 const inspection = z.strictObject({
   noticeWorkingDays: wholeNumber(1, undefined, 'working days of notice before the visit'),
   remedyWorkingDays: wholeNumber(1, undefined, 'working days to report remedies after the conclusion'),
+  /** The cycle's proposal: up to riskLimit agencies by risk, plus sampleSize at random (src/inspections/plan.ts). */
+  riskLimit: wholeNumber(0, 200, 'agencies proposed by risk').optional(),
+  sampleSize: wholeNumber(0, 200, 'agencies drawn at random').optional(),
+  visitsPerDay: wholeNumber(1, 50, 'visits proposed per working day').optional(),
 });
 
 const FIGURE_TYPES = ['integer', 'decimal', 'percent'] as const;

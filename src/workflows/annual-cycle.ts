@@ -1,6 +1,8 @@
 import {
   ActivityFailure,
+  allHandlersFinished,
   ApplicationFailure,
+  condition,
   log,
   CancellationScope,
   executeChild,
@@ -19,6 +21,7 @@ import { agencyObligations } from './agency-obligations';
 import { agencyWorkflowId, type AgencyObligationsStatus, type AgencyRef } from './obligation-types';
 import type { AnnualCycleInput, CycleBatchInput, CycleBatchResult, CycleResult } from './cycle-types';
 import { PhAgency, PhProgram, PhYear } from './search-attributes';
+import { inspectionMilestone, startInspectionPhase, type InspectionPhase } from './inspection-plan';
 
 const { prepareCycle, loadCycleAgencies, consolidateCycle } = proxyActivities<Activities>({
   startToCloseTimeout: '5m',
@@ -48,6 +51,24 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
     workflowId: workflowInfo().workflowId,
   });
   const batchSize = input.batchSize ?? BATCH_SIZE;
+  const clock = { originMs: input.clock?.originMs ?? Date.now(), scale: input.clock?.scale ?? 1 };
+  // The inspection phase runs beside the agencies: it proposes the plan on the inspection milestone's
+  // request day and starts the approved inspections (see inspection-plan.ts).
+  const inspectionPlanned = inspectionMilestone(prepared.plan.milestones);
+  let phase: InspectionPhase | undefined;
+  if (inspectionPlanned && patched('inspection-plan')) {
+    phase = startInspectionPhase({
+      cycleId: prepared.cycleId,
+      program: input.program,
+      year: input.year,
+      programVersionId: prepared.programVersionId,
+      milestone: inspectionPlanned,
+      calendar: prepared.calendar,
+      clock: { ...clock, startedMs: Date.now() },
+    });
+    // Awaited below on the way to consolidation; when the cycle is cancelled instead, its end is not awaited.
+    phase.done.catch(() => undefined);
+  }
   const batches: Promise<CycleBatchResult>[] = [];
   for (let offset = 0; offset < prepared.agencyCount; offset += batchSize) {
     const batch: CycleBatchInput = {
@@ -58,7 +79,7 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
       lead: prepared.lead,
       plan: prepared.plan,
       calendar: prepared.calendar,
-      clock: { originMs: input.clock?.originMs ?? Date.now(), scale: input.clock?.scale ?? 1 },
+      clock,
       offset,
       limit: batchSize,
     };
@@ -83,6 +104,12 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
       });
     }
     throw err;
+  }
+  if (phase) {
+    // Every obligation is done: a plan still waiting for approval lapses; an approved one has its
+    // inspections started (they run on, abandoned by the cycle) before the cycle consolidates.
+    phase.close();
+    await phase.done;
   }
   const summary = await consolidateCycle({ cycleId: prepared.cycleId });
   if (patched('consolidated-report')) {
@@ -109,6 +136,7 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
       });
     }
   }
+  if (phase) await condition(allHandlersFinished);
   return {
     cycleId: prepared.cycleId,
     agencies: results.reduce((n, r) => n + r.agencies, 0),

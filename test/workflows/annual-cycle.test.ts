@@ -13,6 +13,7 @@ import { computePlan, findProgram } from '../../src/cli/cycle-plan';
 import { localInstant } from '../../src/cycle/clock';
 import { agencyWorkflowId } from '../../src/workflows/obligation-types';
 import type { AnnualCycleInput, CycleResult } from '../../src/workflows/cycle-types';
+import type { InspectionPlanState } from '../../src/inspections/plan';
 
 const PROGRAM = 'dien-bien-kh99';
 // The four agencies of the small directory fixture, in code order: two batches of two.
@@ -105,10 +106,27 @@ describe('annualCycle (time-skipping server, real activities)', () => {
       const description = await env.client.workflow.getHandle(id).describe();
       expect(description.status.name).toBe('COMPLETED');
     }
+    // Nobody approved the inspection plan proposed on the milestone's request day (all three agencies it
+    // addresses had missed their plan and six-month report): it lapsed when the year's obligations ended.
+    const inspectionPlan = (await env.client.workflow
+      .getHandle(cycleId)
+      .query('inspectionPlan')) as InspectionPlanState;
+    expect(inspectionPlan).toMatchObject({ stage: 'lapsed', proposedOn: '2027-09-09', started: [] });
+    expect(inspectionPlan.proposed.map((v) => [v.agency.code, v.source, v.score])).toEqual([
+      ['SO-TP', 'risk', 6],
+      ['SO-YT', 'risk', 6],
+      ['UBND-P-DIENBIENPHU', 'risk', 6],
+    ]);
+    expect(await database.db.prisma.inspection.count()).toBe(0);
+    const lapsed = await database.db.prisma.auditEvent.findMany({
+      where: { subject: cycleId, action: 'inspection-plan.lapse' },
+    });
+    expect(lapsed).toHaveLength(1);
     // History sizes: the cycle grows with the number of batches, a batch with its agencies (a few events
     // each), an agency with its own milestones: none with the size of the directory. The cycle's own steps
-    // (prepare, load, consolidate, the report) are a fixed ~30 events.
-    expect(await historyLength(cycleId)).toBeLessThan(50);
+    // (prepare, load, consolidate, the report, the inspection plan's timer, proposal and lapse) are a fixed
+    // ~50 events.
+    expect(await historyLength(cycleId)).toBeLessThan(70);
     for (const id of batches) expect(await historyLength(id)).toBeLessThan(40);
     for (const code of AGENCIES) {
       expect(await historyLength(agencyWorkflowId(PROGRAM, year, code))).toBeLessThan(1000);

@@ -1,0 +1,135 @@
+// Activities of the cycle's inspection plan: the risk figures the proposal is drawn from, and the agencies
+// of an approved plan. Reads only: the plan itself lives in the `annualCycle` workflow (its query and its
+// approval Update), its proposal and approval in the audit log.
+import { ApplicationFailure } from '@temporalio/common';
+import type { Database } from '../db/client';
+import { loadProgramVersion } from '../programs/store';
+import { directorySnapshot } from '../directory/snapshot';
+import { openRecommendationsByAgency } from '../inspections/carry-over';
+import {
+  INSPECTION_PLAN_DEFAULTS,
+  type InspectionCandidates,
+  type RiskCandidate,
+  type RiskReason,
+} from '../inspections/plan';
+import type { AgencyRef } from '../workflows/obligation-types';
+
+/** Obligation states that, past the due date, mean nothing acceptable has come in. */
+const NOT_IN = ['pending', 'requested', 'overdue', 'returned'] as const;
+
+const iso = (d: Date) => d.toISOString().slice(0, 10);
+
+async function cycleContext(db: Database, cycleId: number, milestoneKey: string) {
+  const cycle = await db.prisma.cycle.findUniqueOrThrow({
+    where: { id: cycleId },
+    include: { program: { select: { code: true } } },
+  });
+  const { definition } = await loadProgramVersion(db, { id: cycle.programVersionId });
+  const milestone = definition.milestones.find((m) => m.key === milestoneKey);
+  if (!milestone?.inspection) {
+    throw ApplicationFailure.nonRetryable(
+      `the program ${definition.code} has no inspection milestone "${milestoneKey}"`,
+      'InspectionPlanRefused',
+    );
+  }
+  const groups: string[] = milestone.groups ?? (definition.addressees as string[]);
+  const snapshot = await directorySnapshot(db, iso(cycle.startedAt ?? cycle.createdAt));
+  const eligible = snapshot.agencies
+    .filter((a) => groups.includes(a.group) && a.code !== definition.lead)
+    .map((a): AgencyRef => ({ code: a.code, name: a.name, group: a.group }))
+    .sort((a, b) => a.code.localeCompare(b.code));
+  return { cycle, definition, milestone, eligible };
+}
+
+export function createInspectionPlanActivities({ db }: { db: Database }) {
+  return {
+    /**
+     * What the cycle's proposal is drawn from, as of calendar instant `asOf`: the eligible agencies (the
+     * milestone's groups in the cycle's directory snapshot, the lead excepted), and among them each one's
+     * risk reasons: obligations of this cycle past their due date with nothing accepted in (missing so far),
+     * submissions that came in late, and recommendations of earlier years' inspections still open.
+     */
+    async inspectionCandidates(input: {
+      cycleId: number;
+      milestone: string;
+      asOf: number;
+    }): Promise<InspectionCandidates> {
+      const { cycle, milestone, eligible } = await cycleContext(db, input.cycleId, input.milestone);
+      const byCode = new Map(eligible.map((a) => [a.code, a]));
+      const reasons = new Map<string, RiskReason[]>();
+      const add = (code: string, reason: RiskReason) => {
+        if (!byCode.has(code)) return;
+        reasons.set(code, [...(reasons.get(code) ?? []), reason]);
+      };
+      const obligations = await db.prisma.obligation.findMany({
+        where: {
+          cycleId: input.cycleId,
+          OR: [
+            { status: { in: [...NOT_IN] }, dueAt: { lt: new Date(input.asOf) } },
+            { lateByWorkingDays: { gt: 0 } },
+          ],
+        },
+        select: {
+          milestoneKey: true,
+          status: true,
+          dueAt: true,
+          lateByWorkingDays: true,
+          agency: { select: { code: true } },
+        },
+        orderBy: [{ dueAt: 'asc' }, { milestoneKey: 'asc' }],
+      });
+      for (const o of obligations) {
+        if ((NOT_IN as readonly string[]).includes(o.status) && o.dueAt.getTime() < input.asOf) {
+          add(o.agency.code, { kind: 'missing', milestone: o.milestoneKey, dueOn: iso(o.dueAt) });
+        } else if ((o.lateByWorkingDays ?? 0) > 0) {
+          add(o.agency.code, { kind: 'late', milestone: o.milestoneKey, workingDays: o.lateByWorkingDays! });
+        }
+      }
+      for (const carried of await openRecommendationsByAgency(db, cycle.program.code, cycle.year)) {
+        for (const r of carried.recommendations) {
+          add(carried.agencyCode, {
+            kind: 'open-recommendation',
+            year: r.year,
+            number: r.number,
+            dueOn: r.dueOn,
+          });
+        }
+      }
+      const risky: RiskCandidate[] = [...reasons.entries()]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([code, list]) => ({ agency: byCode.get(code)!, reasons: list }));
+      const settings = milestone.inspection!;
+      return {
+        settings: {
+          noticeWorkingDays: settings.noticeWorkingDays,
+          remedyWorkingDays: settings.remedyWorkingDays,
+          riskLimit: settings.riskLimit ?? INSPECTION_PLAN_DEFAULTS.riskLimit,
+          sampleSize: settings.sampleSize ?? INSPECTION_PLAN_DEFAULTS.sampleSize,
+          visitsPerDay: settings.visitsPerDay ?? INSPECTION_PLAN_DEFAULTS.visitsPerDay,
+        },
+        risky,
+        eligible: eligible.map((a) => a.code),
+      };
+    },
+
+    /** The agencies of the cycle's snapshot with these codes, in the order given (all must be eligible). */
+    async inspectionAgencies(input: {
+      cycleId: number;
+      milestone: string;
+      codes: string[];
+    }): Promise<AgencyRef[]> {
+      const { eligible } = await cycleContext(db, input.cycleId, input.milestone);
+      const byCode = new Map(eligible.map((a) => [a.code, a]));
+      return input.codes.map((code) => {
+        const agency = byCode.get(code);
+        if (!agency) {
+          throw ApplicationFailure.nonRetryable(
+            `${code} is not in the cycle's directory snapshot for inspections`,
+            'InspectionPlanRefused',
+          );
+        }
+        return agency;
+      });
+    },
+  };
+}
