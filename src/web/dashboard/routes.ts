@@ -27,6 +27,8 @@ import { registerDownloadRoute } from './download';
 import { registerDirectoryRoutes } from './directory';
 import { INSPECT } from './inspection-i18n';
 import { registerInspectionRoutes } from './inspections';
+import { registerInspectionPlanRoutes } from './inspection-plan';
+import { PLAN } from './inspection-plan-i18n';
 import { multipartCsrfToken } from './directory-upload';
 
 /** Registers the dashboard on the web server (its own plugin context: cookies, CSRF, session hook). */
@@ -101,6 +103,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
             exports: exportLinks(cycleId, filters, lang),
             legend: CELL_STATES.map((s) => ({ state: s, label: stateLabel(s, lang) })),
             inspectionsLink: INSPECT[lang].inspections,
+            planLink: PLAN[lang].link,
           });
         },
       );
@@ -162,6 +165,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
       registerExportRoutes(dash, ctx);
       registerDirectoryRoutes(dash, ctx);
       registerInspectionRoutes(dash, ctx);
+      registerInspectionPlanRoutes(dash, ctx);
     },
     { prefix: DASHBOARD_PREFIX },
   );

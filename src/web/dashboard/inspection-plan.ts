@@ -1,0 +1,250 @@
+// The year's inspection plan on the dashboard (/quan-ly/chu-ky/:cycleId/ke-hoach-kiem-tra): the cycle's
+// proposal with the grounds for each agency, read from the cycle workflow's `inspectionPlan` query (the
+// audit log when the workflow service does not answer), and the coordinators' form that edits and
+// approves it: the cycle's `approveInspectionPlan` Update under an ID made from the form's one-time key,
+// its outcome audited ("inspection-plan.submit") and shown after a 303 redirect.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { compareIsoDates, isIsoDate } from '../../calendar/dates';
+import { formatDate, pickLang, type Lang } from '../i18n';
+import type { WebContext } from '../server';
+import { cycleWorkflowId } from '../../workflows/cycle-types';
+import type { InspectionPlanState, PlanLine, PlannedVisit } from '../../inspections/plan';
+import { INSPECTION_KINDS, inspectionWorkflowId } from '../../inspections/types';
+import { cachedProgramVersion } from '../read-cache';
+import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
+import { DASH } from './i18n';
+import { INSPECT, inspectionKindLabel } from './inspection-i18n';
+import { PLAN, planRefusal, planStageLabel, riskReasonText, visitSourceLabel } from './inspection-plan-i18n';
+import { dashPage, errorPage, withLang } from './page';
+import { runAuditedUpdate } from './audited-update';
+
+/** Blank lines on the form for agencies the coordinator adds. */
+export const ADD_LINES = 5;
+const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** How long the page waits for the workflow service before falling back to the audit log. */
+const QUERY_DEADLINE_MS = 5000;
+const MAX_LINES = 200;
+
+type Body = Record<string, unknown>;
+
+/** The Update's argument from the form, or why the form cannot be sent (English, translated for the page). */
+export function planArgs(
+  by: string,
+  body: Body,
+): { args: { visits: PlanLine[]; by: string } } | { problem: string } {
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const count = Math.min(Number(text(body.lines)) || 0, MAX_LINES);
+  const visits: PlanLine[] = [];
+  const take = (code: string, kind: string, visitOn: string): string | undefined => {
+    if (!(INSPECTION_KINDS as readonly string[]).includes(kind))
+      return `${code}: the kind must be one of ${INSPECTION_KINDS.join(', ')}`;
+    if (!visitOn) return `${code}: no visit date`;
+    if (!isIsoDate(visitOn))
+      return `visit ${visits.length + 1} (${code}): "${visitOn}" is not a date written YYYY-MM-DD`;
+    visits.push({ code, kind: kind as PlanLine['kind'], visitOn });
+    return undefined;
+  };
+  for (let i = 1; i <= count; i++) {
+    if (text(body[`include${i}`]) !== 'on') continue;
+    const code = text(body[`code${i}`]);
+    if (!code) continue;
+    const problem = take(code, text(body[`kind${i}`]), text(body[`visit${i}`]));
+    if (problem) return { problem };
+  }
+  for (let j = 1; j <= ADD_LINES; j++) {
+    const code = text(body[`addCode${j}`]).toUpperCase();
+    if (!code) continue;
+    const problem = take(code, text(body[`addKind${j}`]) || 'kiem-tra', text(body[`addVisit${j}`]));
+    if (problem) return { problem };
+  }
+  return { args: { visits, by } };
+}
+
+/** The plan as the audit log has it: proposal and approval or lapse (when the workflow cannot be asked). */
+async function planFromAudit(ctx: WebContext, subject: string) {
+  const events = await ctx.deps.db.prisma.auditEvent.findMany({
+    where: {
+      subject,
+      action: { in: ['inspection-plan.propose', 'inspection-plan.approve', 'inspection-plan.lapse'] },
+    },
+    orderBy: { id: 'asc' },
+  });
+  return events.map((e) => ({
+    action: e.action,
+    at: e.at,
+    details: (e.details ?? {}) as Record<string, unknown>,
+  }));
+}
+
+export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebContext): void {
+  const { deps } = ctx;
+
+  dash.get<{ Params: { cycleId: string }; Querystring: Record<string, unknown> }>(
+    '/chu-ky/:cycleId/ke-hoach-kiem-tra',
+    { preHandler: requireRole(ctx, ...READERS) },
+    async (request, reply) => {
+      const lang = pickLang(request.query);
+      const w = PLAN[lang];
+      const i = INSPECT[lang];
+      const cycleId = Number(request.params.cycleId);
+      const cycle = Number.isInteger(cycleId)
+        ? await deps.db.prisma.cycle.findUnique({ where: { id: cycleId }, include: { program: true } })
+        : null;
+      if (!cycle) return errorPage(ctx, request, reply, 404, i.notFound, i.notFoundBody);
+      const workflowId = cycleWorkflowId(cycle.program.code, cycle.year);
+      const user = currentUser(request)!;
+
+      let plan: InspectionPlanState | null = null;
+      if (deps.temporal) {
+        const temporal = deps.temporal;
+        try {
+          plan = (await temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+            temporal.workflow.getHandle(workflowId).query('inspectionPlan'),
+          )) as InspectionPlanState | null;
+        } catch (err) {
+          request.log.warn({ err, workflowId }, 'the inspection plan could not be queried');
+        }
+      }
+
+      const { definition } = await cachedProgramVersion(deps.db, cycle.programVersionId);
+      const titles = new Map(definition.milestones.map((m) => [m.key, m.title[lang]]));
+      const title = (key: string) => titles.get(key) ?? key;
+
+      const flashId = Number(request.query['ket-qua']);
+      const event =
+        Number.isInteger(flashId) && flashId > 0
+          ? await deps.db.prisma.auditEvent.findUnique({ where: { id: flashId } })
+          : null;
+      let flash: { kind: 'done' | 'refused'; text: string } | undefined;
+      if (event && event.subject === workflowId && event.action === 'inspection-plan.submit') {
+        const details = (event.details ?? {}) as { outcome?: string; refusal?: string };
+        flash =
+          details.outcome === 'refused'
+            ? { kind: 'refused', text: `${w.refused}: ${planRefusal(details.refusal ?? '', lang)}` }
+            : { kind: 'done', text: `${w.done}.` };
+      }
+
+      const inspectionRows = await deps.db.prisma.inspection.findMany({
+        where: { cycleId },
+        select: { id: true, workflowId: true },
+      });
+      const inspectionUrl = new Map(
+        inspectionRows.map((r) => [r.workflowId, withLang(`${DASHBOARD_PREFIX}/kiem-tra/${r.id}`, lang)]),
+      );
+      const row = (v: PlannedVisit, n: number, earliest?: string) => ({
+        n,
+        code: v.agency.code,
+        name: v.agency.name,
+        source: v.source,
+        sourceLabel: visitSourceLabel(v.source, lang),
+        score: v.score,
+        reasons: v.reasons.map((r) => riskReasonText(r, lang, title)),
+        kind: v.kind,
+        kindLabel: inspectionKindLabel(v.kind, lang),
+        visitOn: formatDate(v.visitOn),
+        // The form's date: the proposed one, or the earliest still possible if that has passed.
+        visitValue: earliest && compareIsoDates(v.visitOn, earliest) < 0 ? earliest : v.visitOn,
+        url: inspectionUrl.get(inspectionWorkflowId(cycle.program.code, cycle.year, v.agency.code)),
+      });
+      const canApprove = user.role === 'coordinator' && Boolean(deps.temporal) && plan?.stage === 'proposed';
+      const kinds = INSPECTION_KINDS.map((k) => ({ value: k, label: inspectionKindLabel(k, lang) }));
+      return dashPage(ctx, request, reply, 200, 'dashboard/inspection-plan', {
+        title: `${w.title} ${cycle.year}`,
+        w,
+        cycle: { id: cycle.id, year: cycle.year, program: cycle.program.code },
+        workflowId,
+        plan: plan
+          ? {
+              stage: plan.stage,
+              stageLabel: planStageLabel(plan.stage, lang),
+              proposeOn: formatDate(plan.proposeOn),
+              proposedOn: plan.proposedOn ? formatDate(plan.proposedOn) : '',
+              visitsFrom: formatDate(plan.visitsFrom),
+              earliest: plan.earliestVisitOn ? formatDate(plan.earliestVisitOn) : '',
+              settingsText: plan.settings
+                ? w.settings(plan.settings.riskLimit, plan.settings.sampleSize, plan.eligibleCount)
+                : '',
+              waitingText: w.waitingBody(formatDate(plan.proposeOn)),
+              proposed: plan.proposed.map((v, n) => row(v, n + 1, plan.earliestVisitOn)),
+              approved: (plan.approved ?? []).map((v, n) => row(v, n + 1)),
+              approvedBy: plan.approvedBy ?? '',
+              approvedOn: plan.approvedOn ? formatDate(plan.approvedOn) : '',
+              started: plan.started.length,
+              note: plan.note ?? '',
+            }
+          : null,
+        audit: plan
+          ? []
+          : (await planFromAudit(ctx, workflowId)).map((e) => ({
+              action: e.action,
+              label:
+                e.action === 'inspection-plan.approve'
+                  ? planStageLabel('approved', lang)
+                  : e.action === 'inspection-plan.lapse'
+                    ? planStageLabel('lapsed', lang)
+                    : planStageLabel('proposed', lang),
+              codes: Array.isArray(e.details.visits)
+                ? (e.details.visits as { code?: string; visitOn?: string }[])
+                    .map((v) => `${v.code ?? ''}${v.visitOn ? ` (${formatDate(v.visitOn)})` : ''}`)
+                    .join(', ')
+                : '',
+            })),
+        flash,
+        canApprove,
+        approveKey: canApprove ? randomUUID() : undefined,
+        readOnly: plan?.stage === 'proposed' && user.role !== 'coordinator',
+        kinds,
+        addLines: Array.from({ length: ADD_LINES }, (_, k) => k + 1),
+        matrixUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycle.id}`, lang),
+        inspectionsUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycle.id}/kiem-tra`, lang),
+        actionUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycle.id}/ke-hoach-kiem-tra`, lang),
+      });
+    },
+  );
+
+  dash.post<{ Params: { cycleId: string }; Body: Body }>(
+    '/chu-ky/:cycleId/ke-hoach-kiem-tra',
+    { preHandler: requireRole(ctx, 'coordinator') },
+    async (request, reply) => {
+      const lang: Lang = pickLang(request.query);
+      const i = INSPECT[lang];
+      const d = DASH[lang];
+      const cycleId = Number(request.params.cycleId);
+      const cycle = Number.isInteger(cycleId)
+        ? await deps.db.prisma.cycle.findUnique({ where: { id: cycleId }, include: { program: true } })
+        : null;
+      if (!cycle) return errorPage(ctx, request, reply, 404, i.notFound, i.notFoundBody);
+      const body = request.body ?? {};
+      const key = typeof body.key === 'string' ? body.key : '';
+      if (!KEY.test(key)) return errorPage(ctx, request, reply, 400, d.csrfTitle, d.formExpired);
+      if (!deps.temporal) return errorPage(ctx, request, reply, 503, d.unavailable, d.unavailableBody);
+      const workflowId = cycleWorkflowId(cycle.program.code, cycle.year);
+      const by = actorOf(currentUser(request)!);
+      let auditId: number;
+      try {
+        auditId = await runAuditedUpdate({
+          db: deps.db,
+          temporal: deps.temporal,
+          actor: by,
+          action: 'inspection-plan.submit',
+          subject: workflowId,
+          key,
+          workflowId,
+          update: 'approveInspectionPlan',
+          updateId: `dashboard:inspection-plan:${key}`,
+          prepared: planArgs(by, body),
+          detailsOfResult: (started) => ({ started: Array.isArray(started) ? started.length : 0 }),
+          endedRefusal: "the cycle's workflow has ended",
+        });
+      } catch (err) {
+        request.log.error(err);
+        return errorPage(ctx, request, reply, 503, d.unavailable, d.unavailableBody);
+      }
+      return reply.redirect(
+        withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycle.id}/ke-hoach-kiem-tra?ket-qua=${auditId}`, lang),
+        303,
+      );
+    },
+  );
+}
