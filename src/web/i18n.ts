@@ -155,6 +155,8 @@ export const TEXT = {
     fieldTooLong: (f: string, n: number) => `“${f}” dài quá ${n} ký tự.`,
     formExpired: 'Biểu mẫu không hợp lệ; vui lòng mở lại trang và gửi lại.',
     tryAgain: 'Hệ thống tạm thời không xử lý được; chưa có gì được ghi nhận. Vui lòng thử lại sau ít phút.',
+    unavailable: 'Hệ thống tạm thời gián đoạn',
+    badRequest: 'Yêu cầu không hợp lệ; chưa có gì được ghi nhận. Vui lòng mở lại đường liên kết trong thư.',
     taskClosed: 'Nhiệm vụ này đã kết thúc; không thể gửi thêm.',
     checkForm: 'Vui lòng kiểm tra lại; chưa có gì được ghi nhận:',
     attachments: 'Tệp đính kèm',
@@ -284,6 +286,8 @@ export const TEXT = {
     formExpired: 'The form is not valid; please reopen the page and send again.',
     tryAgain:
       'The system cannot process this right now; nothing was recorded. Please try again in a few minutes.',
+    unavailable: 'Temporarily unavailable',
+    badRequest: 'The request is not valid; nothing was recorded. Please reopen the link from the email.',
     taskClosed: 'This task is closed; nothing more can be sent.',
     checkForm: 'Please check the form; nothing was recorded:',
     attachments: 'Attachments',

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import type { Client } from '@temporalio/client';
@@ -8,6 +8,8 @@ import type { FilesConfig } from '../config/files';
 import { createRenderer, type Renderer } from './render';
 import { registerAgencyPortal } from './agency/routes';
 import { registerDashboard } from './dashboard/routes';
+import { pickLang, TEXT } from './i18n';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './errors';
 import type { DashboardConfig } from '../config/dashboard';
 
 export interface WebDeps {
@@ -54,6 +56,26 @@ export function buildWebServer(deps: WebDeps): FastifyInstance {
   });
 
   app.get('/healthz', async () => 'ok');
+
+  // The portal's last resort (the dashboard has its own, in its plugin): an error page in the reader's
+  // language, 503 with Retry-After while the database cannot be reached, never Fastify's JSON.
+  app.setErrorHandler(async (err: FastifyError, request, reply) => {
+    const lang = pickLang(request.query);
+    const t = TEXT[lang];
+    if (err.statusCode && err.statusCode < 500) {
+      return ctx.page(reply, err.statusCode, 'error', lang, {
+        heading: t.submitFailed,
+        message: t.badRequest,
+      });
+    }
+    if (isDatabaseUnavailable(err)) {
+      request.log.warn({ err }, 'database unavailable');
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return ctx.page(reply, 503, 'error', lang, { heading: t.unavailable, message: t.tryAgain });
+    }
+    request.log.error(err);
+    return ctx.page(reply, 500, 'error', lang, { heading: t.unavailable, message: t.tryAgain });
+  });
 
   registerAgencyPortal(app, ctx);
   registerDashboard(app, ctx);

@@ -193,6 +193,8 @@ export const DASH = {
     badRequest: 'Yêu cầu không hợp lệ',
     notFoundBody: 'Trang hoặc tệp này không tồn tại.',
     unavailable: 'Tạm thời không thực hiện được',
+    dbUnavailableBody:
+      'Không kết nối được với cơ sở dữ liệu. Không có gì thay đổi. Vui lòng thử lại sau ít phút.',
     unavailableBody:
       'Không kết nối được với hệ thống quy trình (Temporal). Không có gì thay đổi. Vui lòng thử lại sau.',
     reasonRequired: 'Cần nêu lý do.',
@@ -289,6 +291,8 @@ export const DASH = {
     badRequest: 'Invalid request',
     notFoundBody: 'This page or file does not exist.',
     unavailable: 'Cannot do this right now',
+    dbUnavailableBody:
+      'The database cannot be reached. Nothing was changed. Please try again in a few minutes.',
     unavailableBody:
       'The workflow service (Temporal) cannot be reached. Nothing was changed. Please try again later.',
     reasonRequired: 'A reason is required.',

@@ -30,6 +30,7 @@ import { registerInspectionRoutes } from './inspections';
 import { registerInspectionPlanRoutes } from './inspection-plan';
 import { PLAN } from './inspection-plan-i18n';
 import { multipartCsrfToken } from './directory-upload';
+import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../errors';
 
 /** Registers the dashboard on the web server (its own plugin context: cookies, CSRF, session hook). */
 export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
@@ -61,6 +62,11 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
         }
         if (err.statusCode && err.statusCode < 500) {
           return errorPage(ctx, request, reply, err.statusCode, w.badRequest, err.message);
+        }
+        if (isDatabaseUnavailable(err)) {
+          request.log.warn({ err }, 'database unavailable');
+          reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+          return errorPage(ctx, request, reply, 503, w.unavailable, w.dbUnavailableBody);
         }
         request.log.error(err);
         return errorPage(ctx, request, reply, 500, w.unavailable, w.unavailableBody);
