@@ -1,0 +1,180 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Connection, Client } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { freshDatabase, type TestDatabase } from '../support/databases';
+import { freePort } from '../support/postgres';
+import { MailpitApi, startMailpit, type TestMailServer } from '../support/mailpit';
+import { TEST_FILES_ROOT, TEST_FROM, TEST_LINKS } from '../support/worker';
+import { temporalCliPath, projectRoot } from '../support/tools';
+import { createMailer, type Mailer } from '../../src/mail/mailer';
+import { createWorker } from '../../src/temporal/create-worker';
+import { importDirectoryFile, startCycle } from '../../src/cli/cycle-commands';
+import { temporalConfigFromEnv } from '../../src/config/temporal';
+import type { CycleResult } from '../../src/workflows/cycle-types';
+
+const PROGRAM = 'dien-bien-kh99';
+const YEAR = 2027;
+// A year (15/01 to 30/12) in about 40 seconds of workflow time.
+const SCALE = 750_000;
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 60_000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await fn().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * The Temporal dev server restarted in the middle of a cycle (stopped, down for a few seconds, started again
+ * on the same port and database file): the worker and the client reconnect by themselves, the cycle
+ * completes with the outcome it would have had, and every email the notification log says was sent arrived
+ * exactly once.
+ */
+describe('the Temporal server restarted mid-cycle', () => {
+  let dir: string;
+  let server: ChildProcess | undefined;
+  let port: number;
+  let database: TestDatabase;
+  let smtp: TestMailServer;
+  let mailer: Mailer;
+  let connection: Connection;
+  let native: NativeConnection;
+  let worker: { stop(): Promise<void> } | undefined;
+
+  const searchAttributes = Object.entries(
+    JSON.parse(readFileSync(join(projectRoot, 'config/search-attributes.json'), 'utf8')) as Record<
+      string,
+      string
+    >,
+  )
+    .filter(([name]) => !name.startsWith('$'))
+    .flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
+
+  async function startServer(): Promise<void> {
+    const child = spawn(
+      temporalCliPath(),
+      [
+        'server',
+        'start-dev',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--headless',
+        '--db-filename',
+        join(dir, 'temporal.db'),
+        '--namespace',
+        'default',
+        '--log-level',
+        'error',
+        ...searchAttributes,
+      ],
+      { stdio: 'ignore' },
+    );
+    server = child;
+    await waitFor('the Temporal server', async () => {
+      const probe = await Connection.connect({ address: `127.0.0.1:${port}`, connectTimeout: 1000 });
+      try {
+        await probe.workflowService.getSystemInfo({});
+        return true;
+      } finally {
+        await probe.close();
+      }
+    });
+  }
+
+  async function stopServer(): Promise<void> {
+    const child = server;
+    server = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'phoihop-restart-'));
+    port = await freePort();
+    await startServer();
+    database = await freshDatabase('sqlite', 'temporal_restart');
+    await importDirectoryFile(
+      database.db,
+      join(__dirname, '../fixtures/directory-small.csv'),
+      '2025-07-01',
+      'test',
+    );
+    smtp = await startMailpit();
+    mailer = createMailer({ url: smtp.smtpUrl, from: TEST_FROM });
+    connection = await Connection.connect({ address: `127.0.0.1:${port}` });
+    native = await NativeConnection.connect({ address: `127.0.0.1:${port}` });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await native?.close();
+    await connection?.close();
+    mailer?.close();
+    await smtp?.stop();
+    await database?.drop();
+    await stopServer();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('the cycle resumes and completes; every email arrives once', async () => {
+    const taskQueue = `restart-${randomUUID()}`;
+    const built = await createWorker({
+      connection: native,
+      namespace: 'default',
+      taskQueue,
+      maxEmailsPerSecond: 1000,
+      deps: { db: database.db, mailer, from: TEST_FROM, links: TEST_LINKS, filesRoot: TEST_FILES_ROOT },
+    });
+    const running = built.run();
+    worker = {
+      async stop() {
+        built.shutdown();
+        await running;
+      },
+    };
+    const client = new Client({ connection, namespace: 'default' });
+    const temporal = { ...temporalConfigFromEnv({ TEMPORAL_ADDRESS: `127.0.0.1:${port}` }), taskQueue };
+    const started = await startCycle(client, temporal, { program: PROGRAM, year: YEAR, scale: SCALE });
+    const mail = new MailpitApi(smtp.apiUrl);
+
+    // Mid-cycle: the first requests and reminders are out.
+    await waitFor('the first emails', async () => (await mail.total()) >= 8);
+    await stopServer();
+    const sentWhileDown = await mail.total();
+    await new Promise((r) => setTimeout(r, 3000));
+    await startServer();
+
+    const result = (await client.workflow.getHandle(started.workflowId).result()) as CycleResult;
+    expect(result.agencies).toBe(4);
+    // Nobody answered: every milestone owed is missing, as without a restart.
+    expect(result.summary.agencies['SO-YT']).toEqual({
+      'annual-plan': 'missing',
+      'report-6m': 'missing',
+      'report-annual': 'missing',
+    });
+    expect(result.summary.agencies['SO-VHTTDL']!['consolidation']).toBe('missing');
+    const stored = await database.db.prisma.cycle.findFirstOrThrow({ where: { year: YEAR } });
+    expect(stored.status).toBe('completed');
+
+    const logged = await database.db.prisma.notification.findMany({ where: { status: 'sent' } });
+    expect(logged.length).toBeGreaterThan(sentWhileDown);
+    const ids = logged.map((n) => n.messageId!.slice(1, -1));
+    await waitFor('every logged email at the SMTP server', async () => (await mail.total()) >= logged.length);
+    const arrived = (await mail.list()).map((m) => m.MessageID);
+    expect(arrived.length).toBe(logged.length);
+    expect(new Set(arrived)).toEqual(new Set(ids));
+  });
+});
