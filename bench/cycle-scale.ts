@@ -23,6 +23,11 @@ import { temporalConfigFromEnv } from '../src/config/temporal';
 import { computePlan, findProgram } from '../src/cli/cycle-plan';
 import type { CycleResult } from '../src/workflows/cycle-types';
 import { BATCH_SIZE } from '../src/workflows/annual-cycle';
+import { Worker } from '@temporalio/worker';
+import { temporal as proto } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import * as baselineActivities from './baseline/activities';
+import type { BaselineShape } from './baseline/workflows';
 
 const PROGRAM = 'dien-bien-kh99';
 const { values } = parseArgs({
@@ -33,6 +38,7 @@ const { values } = parseArgs({
     year: { type: 'string', default: '2031' },
     answer: { type: 'string', default: 'on-time' },
     until: { type: 'string', default: 'year' },
+    baseline: { type: 'boolean', default: false },
   },
 });
 const agencies = Number(values.agencies);
@@ -97,6 +103,73 @@ async function pool<T>(items: T[], size: number, fn: (item: T) => Promise<void>)
       while (next < items.length) await fn(items[next++]!);
     }),
   );
+}
+
+const EventType = proto.api.enums.v1.EventType;
+
+interface HistoryCounts {
+  events: number;
+  workflowTasks: number;
+  activities: number;
+  timers: number;
+  children: number;
+}
+
+/** Counts of the work in the histories of `ids`: workflow tasks, activities, timers, child workflows. */
+async function historyCounts(env: TestWorkflowEnvironment, ids: string[]): Promise<HistoryCounts> {
+  const counts: HistoryCounts = { events: 0, workflowTasks: 0, activities: 0, timers: 0, children: 0 };
+  await pool(ids, 16, async (id) => {
+    const history = await env.client.workflow.getHandle(id).fetchHistory();
+    for (const e of history.events ?? []) {
+      counts.events++;
+      if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) counts.workflowTasks++;
+      else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) counts.activities++;
+      else if (e.eventType === EventType.EVENT_TYPE_TIMER_STARTED) counts.timers++;
+      else if (e.eventType === EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)
+        counts.children++;
+    }
+  });
+  return counts;
+}
+
+/**
+ * The engine baseline (bench/baseline/): the same number of child workflows, timers and activities per
+ * agency over the same span, with no application logic. Returns its time and its own counts.
+ */
+async function runBaseline(
+  env: TestWorkflowEnvironment,
+  shape: BaselineShape,
+  log: (line: string) => void,
+): Promise<{ seconds: number; counts: HistoryCounts }> {
+  const taskQueue = 'bench-baseline';
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    taskQueue,
+    workflowsPath: require.resolve('./baseline/workflows'),
+    activities: baselineActivities,
+  });
+  const running = worker.run();
+  try {
+    const workflowId = `baseline-${Date.now()}`;
+    const t0 = Date.now();
+    log(`baseline: ${shape.agencies} agencies × ${shape.timers} timers and ${shape.activities} activities`);
+    await env.client.workflow.execute('baselineCycle', { taskQueue, workflowId, args: [shape] });
+    const seconds = (Date.now() - t0) / 1000;
+    log(`baseline completed in ${seconds.toFixed(0)} s`);
+    const ids = [workflowId];
+    for (let b = 1; b <= Math.ceil(shape.agencies / shape.batchSize); b++) {
+      ids.push(`${workflowId}:batch-${b}`);
+      const first = (b - 1) * shape.batchSize;
+      for (let a = first; a < Math.min(first + shape.batchSize, shape.agencies); a++) {
+        ids.push(`${workflowId}:batch-${b}:agency-${a + 1}`);
+      }
+    }
+    return { seconds, counts: await historyCounts(env, ids) };
+  } finally {
+    worker.shutdown();
+    await running;
+  }
 }
 
 async function main(): Promise<void> {
@@ -235,6 +308,23 @@ async function main(): Promise<void> {
     const batchSizes = sizes.filter((s) => s.id.includes(':batch-'));
     const agencySizes = sizes.filter((s) => s !== cycleSize && !batchSizes.includes(s));
     const sent = await database.db.prisma.notification.count({ where: { status: 'sent' } });
+    const counts = until === 'year' ? await historyCounts(env, ids) : undefined;
+    worker.shutdown();
+    await running;
+    let baseline: { seconds: number; counts: HistoryCounts } | undefined;
+    if (values.baseline && counts) {
+      baseline = await runBaseline(
+        env,
+        {
+          agencies,
+          batchSize: BATCH_SIZE,
+          timers: Math.round(counts.timers / agencies),
+          activities: Math.round(counts.activities / agencies),
+          spanMs: minutes * 60_000,
+        },
+        log,
+      );
+    }
     const delivered = await new MailpitApi(smtp.apiUrl).total();
 
     const figures = {
@@ -262,20 +352,40 @@ async function main(): Promise<void> {
       emailsPerSecond: +(delivered / (totalMs / 1000)).toFixed(1),
       peakWorkerRssMiB: Math.round(peakRss / 2 ** 20),
       milestonesAnswered: answered,
+      ...(counts
+        ? {
+            work: counts,
+            workflowTasksPerSecond: +(counts.workflowTasks / (totalMs / 1000)).toFixed(1),
+            activitiesPerSecond: +(counts.activities / (totalMs / 1000)).toFixed(1),
+          }
+        : {}),
+      ...(baseline
+        ? {
+            baseline: {
+              seconds: +baseline.seconds.toFixed(0),
+              work: baseline.counts,
+              workflowTasksPerSecond: +(baseline.counts.workflowTasks / baseline.seconds).toFixed(1),
+              activitiesPerSecond: +(baseline.counts.activities / baseline.seconds).toFixed(1),
+            },
+            // Our speed as a fraction of the engine's on the same shape of work (time ratio).
+            fractionOfBaseline: +(baseline.seconds / (totalMs / 1000)).toFixed(2),
+          }
+        : {}),
     };
     console.log(JSON.stringify(figures, null, 2));
     const out = join(__dirname, 'results');
     mkdirSync(out, { recursive: true });
-    const name = `cycle-scale-${agencies}${until === 'year' ? '' : `-${until}`}.json`;
+    const name = `cycle-scale-${agencies}${until === 'year' ? `-${answer}` : `-${until}`}.json`;
     writeFileSync(join(out, name), JSON.stringify(figures, null, 2) + '\n');
     if (until !== 'year') {
       await env.client.workflow.getHandle(cycle.workflowId).terminate('bench: measured');
     }
     if (largest.events >= 10_000)
       throw new Error(`a history reached ${largest.events} events (limit 10,000)`);
-
-    worker.shutdown();
-    await running;
+    if (!counts) {
+      worker.shutdown();
+      await running;
+    }
   } finally {
     clearInterval(sampler);
     mailer.close();
