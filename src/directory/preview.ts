@@ -146,11 +146,15 @@ export async function previewDirectoryImport(
         `the directory only moves forward; choose a date on or after ${latest.effectiveFrom}`,
     });
   }
-  const codes = rows.map((row) => row.code).filter((code) => code);
-  const ended = await db.prisma.agency.findMany({
-    where: { code: { in: codes }, effectiveTo: { lt: from } },
-    select: { code: true, effectiveTo: true },
-  });
+  // Agencies that ceased before the date, filtered here: one bound parameter per code would exceed
+  // SQLite's limit (999) for a directory of a thousand agencies or more.
+  const codes = new Set(rows.map((row) => row.code).filter((code) => code));
+  const ended = (
+    await db.prisma.agency.findMany({
+      where: { effectiveTo: { lt: from } },
+      select: { code: true, effectiveTo: true },
+    })
+  ).filter((agency) => codes.has(agency.code));
   for (const agency of ended) {
     const row = rows.find((r) => r.code === agency.code) as DirectoryRow;
     issues.push({
