@@ -16,7 +16,7 @@ import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './
 import { DASH } from './i18n';
 import { INSPECT, inspectionKindLabel } from './inspection-i18n';
 import { PLAN, planRefusal, planStageLabel, riskReasonText, visitSourceLabel } from './inspection-plan-i18n';
-import { dashPage, errorPage, withLang } from './page';
+import { cycleOfParam, dashPage, errorPage, flashEventOf, withLang } from './page';
 import { runAuditedUpdate } from './audited-update';
 
 /** Blank lines on the form for agencies the coordinator adds. */
@@ -87,10 +87,7 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
       const lang = pickLang(request.query);
       const w = PLAN[lang];
       const i = INSPECT[lang];
-      const cycleId = Number(request.params.cycleId);
-      const cycle = Number.isInteger(cycleId)
-        ? await deps.db.prisma.cycle.findUnique({ where: { id: cycleId }, include: { program: true } })
-        : null;
+      const cycle = await cycleOfParam(ctx, request.params.cycleId);
       if (!cycle) return errorPage(ctx, request, reply, 404, i.notFound, i.notFoundBody);
       const workflowId = cycleWorkflowId(cycle.program.code, cycle.year);
       const user = currentUser(request)!;
@@ -111,11 +108,7 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
       const titles = new Map(definition.milestones.map((m) => [m.key, m.title[lang]]));
       const title = (key: string) => titles.get(key) ?? key;
 
-      const flashId = Number(request.query['ket-qua']);
-      const event =
-        Number.isInteger(flashId) && flashId > 0
-          ? await deps.db.prisma.auditEvent.findUnique({ where: { id: flashId } })
-          : null;
+      const event = await flashEventOf(ctx, request.query);
       let flash: { kind: 'done' | 'refused'; text: string } | undefined;
       if (event && event.subject === workflowId && event.action === 'inspection-plan.submit') {
         const details = (event.details ?? {}) as { outcome?: string; refusal?: string };
@@ -126,7 +119,7 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
       }
 
       const inspectionRows = await deps.db.prisma.inspection.findMany({
-        where: { cycleId },
+        where: { cycleId: cycle.id },
         select: { id: true, workflowId: true },
       });
       const inspectionUrl = new Map(
@@ -210,10 +203,7 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
       const lang: Lang = pickLang(request.query);
       const i = INSPECT[lang];
       const d = DASH[lang];
-      const cycleId = Number(request.params.cycleId);
-      const cycle = Number.isInteger(cycleId)
-        ? await deps.db.prisma.cycle.findUnique({ where: { id: cycleId }, include: { program: true } })
-        : null;
+      const cycle = await cycleOfParam(ctx, request.params.cycleId);
       if (!cycle) return errorPage(ctx, request, reply, 404, i.notFound, i.notFoundBody);
       const body = request.body ?? {};
       const key = typeof body.key === 'string' ? body.key : '';

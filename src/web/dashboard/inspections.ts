@@ -23,7 +23,7 @@ import {
   type InspectionAction,
 } from './inspection-i18n';
 import { DASH } from './i18n';
-import { dashPage, errorPage, withLang } from './page';
+import { cycleOfParam, dashPage, errorPage, flashEventOf, withLang } from './page';
 import { formatDateTime } from './agency-page';
 import { runAuditedUpdate } from './audited-update';
 
@@ -114,13 +114,10 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
     async (request, reply) => {
       const lang = pickLang(request.query);
       const w = INSPECT[lang];
-      const cycleId = Number(request.params.cycleId);
-      const cycle = Number.isInteger(cycleId)
-        ? await deps.db.prisma.cycle.findUnique({ where: { id: cycleId }, include: { program: true } })
-        : null;
+      const cycle = await cycleOfParam(ctx, request.params.cycleId);
       if (!cycle) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
       const rows = await deps.db.prisma.inspection.findMany({
-        where: { cycleId },
+        where: { cycleId: cycle.id },
         include: { agency: true, recommendations: true },
         orderBy: [{ visitOn: 'asc' }, { id: 'asc' }],
       });
@@ -170,11 +167,7 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
       const canAct = (user.role === 'inspector' || user.role === 'coordinator') && Boolean(deps.temporal);
       const active = row.status !== 'closed' && row.status !== 'cancelled';
 
-      const flashId = Number(request.query['ket-qua']);
-      const event =
-        Number.isInteger(flashId) && flashId > 0
-          ? await deps.db.prisma.auditEvent.findUnique({ where: { id: flashId } })
-          : null;
+      const event = await flashEventOf(ctx, request.query);
       let flash: { kind: 'done' | 'refused'; text: string } | undefined;
       if (event && event.subject === row.workflowId && event.action.startsWith('inspection.')) {
         const details = (event.details ?? {}) as { outcome?: string; refusal?: string };

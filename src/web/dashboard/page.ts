@@ -69,3 +69,17 @@ export function errorPage(
 ): Promise<FastifyReply> {
   return dashPage(ctx, request, reply, status, 'dashboard/error', { title: heading, heading, message });
 }
+
+/** The audit event named by a page's `?ket-qua=<id>` (the outcome of the form just sent), if any. */
+export async function flashEventOf(ctx: WebContext, query: Record<string, unknown>) {
+  const id = Number(query['ket-qua']);
+  return Number.isInteger(id) && id > 0 ? ctx.deps.db.prisma.auditEvent.findUnique({ where: { id } }) : null;
+}
+
+/** The cycle of a `:cycleId` route parameter, with its program, or null. */
+export async function cycleOfParam(ctx: WebContext, param: string) {
+  const id = Number(param);
+  return Number.isInteger(id) && id > 0
+    ? ctx.deps.db.prisma.cycle.findUnique({ where: { id }, include: { program: true } })
+    : null;
+}

@@ -18,7 +18,7 @@ import {
   requireRole,
 } from './auth';
 import { actionLabel, actionRefusal, DASH, stateLabel, CELL_STATES } from './i18n';
-import { dashPage, errorPage, withLang } from './page';
+import { dashPage, errorPage, flashEventOf, withLang } from './page';
 import { filterQuery, loadCycles, loadMatrixView, parseFilters } from './matrix';
 import { exportLinks, registerExportRoutes } from './exports';
 import { loadAgencyView } from './agency-page';
@@ -126,11 +126,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
             : undefined;
           if (!view) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
           const user = currentUser(request)!;
-          const flashId = Number(request.query['ket-qua']);
-          const flashEvent =
-            Number.isInteger(flashId) && flashId > 0
-              ? await ctx.deps.db.prisma.auditEvent.findUnique({ where: { id: flashId } })
-              : null;
+          const flashEvent = await flashEventOf(ctx, request.query);
           let flash: { kind: 'done' | 'refused'; text: string } | undefined;
           if (flashEvent && flashEvent.subject.startsWith(`${view.workflowId}:`)) {
             const details = (flashEvent.details ?? {}) as { outcome?: string; refusal?: string };
