@@ -14,7 +14,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { addDays, compareIsoDates, type IsoDate } from '../calendar/dates';
+import { addDays, compareIsoDates, makeIsoDate, type IsoDate } from '../calendar/dates';
 import { WorkingCalendar } from '../calendar/working-calendar';
 import { calendarNow, localDate, localInstant, sleepUntil, type ClockSpec } from '../cycle/clock';
 import type { PlannedMilestone } from '../cycle/plan';
@@ -158,6 +158,19 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
     return o;
   }
 
+  /** Working days from today to the due date; 0 once it has passed (asks the calendar nothing then). */
+  function workingDaysLeft(o: Obligation): number {
+    if (compareIsoDates(today(), o.status.due) >= 0) return 0;
+    return Math.max(0, calendar.workingDaysBetween(today(), o.status.due));
+  }
+
+  /** Refuses a date the working calendar does not cover (the handler would fail its workflow task). */
+  function requireCovered(date: IsoDate, what: string): void {
+    if (!calendar.covers(date)) {
+      rejected(`${what} ${date} is outside the working calendar (${calendar.coveredYears.join(', ')})`);
+    }
+  }
+
   function requireOpen(o: Obligation, action: string): void {
     if (CLOSED_STAGES.includes(o.status.stage)) {
       rejected(`"${o.plan.key}" is already ${o.status.stage}: cannot ${action}`);
@@ -172,7 +185,10 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
   function lateness(o: Obligation, at: number): number {
     const date = localDate(at);
     if (compareIsoDates(date, o.status.due) <= 0) return 0;
-    const late = calendar.workingDaysBetween(o.status.due, date);
+    // A workflow that resumes after its calendar's last year (a worker down for long, or compressed time)
+    // counts up to that year's end instead of failing its workflow task for ever.
+    const last = makeIsoDate(Math.max(...calendar.coveredYears), 12, 31);
+    const late = calendar.workingDaysBetween(o.status.due, calendar.covers(date) ? date : last);
     return late === 0 && patched('late-on-day-off') ? 1 : late;
   }
 
@@ -334,6 +350,7 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
       validator: ({ milestone, until, reason }) => {
         const o = obligation(milestone);
         requireOpen(o, 'extend');
+        requireCovered(until, 'the new due date');
         if (compareIsoDates(until, today()) <= 0)
           rejected(`the new due date ${until} is not after today (${today()})`);
         if (compareIsoDates(until, o.status.due) <= 0) {
@@ -370,6 +387,8 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
         requireOpen(o, 'return for revision');
         if (o.status.stage !== 'submitted') rejected(`"${milestone}" has no submission waiting for review`);
         if (!reason?.trim()) rejected('a reason is required');
+        if (until !== undefined) requireCovered(until, 'the new due date');
+        else requireCovered(today(), 'today');
         if (until !== undefined && compareIsoDates(until, today()) <= 0) {
           rejected(`the new due date ${until} is not after today (${today()})`);
         }
@@ -454,7 +473,7 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
     }
     await setStage(o, 'requested');
     await notify(o, 'request', 'request', ['focal_point'], {
-      workingDaysLeft: Math.max(0, calendar.workingDaysBetween(today(), o.status.due)),
+      workingDaysLeft: workingDaysLeft(o),
     });
 
     for (;;) {
@@ -463,7 +482,7 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
         const n = o.remindNowRequests;
         o.remindNowRequests = 0;
         await notify(o, 'reminder', `remind-now-${o.version}-${n}`, ['focal_point'], {
-          workingDaysLeft: Math.max(0, calendar.workingDaysBetween(today(), o.status.due)),
+          workingDaysLeft: workingDaysLeft(o),
         });
         continue;
       }

@@ -248,6 +248,14 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
   it('an extension granted mid-ladder re-arms the reminders and the ladder for the new date', async () => {
     const { handle, workflowId } = await start();
     await advanceTo(handle, '2027-02-16'); // overdue notice sent
+    // A date the workflow's working calendar (2026–2028) does not cover is refused, not a failed task.
+    await expect(
+      handle.executeUpdate('extend', {
+        args: [{ milestone: 'annual-plan', until: '2029-01-10', by: 'coordinator:huong', reason: 'Lùi hạn' }],
+      }),
+    ).rejects.toMatchObject({
+      cause: { message: 'the new due date 2029-01-10 is outside the working calendar (2026, 2027, 2028)' },
+    });
     const newDue = await handle.executeUpdate('extend', {
       args: [
         {
