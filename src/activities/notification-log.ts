@@ -77,6 +77,7 @@ export async function sendOnce(
   const now = new Date();
   // The common case, a first attempt, in one statement: the row is created already claimed by this attempt.
   let row: { id: number } | null = null;
+  let takeoverNote: string | null = null;
   try {
     row = await db.prisma.notification.create({
       data: {
@@ -99,7 +100,11 @@ export async function sendOnce(
 
   if (!row) {
     // A retry, or a concurrent attempt: claim the existing row unless it is sent, failed or leased.
-    row = await db.prisma.notification.findUniqueOrThrow({ where, select: { id: true } });
+    const existing = await db.prisma.notification.findUniqueOrThrow({
+      where,
+      select: { id: true, claimedAt: true },
+    });
+    row = existing;
     const claim = await db.prisma.notification.updateMany({
       where: {
         id: row.id,
@@ -108,6 +113,14 @@ export async function sendOnce(
       },
       data: { claimedAt: now, attempts: { increment: 1 } },
     });
+    // An expired claim that was never released: the attempt that held it stopped while sending (a worker
+    // killed), possibly after the SMTP server had accepted the message. Sending again may deliver it twice
+    // (same Message-ID): say so in the log row, where operators look.
+    if (claim.count === 1 && existing.claimedAt !== null) {
+      takeoverNote =
+        `resent after an attempt that stopped while sending (claimed at ${existing.claimedAt.toISOString()}); ` +
+        'the recipient may have it twice, with the same Message-ID';
+    }
     if (claim.count === 0) {
       const current = await db.prisma.notification.findUniqueOrThrow({ where });
       if (current.status === 'sent') return { messageId: current.messageId ?? messageId, alreadySent: true };
@@ -148,7 +161,7 @@ export async function sendOnce(
   }
   await db.prisma.notification.update({
     where: { id: row.id },
-    data: { status: 'sent', sentAt: new Date(), error: null, claimedAt: null },
+    data: { status: 'sent', sentAt: new Date(), error: takeoverNote, claimedAt: null },
   });
   return { messageId, alreadySent: false };
 }
