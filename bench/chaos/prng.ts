@@ -1,0 +1,16 @@
+/** A small seeded PRNG (mulberry32): the same seed gives the same fault moments, so a run can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A seed for a run that was given none (printed, so the run can be repeated with --seed). */
+export function newSeed(): number {
+  return Math.floor(Math.random() * 2 ** 31);
+}
