@@ -134,15 +134,18 @@ export async function loadAgencyView(
 
   const timeline: TimelineItem[] = [];
   for (const n of notifications) {
-    if (n.status === 'pending') continue;
+    // A pending email shows once an attempt has failed (the mail server down): the delay is visible here.
+    if (n.status === 'pending' && !n.error) continue;
     const at = n.sentAt ?? n.createdAt;
+    const what =
+      n.status === 'sent' ? w.emailSent : n.status === 'failed' ? w.emailFailed : w.emailRetrying(n.attempts);
     timeline.push({
       at: at.getTime(),
       when: formatDateTime(at),
       milestone: titleOf(n.milestoneKey ?? ''),
       kind: 'email',
-      what: `${n.status === 'sent' ? w.emailSent : w.emailFailed}: ${stepLabel(n.step, lang)}`,
-      detail: n.status === 'failed' && n.error ? `${n.recipient} — ${n.error}` : n.recipient,
+      what: `${what}: ${stepLabel(n.step, lang)}`,
+      detail: n.status !== 'sent' && n.error ? `${n.recipient} — ${n.error}` : n.recipient,
     });
   }
   for (const o of obligations) {

@@ -166,6 +166,9 @@ export const DASH = {
     detail: 'Chi tiết',
     emailSent: 'Thư đã gửi',
     emailFailed: 'Thư gửi lỗi',
+    emailRetrying: (n: number) => `Thư chưa gửi được, đang tự gửi lại (đã thử ${n} lần)`,
+    mailBacklog: (n: number) =>
+      `${n} thư chưa gửi được: máy chủ thư chưa nhận, hệ thống đang tự gửi lại. Xem lỗi trên trang của từng đơn vị hoặc trong Temporal UI.`,
     submission: 'Văn bản nộp',
     receipt: 'Số tiếp nhận',
     submittedBy: 'Người chịu trách nhiệm',
@@ -264,6 +267,9 @@ export const DASH = {
     detail: 'Details',
     emailSent: 'Email sent',
     emailFailed: 'Email failed',
+    emailRetrying: (n: number) => `Email not sent yet, retrying (${n} attempts so far)`,
+    mailBacklog: (n: number) =>
+      `${n} email${n === 1 ? '' : 's'} not sent yet: the mail server has not taken ${n === 1 ? 'it' : 'them'}, and sending is being retried. See the error on each agency's page or in the Temporal UI.`,
     submission: 'Submission',
     receipt: 'Receipt number',
     submittedBy: 'Person responsible',

@@ -5,7 +5,7 @@ import type { Database } from '../../db/client';
 import { cachedProgramVersion } from '../read-cache';
 import { agencyName, filterMatrix, loadMatrix, matrixCounts } from '../../reports/matrix';
 import { formatDate, type Lang } from '../i18n';
-import { CELL_STATES, cycleStatusLabel, groupLabel, stateLabel, type CellState } from './i18n';
+import { CELL_STATES, cycleStatusLabel, DASH, groupLabel, stateLabel, type CellState } from './i18n';
 
 export interface CycleRow {
   id: number;
@@ -97,6 +97,8 @@ export interface MatrixCell {
 }
 
 export interface MatrixView {
+  /** Said when emails of the cycle are waiting for the mail server (sending failed, being retried). */
+  mailBacklog?: string;
   cycle: {
     id: number;
     program: string;
@@ -131,7 +133,12 @@ export async function loadMatrixView(
   const shown = filters.state ? filterMatrix(matching, { states: [filters.state] }) : matching;
   const pages = Math.max(1, Math.ceil(shown.rows.length / MATRIX_PAGE_SIZE));
   const page = Math.min(filters.page, pages);
+  // Emails whose sending has failed at least once and is being retried (the mail server down or refusing).
+  const retrying = await db.prisma.notification.count({
+    where: { cycleId, status: 'pending', error: { not: null } },
+  });
   return {
+    mailBacklog: retrying > 0 ? DASH[lang].mailBacklog(retrying) : undefined,
     cycle: {
       id: cycle.id,
       program: cycle.program,

@@ -288,6 +288,40 @@ describe('the coordinators’ dashboard on a running cycle', () => {
     expect(html).not.toContain('name="key"');
   });
 
+  it('shows emails the mail server has not taken yet: a notice on the matrix, the retries on the agency page', async () => {
+    const matrixPath = `/quan-ly/chu-ky/${seeded.cycleId}`;
+    expect(await viewer.html(matrixPath)).not.toContain('data-mail-backlog');
+    // The notification log as a send leaves it while the SMTP server refuses: pending, attempts, the error.
+    const workflowId = agencyWorkflowId('dien-bien-kh99', 2027, 'SO-YT');
+    const row = await database.db.prisma.notification.create({
+      data: {
+        idempotencyKey: `${workflowId}:annual-plan:r0:remind-now-1-1:ha.tt@soyt.dienbien.example`,
+        workflowId,
+        cycleId: seeded.cycleId,
+        milestoneKey: 'annual-plan',
+        step: 'annual-plan:r0:remind-now-1-1',
+        recipient: 'ha.tt@soyt.dienbien.example',
+        status: 'pending',
+        attempts: 3,
+        error: 'connect ECONNREFUSED 127.0.0.1:2525',
+      },
+    });
+    try {
+      expect(await viewer.html(matrixPath)).toContain(
+        '<p class="refused" role="status" data-mail-backlog>1 thư chưa gửi được: máy chủ thư chưa nhận, hệ thống đang tự gửi lại.',
+      );
+      expect(await viewer.html(`${matrixPath}?lang=en`)).toContain(
+        '1 email not sent yet: the mail server has not taken it, and sending is being retried.',
+      );
+      const agency = await viewer.html(agencyPath);
+      expect(agency).toContain('Thư chưa gửi được, đang tự gửi lại (đã thử 3 lần)');
+      expect(agency).toContain('ha.tt@soyt.dienbien.example — connect ECONNREFUSED 127.0.0.1:2525');
+    } finally {
+      await database.db.prisma.notification.delete({ where: { id: row.id } });
+    }
+    expect(await viewer.html(matrixPath)).not.toContain('data-mail-backlog');
+  });
+
   it('serves an attachment as a download only, and refuses a stored path that leaves the file root', async () => {
     const attachment = await database.db.prisma.attachment.findFirstOrThrow();
     const res = await viewer.fetch(`/quan-ly/tep/${attachment.id}`);
