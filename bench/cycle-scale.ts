@@ -10,7 +10,7 @@
  * worker's peak memory.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createLocalEnv } from '../test/support/temporal';
@@ -329,6 +329,7 @@ async function main(): Promise<void> {
 
     const figures = {
       date: new Date().toISOString(),
+      machine: { cores: cpus().length, node: process.version, loadAverage1m: +loadavg()[0]!.toFixed(1) },
       agencies,
       workflows: sizes.length,
       yearMinutes: minutes,
