@@ -501,13 +501,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     }
     const missing = [...expected].filter(([id]) => !copies.has(id)).map(([, key]) => key);
     const duplicatedIds = [...copies].filter(([, n]) => n > 1);
-    // A second copy is explained only when the log row says the retry took over a claim left by an attempt
-    // that stopped while sending (a worker killed between the SMTP server's acceptance and the log's
-    // update: notification-log.ts); any other copy, or a third, is a failure of the notification log.
+    // A second copy is explained only when its send was in flight when a worker was killed and the log row
+    // says the retry took over the claim that attempt left (killed between the SMTP server's acceptance and
+    // the log's update: notification-log.ts); any other copy, or a third, is a failure of the log.
     const explained = ([id, n]: [string, number]) => {
       const key = expected.get(id);
       const row = key ? logged.get(key) : undefined;
-      return n === 2 && (row?.error ?? '').startsWith(RESENT_NOTE);
+      const cutOff = key !== undefined && interrupted.some((i) => i.key === key);
+      return n === 2 && cutOff && (row?.error ?? '').startsWith(RESENT_NOTE);
     };
     const unexpected = [...copies.keys()].filter((id) => !expected.has(id));
     const requiredNotLogged = [...required].filter((k) => !logged.has(k));
