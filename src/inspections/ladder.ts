@@ -3,6 +3,7 @@
 import { addDays, type IsoDate } from '../calendar/dates';
 import type { WorkingCalendar } from '../calendar/working-calendar';
 import { localInstant } from '../cycle/clock';
+import type { PlannedMilestone } from '../cycle/plan';
 import type { LadderStep } from './types';
 
 export type LadderEvent =
@@ -38,4 +39,21 @@ export function ladderEvents(
     })),
   ];
   return events.sort((a, b) => a.at - b.at);
+}
+
+/** An inspection's reminders and escalation ladder, from the program's inspection milestone as planned. */
+export function inspectionLadder(milestone: Pick<PlannedMilestone, 'reminders' | 'escalation'>): {
+  reminders: number[];
+  escalation: LadderStep[];
+} {
+  return {
+    reminders: milestone.reminders.map((r) => r.workingDaysBefore),
+    escalation: milestone.escalation.map(({ step, afterWorkingDays, recipients, notice, flagForReport }) => ({
+      step,
+      afterWorkingDays,
+      recipients,
+      notice,
+      flagForReport,
+    })),
+  };
 }

@@ -33,6 +33,7 @@ import {
   type InspectionPlanState,
   type PlannedVisit,
 } from '../inspections/plan';
+import { inspectionLadder } from '../inspections/ladder';
 import { inspectionWorkflowId, type InspectionInput } from '../inspections/types';
 import { inspection } from './inspection';
 import type { AgencyRef } from './obligation-types';
@@ -198,14 +199,7 @@ export function startInspectionPhase(input: InspectionPhaseInput): InspectionPha
       visitOn: line.visitOn,
       noticeWorkingDays: settings!.noticeWorkingDays,
       remedyWorkingDays: settings!.remedyWorkingDays,
-      reminders: m.reminders.map((r) => r.workingDaysBefore),
-      escalation: m.escalation.map(({ step, afterWorkingDays, recipients, notice, flagForReport }) => ({
-        step,
-        afterWorkingDays,
-        recipients,
-        notice,
-        flagForReport,
-      })),
+      ...inspectionLadder(m),
       calendar: input.calendar,
       // The child's clock starts where the cycle's is now (compressed time carries over).
       clock: { originMs: now(), scale: input.clock.scale },

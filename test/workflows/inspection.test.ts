@@ -10,6 +10,7 @@ import { seedCycle, type SeededCycle } from '../support/cycle-fixture';
 import { runningWorker, TEST_FROM } from '../support/worker';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
 import { localInstant } from '../../src/cycle/clock';
+import { inspectionLadder } from '../../src/inspections/ladder';
 import { buildCalendarData } from '../../src/calendar/load';
 import { yearsTouchedBy } from '../../src/cycle/plan';
 import { HOLIDAYS_DIR } from '../../src/cli/cycle-plan';
@@ -70,16 +71,7 @@ describe('inspection (time-skipping server, real activities)', () => {
       visitOn: VISIT,
       noticeWorkingDays: settings.noticeWorkingDays,
       remedyWorkingDays: settings.remedyWorkingDays,
-      reminders: milestone.reminders.map((r) => r.workingDaysBefore),
-      escalation: milestone.escalation.map(
-        ({ step, afterWorkingDays, recipients, notice, flagForReport }) => ({
-          step,
-          afterWorkingDays,
-          recipients,
-          notice,
-          flagForReport,
-        }),
-      ),
+      ...inspectionLadder(milestone),
       calendar: buildCalendarData(yearsTouchedBy(YEAR), HOLIDAYS_DIR),
       clock: { originMs: localInstant(from, 7), scale: 1 },
     };

@@ -13,6 +13,7 @@ import { runningWorker, TEST_FROM, TEST_LINKS } from '../../support/worker';
 import { testFiles } from '../../support/files';
 import { HTML_BYTES, minimalPdf } from '../../fixtures/files/documents';
 import { createMailer, type Mailer } from '../../../src/mail/mailer';
+import { inspectionLadder } from '../../../src/inspections/ladder';
 import { buildCalendarData } from '../../../src/calendar/load';
 import { HOLIDAYS_DIR } from '../../../src/cli/cycle-plan';
 import { localInstant } from '../../../src/cycle/clock';
@@ -102,16 +103,7 @@ describe('the agency portal takes a report on an inspection recommendation', () 
       visitOn: VISIT,
       noticeWorkingDays: settings.noticeWorkingDays,
       remedyWorkingDays: settings.remedyWorkingDays,
-      reminders: milestone.reminders.map((r) => r.workingDaysBefore),
-      escalation: milestone.escalation.map(
-        ({ step, afterWorkingDays, recipients, notice, flagForReport }) => ({
-          step,
-          afterWorkingDays,
-          recipients,
-          notice,
-          flagForReport,
-        }),
-      ),
+      ...inspectionLadder(milestone),
       calendar: buildCalendarData(yearsTouchedBy(YEAR), HOLIDAYS_DIR),
       clock: { originMs: localInstant('2027-08-30', 7), scale: 1 },
     };

@@ -26,6 +26,7 @@ import {
   type RawResponse,
 } from '../../support/fuzz-http';
 import { createMailer, type Mailer } from '../../../src/mail/mailer';
+import { inspectionLadder } from '../../../src/inspections/ladder';
 import { buildCalendarData } from '../../../src/calendar/load';
 import { HOLIDAYS_DIR } from '../../../src/cli/cycle-plan';
 import { localInstant } from '../../../src/cycle/clock';
@@ -364,16 +365,7 @@ describe('the agency portal under fuzzed requests', () => {
       visitOn: VISIT,
       noticeWorkingDays: settings.noticeWorkingDays,
       remedyWorkingDays: settings.remedyWorkingDays,
-      reminders: milestone.reminders.map((r) => r.workingDaysBefore),
-      escalation: milestone.escalation.map(
-        ({ step, afterWorkingDays, recipients, notice, flagForReport }) => ({
-          step,
-          afterWorkingDays,
-          recipients,
-          notice,
-          flagForReport,
-        }),
-      ),
+      ...inspectionLadder(milestone),
       calendar,
       clock: { originMs: localInstant('2027-08-30', 7), scale: 1 },
     };
