@@ -150,16 +150,20 @@ export async function sendOnce(
   } catch (err) {
     const message = (err as Error).message;
     if (err instanceof EmailRejectedError && err.permanent) {
-      await db.prisma.notification.update({
+      await db.prisma.notification.updateMany({
         where: { id: row.id },
         data: { status: 'failed', error: message, claimedAt: null },
       });
       throw ApplicationFailure.nonRetryable(message, PERMANENT_EMAIL_FAILURE);
     }
-    await db.prisma.notification.update({ where: { id: row.id }, data: { error: message, claimedAt: null } });
+    await db.prisma.notification.updateMany({
+      where: { id: row.id },
+      data: { error: message, claimedAt: null },
+    });
     throw err;
   }
-  await db.prisma.notification.update({
+  // updateMany: the row is not read back (Prisma's update() selects it again: twice the work per email).
+  await db.prisma.notification.updateMany({
     where: { id: row.id },
     data: { status: 'sent', sentAt: new Date(), error: takeoverNote, claimedAt: null },
   });

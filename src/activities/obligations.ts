@@ -242,17 +242,18 @@ export function createObligationActivities(deps: {
         lateByWorkingDays: input.lateByWorkingDays ?? null,
         flagged: input.flagged ?? false,
       };
-      await db.prisma.obligation.upsert({
-        where: {
-          cycleId_agencyId_milestoneKey: {
-            cycleId: input.cycleId,
-            agencyId,
-            milestoneKey: input.milestone,
-          },
-        },
-        create: { cycleId: input.cycleId, agencyId, milestoneKey: input.milestone, ...outcome },
-        update: outcome,
-      });
+      // An update first (every stage after the first finds the row), a create when there is none. Cheaper
+      // than upsert(), which reads the row back; a create that loses a race to a concurrent attempt
+      // (unique violation) is followed by the update it should have been.
+      const where = { cycleId: input.cycleId, agencyId, milestoneKey: input.milestone };
+      const { count } = await db.prisma.obligation.updateMany({ where, data: outcome });
+      if (count > 0) return;
+      try {
+        await db.prisma.obligation.createMany({ data: [{ ...where, ...outcome }] });
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'P2002') throw err;
+        await db.prisma.obligation.updateMany({ where, data: outcome });
+      }
     },
 
     /** Stores a submission under its receipt number (idempotent: a retry finds the row). */
