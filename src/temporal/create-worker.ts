@@ -1,7 +1,7 @@
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { DEFAULT_MAX_EMAILS_PER_SECOND } from '../config/smtp';
-import { mailTaskQueue } from '../workflows/task-queues';
+import { fanOutTaskQueue, mailTaskQueue } from '../workflows/task-queues';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -17,8 +17,9 @@ export interface CreateWorkerOptions {
 }
 
 /**
- * The two pollers of one worker process: the workflows and activities on the task queue, and the email
- * activities on its mail queue (rate-limited by the server). They run, and stop, together.
+ * The three pollers of one worker process: the workflows and activities on the task queue, the email
+ * activities on its mail queue (rate-limited by the server), and the batch workflows on its fan-out queue.
+ * They run, and stop, together.
  */
 export interface PhoihopWorker {
   /** Runs until shutdown() or a shutdown signal (SIGINT/SIGTERM), finishing the tasks in hand. */
@@ -41,13 +42,14 @@ const POLLERS = {
 /** The one place that registers the project's workflows and activities on their task queues. */
 export async function createWorker(options: CreateWorkerOptions): Promise<PhoihopWorker> {
   const activities = createActivities(options.deps);
+  // Bundled once for the two workers that run workflows.
+  const workflowBundle =
+    options.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') }));
   const main = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+    workflowBundle,
     // Every activity, the email ones included: tasks scheduled on this queue before the mail queue
     // existed still find a worker.
     activities,
@@ -66,7 +68,18 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Phoiho
     maxTaskQueueActivitiesPerSecond: options.maxEmailsPerSecond ?? DEFAULT_MAX_EMAILS_PER_SECOND,
     ...POLLERS,
   });
-  const workers = [main, mail];
+  // The batch workflows only (fanOutTaskQueue): its own sticky queue and workflow slots, so a batch's next
+  // chunk of child starts never waits behind the agencies' workflow tasks. Their activity runs on the main
+  // queue. A few batches per cycle (500 agencies each): a small cache holds them all.
+  const fanOut = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: fanOutTaskQueue(options.taskQueue),
+    workflowBundle,
+    maxCachedWorkflows: 200,
+    ...POLLERS,
+  });
+  const workers = [main, mail, fanOut];
   const shutdown = () => {
     for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
   };
@@ -82,6 +95,6 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Phoiho
       }
     },
     shutdown,
-    runUntil: (fn) => main.runUntil(() => mail.runUntil(fn)),
+    runUntil: (fn) => main.runUntil(() => mail.runUntil(() => fanOut.runUntil(fn))),
   };
 }

@@ -133,6 +133,9 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
     ),
   });
 
+  /** The search attributes last upserted (milestone, stage, due), to skip an upsert that changes nothing. */
+  let shownSearchAttributes = '';
+
   /** The obligation an operator most needs to see: the earliest-due one still open. */
   function refreshSearchAttributes(): void {
     const open = [...obligations.values()]
@@ -140,6 +143,11 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
       .sort((a, b) => compareIsoDates(a.status.due, b.status.due));
     const current = open[0] ?? [...obligations.values()].at(-1);
     if (!current) return;
+    // Only when the values change: most stage changes are of another milestone than the one shown, and
+    // each upsert is a history event and a visibility write on the server. Before the patch, every call.
+    const shown = `${current.plan.key}|${current.status.stage}|${current.status.due}`;
+    if (shown === shownSearchAttributes && patched('search-attributes-on-change')) return;
+    shownSearchAttributes = shown;
     upsertSearchAttributes([
       { key: PhMilestone, value: current.plan.key },
       { key: PhStage, value: current.status.stage },

@@ -12,10 +12,11 @@ import {
   proxyActivities,
   startChild,
   workflowInfo,
+  type ActivityOptions,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { mailTaskQueue } from './task-queues';
+import { fanOutTaskQueue, mailTaskQueue } from './task-queues';
 import type { PlannedMilestone } from '../cycle/plan';
 import { agencyObligations } from './agency-obligations';
 import { agencyWorkflowId, type AgencyObligationsStatus, type AgencyRef } from './obligation-types';
@@ -23,7 +24,7 @@ import type { AnnualCycleInput, CycleBatchInput, CycleBatchResult, CycleResult }
 import { PhAgency, PhProgram, PhYear } from './search-attributes';
 import { inspectionMilestone, startInspectionPhase, type InspectionPhase } from './inspection-plan';
 
-const { prepareCycle, loadCycleAgencies, consolidateCycle } = proxyActivities<Activities>({
+const CYCLE_ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '5m',
   retry: {
     initialInterval: '2s',
@@ -31,7 +32,10 @@ const { prepareCycle, loadCycleAgencies, consolidateCycle } = proxyActivities<Ac
     maximumInterval: '5m',
     nonRetryableErrorTypes: ['CycleRefused'],
   },
-});
+};
+
+const { prepareCycle, loadCycleAgencies, consolidateCycle } =
+  proxyActivities<Activities>(CYCLE_ACTIVITY_OPTIONS);
 
 /** Child workflows started together in one workflow task (see cycleBatch). */
 const START_CHUNK = 100;
@@ -70,6 +74,9 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
     phase.done.catch(() => undefined);
   }
   const batches: Promise<CycleBatchResult>[] = [];
+  // The batches run on their own queue (see fanOutTaskQueue); the agencies stay on the cycle's.
+  const { taskQueue } = workflowInfo();
+  const ownQueue = patched('fan-out-queue');
   for (let offset = 0; offset < prepared.agencyCount; offset += batchSize) {
     const batch: CycleBatchInput = {
       program: input.program,
@@ -82,10 +89,12 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
       clock,
       offset,
       limit: batchSize,
+      ...(ownQueue ? { agencyTaskQueue: taskQueue } : {}),
     };
     batches.push(
       executeChild(cycleBatch, {
         workflowId: `${workflowInfo().workflowId}:batch-${offset / batchSize + 1}`,
+        ...(ownQueue ? { taskQueue: fanOutTaskQueue(taskQueue) } : {}),
         args: [batch],
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       }),
@@ -161,7 +170,12 @@ export function milestonesOwed(
 
 /** Starts and awaits the agency workflows of one slice of the cycle's directory snapshot. */
 export async function cycleBatch(input: CycleBatchInput): Promise<CycleBatchResult> {
-  const agencies = await loadCycleAgencies({
+  // On the fan-out queue, the activity runs on the agencies' queue, where the activities are.
+  const load = input.agencyTaskQueue
+    ? proxyActivities<Activities>({ ...CYCLE_ACTIVITY_OPTIONS, taskQueue: input.agencyTaskQueue })
+        .loadCycleAgencies
+    : loadCycleAgencies;
+  const agencies = await load({
     cycleId: input.cycleId,
     offset: input.offset,
     limit: input.limit,
@@ -190,6 +204,7 @@ export async function cycleBatch(input: CycleBatchInput): Promise<CycleBatchResu
         { key: PhYear, value: input.year },
         { key: PhAgency, value: agency.code },
       ],
+      ...(input.agencyTaskQueue ? { taskQueue: input.agencyTaskQueue } : {}),
       memo: { agencyName: agency.name, agencyGroup: agency.group },
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     });

@@ -33,6 +33,11 @@ export interface CycleBatchInput {
   clock: { originMs: number; scale: number };
   offset: number;
   limit: number;
+  /**
+   * The task queue of the agencies' workflows and of the batch's activity, when the batch runs on the
+   * fan-out queue (fanOutTaskQueue); absent in batches started before it existed (all on one queue).
+   */
+  agencyTaskQueue?: string;
 }
 
 export interface CycleBatchResult {

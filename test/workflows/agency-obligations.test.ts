@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { temporal as proto } from '@temporalio/proto';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { recordHistory } from '../support/histories';
 import { freshDatabase, testSmtpUrl, type TestDatabase } from '../support/databases';
@@ -15,8 +17,10 @@ import { yearsTouchedBy } from '../../src/cycle/plan';
 import { HOLIDAYS_DIR } from '../../src/cli/cycle-plan';
 import type { AgencyObligationsStatus, ObligationStatus } from '../../src/workflows/obligation-types';
 import type { IsoDate } from '../../src/calendar/dates';
+import { PhMilestone, PhStage } from '../../src/workflows/search-attributes';
 
 const YEAR = 2027;
+const EventType = proto.api.enums.v1.EventType;
 // Plan 99 in 2027: the annual plan is requested on Fri 15/01, reminded on 29/01, 03/02 and 12/02, due
 // Fri 12/02; overdue notice Mon 15/02, head Wed 17/02, leadership Fri 19/02 (see test/unit/cycle).
 
@@ -51,9 +55,16 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
   });
 
   /** Starts a fresh workflow for the agency's annual plan (a unique agency workflow ID per test). */
-  async function start(agencyCode = 'SO-YT', name = 'Sở Y tế', queue = taskQueue) {
+  async function start(
+    agencyCode = 'SO-YT',
+    name = 'Sở Y tế',
+    queue = taskQueue,
+    {
+      milestones = ['annual-plan'],
+      closesOn = '2027-03-31',
+    }: { milestones?: string[]; closesOn?: IsoDate } = {},
+  ) {
     const plan = seeded.plan;
-    const annual = plan.milestones.find((m) => m.key === 'annual-plan')!;
     const workflowId = `cycle:dien-bien-kh99:${YEAR}:${agencyCode}:${randomUUID().slice(0, 8)}`;
     const handle = await env.client.workflow.start('agencyObligations', {
       taskQueue: queue,
@@ -65,10 +76,10 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
           year: YEAR,
           programVersionId: seeded.programVersionId,
           agency: { code: agencyCode, name, group: 'department' },
-          milestones: [annual],
+          milestones: milestones.map((key) => plan.milestones.find((m) => m.key === key)!),
           calendar: buildCalendarData(yearsTouchedBy(YEAR), HOLIDAYS_DIR),
           clock: { originMs: localInstant(plan.startsOn, 7), scale: 1 },
-          closesOn: '2027-03-31',
+          closesOn,
         },
       ],
     });
@@ -193,6 +204,47 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
       where: { cycleId: seeded.cycleId, milestoneKey: 'annual-plan', agency: { code: 'SO-YT' } },
     });
     expect(obligation.status).toBe('overdue');
+  });
+
+  it('search attributes are upserted only when what they show changes', async () => {
+    // Two milestones, nobody answers: the annual plan stays the earliest-due open obligation all along,
+    // so the 6-month report's stage changes (and the annual plan's second "escalated") change nothing shown.
+    const { handle, workflowId } = await start('SO-YT', 'Sở Y tế', taskQueue, {
+      milestones: ['annual-plan', 'report-6m'],
+      closesOn: '2027-06-30',
+    });
+    const result = (await handle.result()) as AgencyObligationsStatus;
+    expect(result.obligations.map((o) => o.escalated.length)).toEqual([3, 3]);
+    const history = await handle.fetchHistory();
+    const shown = (history.events ?? [])
+      .filter((e) => e.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
+      .map((e) => e.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!)
+      // (patched() upserts TemporalChangeVersion on its own.)
+      .filter((fields) => 'PhStage' in fields)
+      .map((fields) => {
+        const value = (key: string) => defaultPayloadConverter.fromPayload<string>(fields[key]!);
+        return `${value('PhMilestone')} ${value('PhStage')}`;
+      });
+    expect(shown).toEqual([
+      'annual-plan scheduled',
+      'annual-plan requested',
+      'annual-plan reminded',
+      'annual-plan overdue',
+      'annual-plan escalated',
+    ]);
+    // The patch is recorded (patched() lists it in TemporalChangeVersion).
+    const patches = (history.events ?? [])
+      .map((e) => e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields)
+      .flatMap((fields) =>
+        fields?.TemporalChangeVersion
+          ? defaultPayloadConverter.fromPayload<string[]>(fields.TemporalChangeVersion)
+          : [],
+      );
+    expect(patches).toContain('search-attributes-on-change');
+    await recordHistory(env, workflowId, 'agency-obligations-two-milestones-search-attributes');
+    const { typedSearchAttributes } = await handle.describe();
+    expect(typedSearchAttributes.get(PhMilestone)).toBe('annual-plan');
+    expect(typedSearchAttributes.get(PhStage)).toBe('escalated');
   });
 
   it('a submission that arrives while an escalation notice is being sent is kept, and the ladder stops', async () => {
