@@ -42,7 +42,12 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createObligationActivities({ ...deps, context }),
     ...createInspectionActivities({ ...deps, context }),
-    ...createInspectionPlanActivities({ db: deps.db }),
+    ...createInspectionPlanActivities({
+      db: deps.db,
+      mailer: deps.mailer,
+      from: deps.from,
+      links: deps.links,
+    }),
     ...createCycleActivities({
       db: deps.db,
       programsDir: deps.programsDir ?? PROGRAMS_DIR,

@@ -3,6 +3,10 @@
 // approval Update), its proposal and approval in the audit log.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../db/client';
+import type { Mailer } from '../mail/mailer';
+import type { LinkConfig } from '../config/links';
+import { PERMANENT_EMAIL_FAILURE, sendOnce } from './notification-log';
+import { formatCivilDate } from '../reports/consolidated/format';
 import { loadProgramVersion } from '../programs/store';
 import { directorySnapshot } from '../directory/snapshot';
 import { openRecommendationsByAgency } from '../inspections/carry-over';
@@ -41,8 +45,90 @@ async function cycleContext(db: Database, cycleId: number, milestoneKey: string)
   return { cycle, definition, milestone, eligible };
 }
 
-export function createInspectionPlanActivities({ db }: { db: Database }) {
+/** The step of the email that tells the coordinators a proposed plan awaits them (notification log). */
+export const PLAN_PROPOSED_STEP = 'inspection-plan:proposed';
+
+export function createInspectionPlanActivities({
+  db,
+  mailer,
+  from,
+  links,
+}: {
+  db: Database;
+  mailer: Mailer;
+  from: string;
+  links: LinkConfig;
+}) {
   return {
+    /**
+     * Tells each coordinator of the program that the year's proposed inspection plan awaits their review and
+     * approval, with the link to its dashboard page: once each (notification log, key
+     * `<cycle workflow>:inspection-plan:proposed:<email>`), Vietnamese first, English below. An address the
+     * SMTP server refuses for good is reported, not retried.
+     */
+    async notifyInspectionPlanProposed(input: {
+      cycleId: number;
+      workflowId: string;
+      proposedOn: string;
+      visits: number;
+      eligible: number;
+    }): Promise<{ delivered: number; undeliverable: string[] }> {
+      const cycle = await db.prisma.cycle.findUniqueOrThrow({ where: { id: input.cycleId } });
+      const { definition } = await loadProgramVersion(db, { id: cycle.programVersionId });
+      const doc = definition.document;
+      const url = `${links.publicUrl}/quan-ly/chu-ky/${input.cycleId}/ke-hoach-kiem-tra`;
+      const date = formatCivilDate(input.proposedOn);
+      const subject =
+        `Đề xuất kế hoạch kiểm tra năm ${cycle.year} chờ phê duyệt / ` +
+        `Proposed inspection plan for ${cycle.year} awaiting approval`;
+      const result = { delivered: 0, undeliverable: [] as string[] };
+      for (const person of definition.coordinators) {
+        const text = [
+          `Kính gửi: ${person.name}`,
+          '',
+          `Ngày ${date}, hệ thống đã lập đề xuất kế hoạch kiểm tra năm ${cycle.year} thực hiện Kế hoạch số ` +
+            `${doc.number} của ${doc.issuer.vi}: ${input.visits} cuộc kiểm tra trong số ${input.eligible} đơn vị ` +
+            'thuộc diện kiểm tra, chọn theo mức độ rủi ro và chọn ngẫu nhiên.',
+          '',
+          `Đề nghị xem xét, điều chỉnh và phê duyệt kế hoạch tại: ${url}`,
+          '',
+          'Kế hoạch chưa được phê duyệt khi các nhiệm vụ của năm kết thúc sẽ hết hiệu lực và không cuộc kiểm tra ' +
+            'nào được tiến hành.',
+          '',
+          '----- English -----',
+          '',
+          `Dear ${person.name},`,
+          '',
+          `On ${date} the system drew up the proposed inspection plan for ${cycle.year} under Plan No. ` +
+            `${doc.number} of the ${doc.issuer.en}: ${input.visits} inspections among the ${input.eligible} ` +
+            'agencies subject to inspection, chosen by risk and by random sample.',
+          '',
+          `Please review, edit and approve it at: ${url}`,
+          '',
+          "A plan not approved by the time the year's obligations end lapses, and no inspection takes place.",
+        ].join('\n');
+        try {
+          await sendOnce(db, mailer, from, {
+            idempotencyKey: `${input.workflowId}:${PLAN_PROPOSED_STEP}:${person.email.toLowerCase()}`,
+            workflowId: input.workflowId,
+            step: PLAN_PROPOSED_STEP,
+            to: person.email,
+            subject,
+            text,
+            cycleId: input.cycleId,
+          });
+          result.delivered++;
+        } catch (err) {
+          if (err instanceof ApplicationFailure && err.type === PERMANENT_EMAIL_FAILURE) {
+            result.undeliverable.push(`${person.email}: ${err.message}`);
+            continue;
+          }
+          throw err;
+        }
+      }
+      return result;
+    },
+
     /**
      * What the cycle's proposal is drawn from, as of calendar instant `asOf`: the eligible agencies (the
      * milestone's groups in the cycle's directory snapshot, the lead excepted), and among them each one's

@@ -63,6 +63,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Phoiho
     activities: {
       notifyObligation: activities.notifyObligation,
       notifyInspection: activities.notifyInspection,
+      notifyInspectionPlanProposed: activities.notifyInspectionPlanProposed,
       sendConsolidatedReport: activities.sendConsolidatedReport,
     },
     maxTaskQueueActivitiesPerSecond: options.maxEmailsPerSecond ?? DEFAULT_MAX_EMAILS_PER_SECOND,

@@ -11,6 +11,7 @@ import {
   defineUpdate,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -38,6 +39,7 @@ import { inspectionWorkflowId, type InspectionInput } from '../inspections/types
 import { inspection } from './inspection';
 import type { AgencyRef } from './obligation-types';
 import { PhAgency, PhProgram, PhYear } from './search-attributes';
+import { mailTaskQueue } from './task-queues';
 
 export const inspectionPlanQuery = defineQuery<InspectionPlanState | null>('inspectionPlan');
 /** Returns the workflow IDs of the inspections started. */
@@ -183,6 +185,23 @@ export function startInspectionPhase(input: InspectionPhaseInput): InspectionPha
         })),
       },
     });
+    if (patched('inspection-plan-email')) {
+      // The coordinators learn that the plan awaits them (an email, so on the rate-limited mail queue).
+      const { notifyInspectionPlanProposed } = proxyActivities<Activities>({
+        taskQueue: mailTaskQueue(workflowInfo().taskQueue),
+        startToCloseTimeout: '2m',
+        retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m' },
+      });
+      const sent = await notifyInspectionPlanProposed({
+        cycleId: input.cycleId,
+        workflowId,
+        proposedOn: state.proposedOn,
+        visits: state.proposed.length,
+        eligible: eligible.size,
+      });
+      for (const failure of sent.undeliverable)
+        log.warn('a coordinator was not told of the plan', { failure });
+    }
   }
 
   function childInput(

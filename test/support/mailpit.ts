@@ -89,6 +89,13 @@ export class MailpitApi {
     return body.messages;
   }
 
+  /** The messages matching a Mailpit search (e.g. `message-id:<id>`, `subject:"…"`), newest first. */
+  async search(query: string): Promise<MailSummary[]> {
+    const res = await fetch(`${this.apiUrl}/api/v1/search?query=${encodeURIComponent(query)}&limit=1000`);
+    if (!res.ok) throw new Error(`Mailpit API: ${res.status}`);
+    return ((await res.json()) as { messages: MailSummary[] }).messages;
+  }
+
   /** How many messages the server holds. */
   async total(): Promise<number> {
     const res = await fetch(`${this.apiUrl}/api/v1/messages?limit=1`);

@@ -7,8 +7,9 @@ import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/clie
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { recordHistory } from '../support/histories';
-import { freshDatabase, testSmtpUrl, type TestDatabase } from '../support/databases';
-import { runningWorker, TEST_FROM } from '../support/worker';
+import { freshDatabase, testMailpitApi, testSmtpUrl, type TestDatabase } from '../support/databases';
+import { runningWorker, TEST_FROM, TEST_LINKS } from '../support/worker';
+import { MailpitApi } from '../support/mailpit';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
 import { importDirectoryFile } from '../../src/cli/cycle-commands';
 import { computePlan, findProgram } from '../../src/cli/cycle-plan';
@@ -248,6 +249,31 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
       where: { subject: cycleId, action: 'inspection-plan.propose' },
     });
     expect(proposedAudit).toHaveLength(1);
+    // The coordinators were told, once each, with the link to the plan's page.
+    const told = await database.db.prisma.notification.findMany({
+      where: { workflowId: cycleId, step: 'inspection-plan:proposed', status: 'sent' },
+      orderBy: { recipient: 'asc' },
+    });
+    expect(told.map((n) => n.recipient)).toEqual(
+      findProgram(PROGRAM)
+        .definition.coordinators.map((c) => c.email)
+        .sort(),
+    );
+    const mailpit = new MailpitApi(testMailpitApi());
+    const [summary] = await mailpit.search(`message-id:${told[0]!.messageId!.replace(/[<>]/g, '')}`);
+    const email = await mailpit.get(summary!.ID);
+    expect(email.Subject).toBe(
+      'Đề xuất kế hoạch kiểm tra năm 2027 chờ phê duyệt / Proposed inspection plan for 2027 awaiting approval',
+    );
+    const cycleRow = await database.db.prisma.cycle.findFirstOrThrow({ where: { year: YEAR } });
+    const link = `${TEST_LINKS.publicUrl}/quan-ly/chu-ky/${cycleRow.id}/ke-hoach-kiem-tra`;
+    expect(email.Text).toContain(`Đề nghị xem xét, điều chỉnh và phê duyệt kế hoạch tại: ${link}`);
+    expect(email.Text).toContain(
+      'hệ thống đã lập đề xuất kế hoạch kiểm tra năm 2027 thực hiện Kế hoạch số 99/KH-UBND',
+    );
+    expect(email.Text).toContain(
+      `${proposal.proposed.length} inspections among the 16 agencies subject to inspection`,
+    );
 
     // Refused, each with why, changing nothing.
     const lines: PlanLine[] = proposal.proposed.map((v) => ({
@@ -333,7 +359,8 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
     });
     expect(notices.map((n) => n.recipient).sort()).toEqual(['dm@so-01.example', 'tt@so-01.example']);
     expect(((await handle.query('inspectionPlan')) as InspectionPlanState).started).toEqual(started);
-    await recordHistory(env, cycleId, 'annual-cycle-inspection-plan');
+    // (An earlier recording, annual-cycle-inspection-plan, predates the coordinators' email.)
+    await recordHistory(env, cycleId, 'annual-cycle-inspection-plan-email');
     for (const id of started) await env.client.workflow.getHandle(id).terminate('test over');
   });
 });
