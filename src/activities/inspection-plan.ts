@@ -5,7 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../db/client';
 import type { Mailer } from '../mail/mailer';
 import type { LinkConfig } from '../config/links';
-import { PERMANENT_EMAIL_FAILURE, sendOnce } from './notification-log';
+import { sendOnce, sendToEach, type DeliveryResult } from './notification-log';
 import { formatCivilDate } from '../reports/consolidated/format';
 import { loadProgramVersion } from '../programs/store';
 import { directorySnapshot } from '../directory/snapshot';
@@ -72,7 +72,7 @@ export function createInspectionPlanActivities({
       proposedOn: string;
       visits: number;
       eligible: number;
-    }): Promise<{ delivered: number; undeliverable: string[] }> {
+    }): Promise<DeliveryResult> {
       const cycle = await db.prisma.cycle.findUniqueOrThrow({ where: { id: input.cycleId } });
       const { definition } = await loadProgramVersion(db, { id: cycle.programVersionId });
       const doc = definition.document;
@@ -81,33 +81,34 @@ export function createInspectionPlanActivities({
       const subject =
         `Đề xuất kế hoạch kiểm tra năm ${cycle.year} chờ phê duyệt / ` +
         `Proposed inspection plan for ${cycle.year} awaiting approval`;
-      const result = { delivered: 0, undeliverable: [] as string[] };
-      for (const person of definition.coordinators) {
-        const text = [
-          `Kính gửi: ${person.name}`,
-          '',
-          `Ngày ${date}, hệ thống đã lập đề xuất kế hoạch kiểm tra năm ${cycle.year} thực hiện Kế hoạch số ` +
-            `${doc.number} của ${doc.issuer.vi}: ${input.visits} cuộc kiểm tra trong số ${input.eligible} đơn vị ` +
-            'thuộc diện kiểm tra, chọn theo mức độ rủi ro và chọn ngẫu nhiên.',
-          '',
-          `Đề nghị xem xét, điều chỉnh và phê duyệt kế hoạch tại: ${url}`,
-          '',
-          'Kế hoạch chưa được phê duyệt khi các nhiệm vụ của năm kết thúc sẽ hết hiệu lực và không cuộc kiểm tra ' +
-            'nào được tiến hành.',
-          '',
-          '----- English -----',
-          '',
-          `Dear ${person.name},`,
-          '',
-          `On ${date} the system drew up the proposed inspection plan for ${cycle.year} under Plan No. ` +
-            `${doc.number} of the ${doc.issuer.en}: ${input.visits} inspections among the ${input.eligible} ` +
-            'agencies subject to inspection, chosen by risk and by random sample.',
-          '',
-          `Please review, edit and approve it at: ${url}`,
-          '',
-          "A plan not approved by the time the year's obligations end lapses, and no inspection takes place.",
-        ].join('\n');
-        try {
+      return sendToEach(
+        definition.coordinators,
+        (p) => p.email,
+        async (person) => {
+          const text = [
+            `Kính gửi: ${person.name}`,
+            '',
+            `Ngày ${date}, hệ thống đã lập đề xuất kế hoạch kiểm tra năm ${cycle.year} thực hiện Kế hoạch số ` +
+              `${doc.number} của ${doc.issuer.vi}: ${input.visits} cuộc kiểm tra trong số ${input.eligible} đơn vị ` +
+              'thuộc diện kiểm tra, chọn theo mức độ rủi ro và chọn ngẫu nhiên.',
+            '',
+            `Đề nghị xem xét, điều chỉnh và phê duyệt kế hoạch tại: ${url}`,
+            '',
+            'Kế hoạch chưa được phê duyệt khi các nhiệm vụ của năm kết thúc sẽ hết hiệu lực và không cuộc kiểm tra ' +
+              'nào được tiến hành.',
+            '',
+            '----- English -----',
+            '',
+            `Dear ${person.name},`,
+            '',
+            `On ${date} the system drew up the proposed inspection plan for ${cycle.year} under Plan No. ` +
+              `${doc.number} of the ${doc.issuer.en}: ${input.visits} inspections among the ${input.eligible} ` +
+              'agencies subject to inspection, chosen by risk and by random sample.',
+            '',
+            `Please review, edit and approve it at: ${url}`,
+            '',
+            "A plan not approved by the time the year's obligations end lapses, and no inspection takes place.",
+          ].join('\n');
           await sendOnce(db, mailer, from, {
             idempotencyKey: `${input.workflowId}:${PLAN_PROPOSED_STEP}:${person.email.toLowerCase()}`,
             workflowId: input.workflowId,
@@ -117,16 +118,8 @@ export function createInspectionPlanActivities({
             text,
             cycleId: input.cycleId,
           });
-          result.delivered++;
-        } catch (err) {
-          if (err instanceof ApplicationFailure && err.type === PERMANENT_EMAIL_FAILURE) {
-            result.undeliverable.push(`${person.email}: ${err.message}`);
-            continue;
-          }
-          throw err;
-        }
-      }
-      return result;
+        },
+      );
     },
 
     /**

@@ -12,8 +12,8 @@ import type { InspectionTemplateSlot } from '../programs/template-variables';
 import type { RecipientRole, TemplateValues } from '../programs/types';
 import { type InspectionKind, type InspectionStage, type RecommendationState } from '../inspections/types';
 import { agencyWorkflowId, type AgencyRef, type AttachmentRef } from '../workflows/obligation-types';
-import { PERMANENT_EMAIL_FAILURE, sendOnce } from './notification-log';
-import type { NoticeResult, ObligationContext } from './obligations';
+import { sendOnce, sendToEach } from './notification-log';
+import { programValues, type NoticeResult, type ObligationContext } from './obligations';
 
 export interface InspectionNotice {
   workflowId: string;
@@ -90,40 +90,38 @@ export function createInspectionActivities(deps: {
           for (const c of contacts[role] ?? []) people.push({ role, name: c.name, email: c.email });
         }
       }
+      // One email per address even when a person holds two roles.
       const seen = new Set<string>();
+      const unique = people.filter(
+        (p) => !seen.has(p.email.toLowerCase()) && seen.add(p.email.toLowerCase()),
+      );
       const agencyId = await context.agencyId(notice.agency.code);
-      const result: NoticeResult = { delivered: 0, undeliverable: [] };
-      for (const person of people) {
-        const address = person.email.toLowerCase();
-        if (seen.has(address)) continue;
-        seen.add(address);
-        const r = notice.recommendation;
-        const values = (lang: 'vi' | 'en'): TemplateValues => ({
-          program_title: program.title[lang],
-          program_code: program.code,
-          document_number: program.document.number,
-          document_date: program.document.date,
-          issuer_name: program.document.issuer[lang],
-          lead_name: (lang === 'en' ? lead?.nameEn : undefined) ?? lead?.name ?? program.lead,
-          year: notice.year,
-          agency_name: notice.agency.name,
-          agency_code: notice.agency.code,
-          recipient_name: person.name,
-          inspection_kind: KIND_WORDS[notice.kind][lang],
-          visit_date: notice.visitOn,
-          due_date: r?.dueOn,
-          recommendation_number: r?.number,
-          recommendation_text: r?.text,
-          working_days_left: notice.workingDaysLeft,
-          working_days_late: notice.workingDaysLate,
-          step: notice.step.split('/').at(-1),
-          link: taskUrl(links.publicUrl, token),
-        });
-        const primary = program.language;
-        const other = primary === 'vi' ? 'en' : 'vi';
-        const main = renderTemplate(template, primary, values(primary));
-        const alt = renderTemplate(template, other, values(other));
-        try {
+      return sendToEach(
+        unique,
+        (p) => `${p.role} ${p.email}`,
+        async (person) => {
+          const address = person.email.toLowerCase();
+          const r = notice.recommendation;
+          const values = (lang: 'vi' | 'en'): TemplateValues => ({
+            ...programValues(program, lead, lang),
+            year: notice.year,
+            agency_name: notice.agency.name,
+            agency_code: notice.agency.code,
+            recipient_name: person.name,
+            inspection_kind: KIND_WORDS[notice.kind][lang],
+            visit_date: notice.visitOn,
+            due_date: r?.dueOn,
+            recommendation_number: r?.number,
+            recommendation_text: r?.text,
+            working_days_left: notice.workingDaysLeft,
+            working_days_late: notice.workingDaysLate,
+            step: notice.step.split('/').at(-1),
+            link: taskUrl(links.publicUrl, token),
+          });
+          const primary = program.language;
+          const other = primary === 'vi' ? 'en' : 'vi';
+          const main = renderTemplate(template, primary, values(primary));
+          const alt = renderTemplate(template, other, values(other));
           await sendOnce(db, mailer, from, {
             idempotencyKey: `${notice.workflowId}:${notice.step}:${address}`,
             workflowId: notice.workflowId,
@@ -136,16 +134,8 @@ export function createInspectionActivities(deps: {
             agencyId,
             milestoneKey: 'inspection',
           });
-          result.delivered++;
-        } catch (err) {
-          if (err instanceof ApplicationFailure && err.type === PERMANENT_EMAIL_FAILURE) {
-            result.undeliverable.push(`${person.role} ${person.email}: ${err.message}`);
-            continue;
-          }
-          throw err;
-        }
-      }
-      return result;
+        },
+      );
     },
 
     /** Read model: the inspection's stage and conclusion (idempotent upsert by workflow ID). */

@@ -41,6 +41,37 @@ function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string })?.code === 'P2002';
 }
 
+/** What sending one email to each of several recipients came to. */
+export interface DeliveryResult {
+  delivered: number;
+  /** Recipients the SMTP server refused for good: "<label>: <reason>". */
+  undeliverable: string[];
+}
+
+/**
+ * Sends one email to each recipient in turn with `send` (which goes through sendOnce). A recipient the
+ * SMTP server refused for good (PermanentEmailFailure) is listed as undeliverable and the others still get
+ * theirs; any other failure is thrown, and the activity's retry resends only what the log does not show
+ * sent.
+ */
+export async function sendToEach<R>(
+  recipients: readonly R[],
+  label: (recipient: R) => string,
+  send: (recipient: R) => Promise<unknown>,
+): Promise<DeliveryResult> {
+  const result: DeliveryResult = { delivered: 0, undeliverable: [] };
+  for (const recipient of recipients) {
+    try {
+      await send(recipient);
+      result.delivered++;
+    } catch (err) {
+      if (!(err instanceof ApplicationFailure && err.type === PERMANENT_EMAIL_FAILURE)) throw err;
+      result.undeliverable.push(`${label(recipient)}: ${err.message}`);
+    }
+  }
+  return result;
+}
+
 /** Error type of an attempt that found another attempt sending the same email right now. */
 export const NOTIFICATION_IN_PROGRESS = 'NotificationInProgress';
 

@@ -4,14 +4,20 @@ import type { LinkConfig } from '../config/links';
 import { signTaskToken, taskUrl } from '../links/task-link';
 import { loadProgramVersion, type LoadedProgramVersion } from '../programs/store';
 import { renderTemplate } from '../programs/templates';
-import { findMilestone, templateFor, type RecipientRole, type TemplateValues } from '../programs/types';
+import {
+  findMilestone,
+  templateFor,
+  type ProgramDefinition,
+  type RecipientRole,
+  type TemplateValues,
+} from '../programs/types';
 import type { TemplateSlot } from '../programs/types';
 import { ContactsInForce } from '../directory/contacts';
 import { directorySnapshot } from '../directory/snapshot';
 import type { DirectorySnapshot, SnapshotAgency } from '../directory/types';
 import type { IsoDate } from '../calendar/dates';
 import type { AgencyRef, AttachmentRef, ObligationStage } from '../workflows/obligation-types';
-import { PERMANENT_EMAIL_FAILURE, sendOnce } from './notification-log';
+import { sendOnce, sendToEach, type DeliveryResult } from './notification-log';
 import { ApplicationFailure } from '@temporalio/common';
 import { localDate } from '../cycle/clock';
 
@@ -37,11 +43,24 @@ export interface ObligationNotice {
   reason?: string;
 }
 
-export interface NoticeResult {
-  delivered: number;
-  /** Recipients the SMTP server refused for good: "role email: reason". */
-  undeliverable: string[];
+/** The template values every program email has: the program, its founding document and the lead agency. */
+export function programValues(
+  program: ProgramDefinition,
+  lead: Pick<SnapshotAgency, 'name' | 'nameEn'> | null,
+  lang: 'vi' | 'en',
+): TemplateValues {
+  return {
+    program_title: program.title[lang],
+    program_code: program.code,
+    document_number: program.document.number,
+    document_date: program.document.date,
+    issuer_name: program.document.issuer[lang],
+    lead_name: (lang === 'en' ? lead?.nameEn : undefined) ?? lead?.name ?? program.lead,
+  };
 }
+
+/** What a notice came to: emails delivered, and the recipients refused for good ("role email: reason"). */
+export type NoticeResult = DeliveryResult;
 
 interface Person {
   role: RecipientRole;
@@ -166,38 +185,35 @@ export function createObligationActivities(deps: {
         new Date(notice.linkExpiresAt),
         links.secret,
       );
-      const result: NoticeResult = { delivered: 0, undeliverable: [] };
-      for (const person of await recipientsFor(notice, version)) {
-        const values = (lang: 'vi' | 'en'): TemplateValues => ({
-          program_title: program.title[lang],
-          program_code: program.code,
-          document_number: program.document.number,
-          document_date: program.document.date,
-          issuer_name: program.document.issuer[lang],
-          lead_name: (lang === 'en' ? lead?.nameEn : undefined) ?? lead?.name ?? program.lead,
-          year: Number(notice.due.slice(0, 4)),
-          agency_name: notice.agency.name,
-          agency_code: notice.agency.code,
-          recipient_name: person.name,
-          milestone_title: milestone.title[lang],
-          milestone_key: milestone.key,
-          due_date: notice.due,
-          period_from: notice.period?.from,
-          period_to: notice.period?.to,
-          working_days_left: notice.workingDaysLeft,
-          working_days_late: notice.workingDaysLate,
-          step: notice.step.split(':').at(-1),
-          link: taskUrl(links.publicUrl, token),
-          receipt_number: notice.receiptNumber,
-          submitted_at: notice.submittedOn,
-          reason: notice.reason,
-          note: notice.slot === 'accepted' ? '' : undefined,
-        });
-        const primary = program.language;
-        const other = primary === 'vi' ? 'en' : 'vi';
-        const main = renderTemplate(template, primary, values(primary));
-        const alt = renderTemplate(template, other, values(other));
-        try {
+      const people = await recipientsFor(notice, version);
+      return sendToEach(
+        people,
+        (p) => `${p.role} ${p.email}`,
+        async (person) => {
+          const values = (lang: 'vi' | 'en'): TemplateValues => ({
+            ...programValues(program, lead, lang),
+            year: Number(notice.due.slice(0, 4)),
+            agency_name: notice.agency.name,
+            agency_code: notice.agency.code,
+            recipient_name: person.name,
+            milestone_title: milestone.title[lang],
+            milestone_key: milestone.key,
+            due_date: notice.due,
+            period_from: notice.period?.from,
+            period_to: notice.period?.to,
+            working_days_left: notice.workingDaysLeft,
+            working_days_late: notice.workingDaysLate,
+            step: notice.step.split(':').at(-1),
+            link: taskUrl(links.publicUrl, token),
+            receipt_number: notice.receiptNumber,
+            submitted_at: notice.submittedOn,
+            reason: notice.reason,
+            note: notice.slot === 'accepted' ? '' : undefined,
+          });
+          const primary = program.language;
+          const other = primary === 'vi' ? 'en' : 'vi';
+          const main = renderTemplate(template, primary, values(primary));
+          const alt = renderTemplate(template, other, values(other));
           await sendOnce(db, mailer, from, {
             idempotencyKey: `${notice.workflowId}:${notice.step}:${person.email.toLowerCase()}`,
             workflowId: notice.workflowId,
@@ -210,16 +226,8 @@ export function createObligationActivities(deps: {
             agencyId: await context.agencyId(notice.agency.code),
             milestoneKey: notice.milestone,
           });
-          result.delivered++;
-        } catch (err) {
-          if (err instanceof ApplicationFailure && err.type === PERMANENT_EMAIL_FAILURE) {
-            result.undeliverable.push(`${person.role} ${person.email}: ${err.message}`);
-            continue;
-          }
-          throw err;
-        }
-      }
-      return result;
+        },
+      );
     },
 
     /** Read model: the obligation's current stage and due date (idempotent upsert). */
