@@ -17,6 +17,7 @@ import {
   type RiskReason,
 } from '../inspections/plan';
 import type { AgencyRef } from '../workflows/obligation-types';
+import { inspectionPlanPath } from '../web/dashboard/paths';
 
 /** Obligation states that, past the due date, mean nothing acceptable has come in. */
 const NOT_IN = ['pending', 'requested', 'overdue', 'returned'] as const;
@@ -43,6 +44,24 @@ async function cycleContext(db: Database, cycleId: number, milestoneKey: string)
     .map((a): AgencyRef => ({ code: a.code, name: a.name, group: a.group }))
     .sort((a, b) => a.code.localeCompare(b.code));
   return { cycle, definition, milestone, eligible };
+}
+
+/** How a proposal's visits were chosen, as the plan email says it (after a comma or colon). */
+export function howChosen(input: { byRisk?: number; bySample?: number }): Record<'vi' | 'en', string> {
+  const { byRisk, bySample } = input;
+  if (byRisk === undefined || bySample === undefined)
+    return {
+      vi: ', chọn theo mức độ rủi ro và chọn ngẫu nhiên',
+      en: ', chosen by risk and by random sample',
+    };
+  if (byRisk > 0 && bySample > 0)
+    return {
+      vi: `: ${byRisk} đơn vị chọn theo mức độ rủi ro, ${bySample} đơn vị chọn ngẫu nhiên`,
+      en: `: ${byRisk} chosen by risk, ${bySample} by random sample`,
+    };
+  if (byRisk > 0) return { vi: ', chọn theo mức độ rủi ro', en: ', chosen by risk' };
+  if (bySample > 0) return { vi: ', chọn ngẫu nhiên', en: ', chosen by random sample' };
+  return { vi: '', en: '' };
 }
 
 /** The step of the email that tells the coordinators a proposed plan awaits them (notification log). */
@@ -72,11 +91,16 @@ export function createInspectionPlanActivities({
       proposedOn: string;
       visits: number;
       eligible: number;
+      /** Of the visits, how many the risk figures chose and how many the random sample (absent in the
+       * histories of workflows that proposed before these were passed: the wording is then general). */
+      byRisk?: number;
+      bySample?: number;
     }): Promise<DeliveryResult> {
       const cycle = await db.prisma.cycle.findUniqueOrThrow({ where: { id: input.cycleId } });
       const { definition } = await loadProgramVersion(db, { id: cycle.programVersionId });
       const doc = definition.document;
-      const url = `${links.publicUrl}/quan-ly/chu-ky/${input.cycleId}/ke-hoach-kiem-tra`;
+      const url = `${links.publicUrl}${inspectionPlanPath(input.cycleId)}`;
+      const how = howChosen(input);
       const date = formatCivilDate(input.proposedOn);
       const subject =
         `Đề xuất kế hoạch kiểm tra năm ${cycle.year} chờ phê duyệt / ` +
@@ -90,7 +114,7 @@ export function createInspectionPlanActivities({
             '',
             `Ngày ${date}, hệ thống đã lập đề xuất kế hoạch kiểm tra năm ${cycle.year} thực hiện Kế hoạch số ` +
               `${doc.number} của ${doc.issuer.vi}: ${input.visits} cuộc kiểm tra trong số ${input.eligible} đơn vị ` +
-              'thuộc diện kiểm tra, chọn theo mức độ rủi ro và chọn ngẫu nhiên.',
+              `thuộc diện kiểm tra${how.vi}.`,
             '',
             `Đề nghị xem xét, điều chỉnh và phê duyệt kế hoạch tại: ${url}`,
             '',
@@ -103,7 +127,7 @@ export function createInspectionPlanActivities({
             '',
             `On ${date} the system drew up the proposed inspection plan for ${cycle.year} under Plan No. ` +
               `${doc.number} of the ${doc.issuer.en}: ${input.visits} inspections among the ${input.eligible} ` +
-              'agencies subject to inspection, chosen by risk and by random sample.',
+              `agencies subject to inspection${how.en}.`,
             '',
             `Please review, edit and approve it at: ${url}`,
             '',

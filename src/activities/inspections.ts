@@ -5,7 +5,6 @@ import type { Database } from '../db/client';
 import type { Mailer } from '../mail/mailer';
 import type { LinkConfig } from '../config/links';
 import type { IsoDate } from '../calendar/dates';
-import { localDate } from '../cycle/clock';
 import { signTaskToken, taskUrl } from '../links/task-link';
 import { renderTemplate } from '../programs/templates';
 import type { InspectionTemplateSlot } from '../programs/template-variables';
@@ -68,9 +67,6 @@ export function createInspectionActivities(deps: {
           `program ${program.code} has no template "${notice.slot}" (needed by the inspection workflow)`,
         );
       }
-      const agency = await context.agencyInCycle(notice.cycleId, notice.agency.code);
-      const contacts =
-        (await context.contacts.forAgency(agency.code, localDate(Date.now()))) ?? agency.contacts;
       const lead = await context.agencyInCycle(notice.cycleId, program.lead).catch(() => null);
       // The agency's task page of the program's inspection milestone (its self-assessment report).
       const token = signTaskToken(
@@ -82,19 +78,7 @@ export function createInspectionActivities(deps: {
         new Date(notice.linkExpiresAt),
         links.secret,
       );
-      const people: { role: RecipientRole; name: string; email: string }[] = [];
-      for (const role of notice.recipients) {
-        if (role === 'coordinators' || role === 'leadership') {
-          for (const r of program[role]) people.push({ role, name: r.name, email: r.email });
-        } else {
-          for (const c of contacts[role] ?? []) people.push({ role, name: c.name, email: c.email });
-        }
-      }
-      // One email per address even when a person holds two roles.
-      const seen = new Set<string>();
-      const unique = people.filter(
-        (p) => !seen.has(p.email.toLowerCase()) && seen.add(p.email.toLowerCase()),
-      );
+      const unique = await context.recipients(notice.cycleId, notice.agency.code, notice.recipients, program);
       const agencyId = await context.agencyId(notice.agency.code);
       return sendToEach(
         unique,

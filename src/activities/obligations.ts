@@ -62,7 +62,7 @@ export function programValues(
 /** What a notice came to: emails delivered, and the recipients refused for good ("role email: reason"). */
 export type NoticeResult = DeliveryResult;
 
-interface Person {
+export interface Person {
   role: RecipientRole;
   name: string;
   email: string;
@@ -107,6 +107,32 @@ export class ObligationContext {
     return id;
   }
 
+  /**
+   * Who receives a notice to an agency of a cycle, by role: the program's coordinators or leadership, and
+   * for the agency's own roles the directory in force on the day of sending (an edited contact is written
+   * to from its date on), or the cycle's snapshot for an agency no longer in force. One entry per address,
+   * even when a person holds two roles.
+   */
+  async recipients(
+    cycleId: number,
+    agencyCode: string,
+    roles: readonly RecipientRole[],
+    program: ProgramDefinition,
+  ): Promise<Person[]> {
+    const agency = await this.agencyInCycle(cycleId, agencyCode);
+    const contacts = (await this.contacts.forAgency(agency.code, localDate(Date.now()))) ?? agency.contacts;
+    const people: Person[] = [];
+    for (const role of roles) {
+      if (role === 'coordinators' || role === 'leadership') {
+        for (const r of program[role]) people.push({ role, name: r.name, email: r.email });
+      } else {
+        for (const c of contacts[role] ?? []) people.push({ role, name: c.name, email: c.email });
+      }
+    }
+    const seen = new Set<string>();
+    return people.filter((p) => !seen.has(p.email.toLowerCase()) && seen.add(p.email.toLowerCase()));
+  }
+
   /** The directory as the cycle snapshotted it (the day its Cycle row says it started). */
   async agencyInCycle(cycleId: number, code: string): Promise<SnapshotAgency> {
     let date = this.snapshotDates.get(cycleId);
@@ -142,25 +168,6 @@ export function createObligationActivities(deps: {
 }) {
   const { db, mailer, from, links, context } = deps;
 
-  async function recipientsFor(notice: ObligationNotice, version: LoadedProgramVersion): Promise<Person[]> {
-    const agency = await context.agencyInCycle(notice.cycleId, notice.agency.code);
-    // The snapshot says what the agency owes; the directory in force on the day of sending says who
-    // receives the email (the snapshot's contacts for an agency no longer in force).
-    const contacts =
-      (await context.contacts.forAgency(agency.code, localDate(Date.now()))) ?? agency.contacts;
-    const people: Person[] = [];
-    for (const role of notice.recipients) {
-      if (role === 'coordinators' || role === 'leadership') {
-        for (const r of version.definition[role]) people.push({ role, name: r.name, email: r.email });
-      } else {
-        for (const c of contacts[role] ?? []) people.push({ role, name: c.name, email: c.email });
-      }
-    }
-    // One email per address even when a person holds two roles.
-    const seen = new Set<string>();
-    return people.filter((p) => !seen.has(p.email.toLowerCase()) && seen.add(p.email.toLowerCase()));
-  }
-
   return {
     /** Renders the program's template for one step and sends it to each recipient, at most once each. */
     async notifyObligation(notice: ObligationNotice): Promise<NoticeResult> {
@@ -185,7 +192,7 @@ export function createObligationActivities(deps: {
         new Date(notice.linkExpiresAt),
         links.secret,
       );
-      const people = await recipientsFor(notice, version);
+      const people = await context.recipients(notice.cycleId, notice.agency.code, notice.recipients, program);
       return sendToEach(
         people,
         (p) => `${p.role} ${p.email}`,

@@ -198,6 +198,8 @@ export function startInspectionPhase(input: InspectionPhaseInput): InspectionPha
         proposedOn: state.proposedOn,
         visits: state.proposed.length,
         eligible: eligible.size,
+        byRisk: state.proposed.filter((v) => v.source === 'risk').length,
+        bySample: state.proposed.filter((v) => v.source === 'sample').length,
       });
       for (const failure of sent.undeliverable)
         log.warn('a coordinator was not told of the plan', { failure });

@@ -271,8 +271,14 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
     expect(email.Text).toContain(
       'hệ thống đã lập đề xuất kế hoạch kiểm tra năm 2027 thực hiện Kế hoạch số 99/KH-UBND',
     );
+    // How each visit was chosen, counted.
     expect(email.Text).toContain(
-      `${proposal.proposed.length} inspections among the 16 agencies subject to inspection`,
+      `${proposal.proposed.length} cuộc kiểm tra trong số 16 đơn vị thuộc diện kiểm tra: ` +
+        `${byRisk.length} đơn vị chọn theo mức độ rủi ro, 4 đơn vị chọn ngẫu nhiên.`,
+    );
+    expect(email.Text).toContain(
+      `${proposal.proposed.length} inspections among the 16 agencies subject to inspection: ` +
+        `${byRisk.length} chosen by risk, 4 by random sample.`,
     );
 
     // Refused, each with why, changing nothing.

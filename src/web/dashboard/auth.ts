@@ -35,10 +35,11 @@ import { LoginThrottle } from '../../auth/login-throttle';
 import type { WebContext } from '../server';
 import { DASH } from './i18n';
 import { dashPage, errorPage, withLang } from './page';
+import { DASHBOARD_PREFIX } from './paths';
 
 export type { SessionUser } from '../../auth/sessions';
 
-export const DASHBOARD_PREFIX = '/quan-ly';
+export { DASHBOARD_PREFIX };
 export const CSRF_COOKIE = 'phoihop_csrf';
 export const LOGIN_PATH = `${DASHBOARD_PREFIX}/dang-nhap`;
 export const LOGOUT_PATH = `${DASHBOARD_PREFIX}/dang-xuat`;

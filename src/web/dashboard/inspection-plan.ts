@@ -16,6 +16,7 @@ import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './
 import { DASH } from './i18n';
 import { INSPECT, inspectionKindLabel } from './inspection-i18n';
 import { PLAN, planRefusal, planStageLabel, riskReasonText, visitSourceLabel } from './inspection-plan-i18n';
+import { inspectionPlanPath } from './paths';
 import { cycleOfParam, dashPage, errorPage, flashEventOf, withLang } from './page';
 import { runAuditedUpdate } from './audited-update';
 
@@ -191,7 +192,7 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
         addLines: Array.from({ length: ADD_LINES }, (_, k) => k + 1),
         matrixUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycle.id}`, lang),
         inspectionsUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycle.id}/kiem-tra`, lang),
-        actionUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycle.id}/ke-hoach-kiem-tra`, lang),
+        actionUrl: withLang(inspectionPlanPath(cycle.id), lang),
       });
     },
   );
@@ -231,10 +232,7 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
         request.log.error(err);
         return errorPage(ctx, request, reply, 503, d.unavailable, d.unavailableBody);
       }
-      return reply.redirect(
-        withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycle.id}/ke-hoach-kiem-tra?ket-qua=${auditId}`, lang),
-        303,
-      );
+      return reply.redirect(withLang(`${inspectionPlanPath(cycle.id)}?ket-qua=${auditId}`, lang), 303);
     },
   );
 }
