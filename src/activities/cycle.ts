@@ -8,7 +8,13 @@ import { loadProgramVersion, registerProgramVersion } from '../programs/store';
 import type { ProgramDefinition } from '../programs/types';
 import { directorySnapshot } from '../directory/snapshot';
 import type { AgencyRef } from '../workflows/obligation-types';
-import type { CycleSummary, MilestoneSummary, PreparedCycle } from '../workflows/cycle-types';
+import {
+  cycleTotals,
+  type CycleSummary,
+  type CycleTotals,
+  type MilestoneSummary,
+  type PreparedCycle,
+} from '../workflows/cycle-types';
 
 export interface CycleActivityOptions {
   db: Database;
@@ -102,7 +108,7 @@ export function createCycleActivities({ db, programsDir, holidaysDir }: CycleAct
     async consolidateCycle(input: {
       cycleId: number;
       outcome?: 'completed' | 'cancelled';
-    }): Promise<CycleSummary> {
+    }): Promise<CycleTotals> {
       const cycle = await db.prisma.cycle.findUniqueOrThrow({
         where: { id: input.cycleId },
         include: { program: true },
@@ -157,7 +163,7 @@ export function createCycleActivities({ db, programsDir, holidaysDir }: CycleAct
         where: { id: input.cycleId },
         data: { status: input.outcome ?? 'completed', finishedAt: new Date(), summary: summary as object },
       });
-      return summary;
+      return cycleTotals(summary);
     },
   };
 }

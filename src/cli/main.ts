@@ -17,6 +17,7 @@ import {
 import { openDatabase } from '../db/client';
 import type { Client } from '@temporalio/client';
 import { runDemo } from '../demo/run-demo';
+import type { CycleSummary } from '../workflows/cycle-types';
 import { registerUserCommands } from './user-commands';
 import { registerScheduleCommands } from './schedule-commands';
 
@@ -256,7 +257,9 @@ program
         runDemo(client, temporal, db, { ...opts, log: (line) => console.log(`  ${line}`) }),
       );
       console.log('\nBáo cáo tổng hợp / consolidated outcome:');
-      for (const m of result.summary.milestones) {
+      // The result carries the counts; the agencies named are in the stored summary.
+      const stored = await db.prisma.cycle.findUniqueOrThrow({ where: { id: result.cycleId } });
+      for (const m of (stored.summary as unknown as CycleSummary).milestones) {
         console.log(
           `  ${m.milestone.padEnd(16)} phải nộp ${m.owed}: đúng hạn ${m.onTime}, muộn ${m.late}, không nộp ${m.missing}` +
             (m.flagged.length ? `; nêu tên: ${m.flagged.join(', ')}` : ''),

@@ -64,10 +64,35 @@ export interface CycleSummary {
   agencies: Record<string, Record<string, string>>;
 }
 
+/** A milestone's counts, as a cycle's result carries them (the agencies named: a count). */
+export interface MilestoneTotals extends Omit<MilestoneSummary, 'flagged'> {
+  flagged: number;
+}
+
+/**
+ * What `consolidateCycle` returns and the cycle's result carries: the counts per milestone. The whole
+ * summary (each agency's outcome, the agencies named) is stored in the database (`Cycle.summary`), not
+ * passed through Temporal: it grows with the directory (over a megabyte at 10,000 agencies, against the
+ * 2 MB limit of a payload).
+ */
+export interface CycleTotals {
+  program: string;
+  year: number;
+  milestones: MilestoneTotals[];
+}
+
+export function cycleTotals(summary: CycleSummary): CycleTotals {
+  return {
+    program: summary.program,
+    year: summary.year,
+    milestones: summary.milestones.map((m) => ({ ...m, flagged: m.flagged.length })),
+  };
+}
+
 export interface CycleResult {
   cycleId: number;
   agencies: number;
-  summary: CycleSummary;
+  summary: CycleTotals;
 }
 
 export function cycleWorkflowId(program: string, year: number): string {

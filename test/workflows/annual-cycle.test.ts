@@ -12,7 +12,12 @@ import { importDirectoryFile } from '../../src/cli/cycle-commands';
 import { computePlan, findProgram } from '../../src/cli/cycle-plan';
 import { localInstant } from '../../src/cycle/clock';
 import { agencyWorkflowId } from '../../src/workflows/obligation-types';
-import type { AnnualCycleInput, CycleResult } from '../../src/workflows/cycle-types';
+import {
+  cycleTotals,
+  type AnnualCycleInput,
+  type CycleResult,
+  type CycleSummary,
+} from '../../src/workflows/cycle-types';
 import type { InspectionPlanState } from '../../src/inspections/plan';
 
 const PROGRAM = 'dien-bien-kh99';
@@ -78,7 +83,11 @@ describe('annualCycle (time-skipping server, real activities)', () => {
 
     expect(result.agencies).toBe(4);
     // Nobody answered: every milestone owed is missing and flagged; the lead alone owes the consolidation.
-    expect(result.summary.agencies).toEqual({
+    // The result carries the counts; each agency's outcome and the names are in the stored summary.
+    const stored = await database.db.prisma.cycle.findUniqueOrThrow({ where: { id: result.cycleId } });
+    expect(stored.status).toBe('completed');
+    const summary = stored.summary as unknown as CycleSummary;
+    expect(summary.agencies).toEqual({
       'SO-TP': { 'annual-plan': 'missing', 'report-6m': 'missing', 'report-annual': 'missing' },
       'SO-VHTTDL': {
         'annual-plan': 'missing',
@@ -93,11 +102,19 @@ describe('annualCycle (time-skipping server, real activities)', () => {
         'report-annual': 'missing',
       },
     });
-    const annual = result.summary.milestones.find((m) => m.milestone === 'annual-plan')!;
+    const annual = summary.milestones.find((m) => m.milestone === 'annual-plan')!;
     expect(annual).toMatchObject({ owed: 4, onTime: 0, late: 0, missing: 4 });
     expect(annual.flagged).toEqual(AGENCIES);
-    const stored = await database.db.prisma.cycle.findUniqueOrThrow({ where: { id: result.cycleId } });
-    expect(stored.status).toBe('completed');
+    expect(result.summary).toEqual(cycleTotals(summary));
+    expect(result.summary.milestones.find((m) => m.milestone === 'annual-plan')).toEqual({
+      milestone: 'annual-plan',
+      owed: 4,
+      onTime: 0,
+      late: 0,
+      missing: 4,
+      waived: 0,
+      flagged: 4,
+    });
 
     // Two batch workflows of two agencies each, each agency in its own workflow.
     const cycleId = `cycle:${PROGRAM}:${year}`;
