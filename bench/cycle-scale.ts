@@ -4,12 +4,17 @@
  * few minutes. Every agency answers each milestone as soon as it is asked and the coordinator accepts.
  *
  *   npx tsx bench/cycle-scale.ts --agencies 10000 [--minutes 20] [--rate 300]
+ *   npx tsx bench/cycle-scale.ts --baseline-of bench/results/cycle-scale-10000-never.json
+ *
+ * The second form runs only the engine baseline of a year measured earlier (its shape read from that
+ * results file, its figures written back into it): for the largest years, whose two halves do not fit in
+ * one sitting.
  *
  * Prints (and writes to bench/results/) the fan-out time, the time to the consolidated summary, the
  * largest workflow histories (events and bytes), events per second, emails delivered per second and the
  * worker's peak memory.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -39,6 +44,7 @@ const { values } = parseArgs({
     answer: { type: 'string', default: 'on-time' },
     until: { type: 'string', default: 'year' },
     baseline: { type: 'boolean', default: false },
+    'baseline-of': { type: 'string' },
   },
 });
 const agencies = Number(values.agencies);
@@ -172,6 +178,7 @@ async function runBaseline(
   env: TestWorkflowEnvironment,
   shape: BaselineShape,
   log: (line: string) => void,
+  cache = workflowCache,
 ): Promise<{ seconds: number; fanOutSeconds: number; counts: HistoryCounts }> {
   const taskQueue = 'bench-baseline';
   const worker = await Worker.create({
@@ -180,7 +187,7 @@ async function runBaseline(
     taskQueue,
     workflowsPath: require.resolve('./baseline/workflows'),
     activities: baselineActivities,
-    maxCachedWorkflows: workflowCache,
+    maxCachedWorkflows: cache,
   });
   const running = worker.run();
   try {
@@ -209,7 +216,74 @@ async function runBaseline(
   }
 }
 
+/** The baseline figures as the results file holds them, with our speed as a fraction of the engine's. */
+function baselineFigures(
+  baseline: { seconds: number; fanOutSeconds: number; counts: HistoryCounts },
+  oursSeconds: number,
+) {
+  return {
+    baseline: {
+      seconds: +baseline.seconds.toFixed(0),
+      fanOutSeconds: +baseline.fanOutSeconds.toFixed(1),
+      work: baseline.counts,
+      workflowTasksPerSecond: +(baseline.counts.workflowTasks / baseline.seconds).toFixed(1),
+      activitiesPerSecond: +(baseline.counts.activities / baseline.seconds).toFixed(1),
+    },
+    // Our speed as a fraction of the engine's on the same shape of work (time ratio).
+    fractionOfBaseline: +(baseline.seconds / oursSeconds).toFixed(2),
+  };
+}
+
+/**
+ * `--baseline-of FILE`: the engine baseline alone, of the shape of the whole year recorded in FILE (a
+ * results file of this bench), on a fresh dev server; its figures are added to FILE. Unlike a baseline run
+ * after ours, its server starts empty, which can only flatter the baseline.
+ */
+async function baselineOf(file: string): Promise<void> {
+  const started = Date.now();
+  const log = (line: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`);
+  const ours = JSON.parse(readFileSync(file, 'utf8')) as {
+    agencies?: number;
+    yearMinutes?: number;
+    seconds?: number;
+    measuredUntil?: string;
+    work?: HistoryCounts;
+  };
+  const { agencies: n, yearMinutes, seconds, work } = ours;
+  if (ours.measuredUntil !== 'cycle completed' || !n || !yearMinutes || !seconds || !work)
+    throw new Error(`${file}: not the results of a whole year (no agencies, yearMinutes, seconds or work)`);
+  const env = await createLocalEnv();
+  try {
+    const baseline = await runBaseline(
+      env,
+      {
+        agencies: n,
+        batchSize: BATCH_SIZE,
+        timers: Math.round(work.timers / n),
+        activities: Math.round(work.activities / n),
+        spanMs: yearMinutes * 60_000,
+      },
+      log,
+      n + Math.ceil(n / BATCH_SIZE) + 100,
+    );
+    const figures = {
+      ...ours,
+      ...baselineFigures(baseline, seconds),
+      baselineRun: {
+        separately: true,
+        date: new Date().toISOString(),
+        loadAverage1m: +loadavg()[0]!.toFixed(1),
+      },
+    };
+    console.log(JSON.stringify(figures, null, 2));
+    writeFileSync(file, JSON.stringify(figures, null, 2) + '\n');
+  } finally {
+    await env.teardown();
+  }
+}
+
 async function main(): Promise<void> {
+  if (values['baseline-of']) return baselineOf(values['baseline-of']);
   const started = Date.now();
   const log = (line: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`);
   const env = await createLocalEnv();
@@ -403,19 +477,7 @@ async function main(): Promise<void> {
             activitiesPerSecond: +(counts.activities / (totalMs / 1000)).toFixed(1),
           }
         : {}),
-      ...(baseline
-        ? {
-            baseline: {
-              seconds: +baseline.seconds.toFixed(0),
-              fanOutSeconds: +baseline.fanOutSeconds.toFixed(1),
-              work: baseline.counts,
-              workflowTasksPerSecond: +(baseline.counts.workflowTasks / baseline.seconds).toFixed(1),
-              activitiesPerSecond: +(baseline.counts.activities / baseline.seconds).toFixed(1),
-            },
-            // Our speed as a fraction of the engine's on the same shape of work (time ratio).
-            fractionOfBaseline: +(baseline.seconds / (totalMs / 1000)).toFixed(2),
-          }
-        : {}),
+      ...(baseline ? baselineFigures(baseline, totalMs / 1000) : {}),
     };
     console.log(JSON.stringify(figures, null, 2));
     const out = join(__dirname, 'results');
