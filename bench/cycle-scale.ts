@@ -130,12 +130,32 @@ interface HistoryCounts {
   children: number;
 }
 
+/**
+ * The events of a workflow's history, read in pages of 100 events: the client's `fetchHistory` asks for the
+ * server's default page (1,000 events), which for a history with large payloads (a batch's agency inputs, or
+ * a cycle result as large as the one the 10,000-agency year once returned) exceeds gRPC's 4 MB message limit.
+ */
+async function historyEvents(env: TestWorkflowEnvironment, workflowId: string) {
+  const events: proto.api.history.v1.IHistoryEvent[] = [];
+  let nextPageToken: Uint8Array | undefined;
+  do {
+    const page = await env.client.workflowService.getWorkflowExecutionHistory({
+      namespace: env.namespace ?? 'default',
+      execution: { workflowId },
+      maximumPageSize: 100,
+      nextPageToken,
+    });
+    events.push(...(page.history?.events ?? []));
+    nextPageToken = page.nextPageToken?.length ? page.nextPageToken : undefined;
+  } while (nextPageToken);
+  return events;
+}
+
 /** Counts of the work in the histories of `ids`: workflow tasks, activities, timers, child workflows. */
 async function historyCounts(env: TestWorkflowEnvironment, ids: string[]): Promise<HistoryCounts> {
   const counts: HistoryCounts = { events: 0, workflowTasks: 0, activities: 0, timers: 0, children: 0 };
   await pool(ids, 16, async (id) => {
-    const history = await env.client.workflow.getHandle(id).fetchHistory();
-    for (const e of history.events ?? []) {
+    for (const e of await historyEvents(env, id)) {
       counts.events++;
       if (e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) counts.workflowTasks++;
       else if (e.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_COMPLETED) counts.activities++;
@@ -158,8 +178,7 @@ const batchIdsOf = (ids: string[]) => ids.filter((id) => id.includes(':batch-'))
 async function lastChildStartedMs(env: TestWorkflowEnvironment, batchIds: string[]): Promise<number> {
   let last = 0;
   for (const id of batchIds) {
-    const history = await env.client.workflow.getHandle(id).fetchHistory();
-    for (const e of history.events ?? []) {
+    for (const e of await historyEvents(env, id)) {
       if (e.eventType !== EventType.EVENT_TYPE_CHILD_WORKFLOW_EXECUTION_STARTED || !e.eventTime) continue;
       last = Math.max(
         last,
