@@ -421,6 +421,12 @@ async function main(): Promise<void> {
       const outcome = await result;
       log(`cycle completed in ${(totalMs / 1000).toFixed(0)} s: ${outcome.agencies} agencies`);
     }
+    // Logged as soon as known, so that a failure in the longer counting below does not lose them.
+    const sent = await database.db.prisma.notification.count({ where: { status: 'sent' } });
+    const delivered = await new MailpitApi(smtp.apiUrl).total();
+    log(
+      `emails: ${sent} sent (log), ${delivered} delivered (SMTP server); worker peak RSS so far ${Math.round(peakRss / 2 ** 20)} MiB`,
+    );
 
     // History sizes of every workflow of the cycle.
     const ids = [cycle.workflowId];
@@ -438,8 +444,11 @@ async function main(): Promise<void> {
     const largestBytes = [...sizes].sort((a, b) => b.bytes - a.bytes)[0]!;
     const cycleSize = sizes.find((s) => s.id === cycle.workflowId)!;
     const batchSizes = sizes.filter((s) => s.id.includes(':batch-'));
+    log(
+      `histories: largest ${largest.events} events (${largest.id}), largest ${largestBytes.bytes} bytes ` +
+        `(${largestBytes.id}), the cycle's ${cycleSize.events} events and ${cycleSize.bytes} bytes`,
+    );
     const agencySizes = sizes.filter((s) => s !== cycleSize && !batchSizes.includes(s));
-    const sent = await database.db.prisma.notification.count({ where: { status: 'sent' } });
     const counts = until === 'year' ? await historyCounts(env, ids) : undefined;
     worker.shutdown();
     await running;
@@ -457,7 +466,6 @@ async function main(): Promise<void> {
         log,
       );
     }
-    const delivered = await new MailpitApi(smtp.apiUrl).total();
 
     const figures = {
       date: new Date().toISOString(),

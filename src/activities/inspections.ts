@@ -78,10 +78,10 @@ export function createInspectionActivities(deps: {
         new Date(notice.linkExpiresAt),
         links.secret,
       );
-      const unique = await context.recipients(notice.cycleId, notice.agency.code, notice.recipients, program);
+      const people = await context.recipients(notice.cycleId, notice.agency.code, notice.recipients, program);
       const agencyId = await context.agencyId(notice.agency.code);
       return sendToEach(
-        unique,
+        people,
         (p) => `${p.role} ${p.email}`,
         async (person) => {
           const address = person.email.toLowerCase();
