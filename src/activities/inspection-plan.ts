@@ -12,6 +12,7 @@ import { directorySnapshot } from '../directory/snapshot';
 import { openRecommendationsByAgency } from '../inspections/carry-over';
 import {
   INSPECTION_PLAN_DEFAULTS,
+  riskiest,
   type InspectionCandidates,
   type RiskCandidate,
   type RiskReason,
@@ -148,9 +149,10 @@ export function createInspectionPlanActivities({
 
     /**
      * What the cycle's proposal is drawn from, as of calendar instant `asOf`: the eligible agencies (the
-     * milestone's groups in the cycle's directory snapshot, the lead excepted), and among them each one's
-     * risk reasons: obligations of this cycle past their due date with nothing accepted in (missing so far),
-     * submissions that came in late, and recommendations of earlier years' inspections still open.
+     * milestone's groups in the cycle's directory snapshot, the lead excepted), and among them the riskiest
+     * (at most the milestone's riskLimit) with their risk reasons: obligations of this cycle past their due
+     * date with nothing accepted in (missing so far), submissions that came in late, and recommendations of
+     * earlier years' inspections still open.
      */
     async inspectionCandidates(input: {
       cycleId: number;
@@ -198,15 +200,18 @@ export function createInspectionPlanActivities({
           });
         }
       }
-      const risky: RiskCandidate[] = [...reasons.entries()]
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([code, list]) => ({ agency: byCode.get(code)!, reasons: list }));
       const settings = milestone.inspection!;
+      const riskLimit = settings.riskLimit ?? INSPECTION_PLAN_DEFAULTS.riskLimit;
+      // Only the riskiest go back to the workflow: the rest would be history bytes the selection never uses.
+      const risky: RiskCandidate[] = riskiest(
+        [...reasons.entries()].map(([code, list]) => ({ agency: byCode.get(code)!, reasons: list })),
+        riskLimit,
+      ).map((c) => ({ agency: c.agency, reasons: c.reasons }));
       return {
         settings: {
           noticeWorkingDays: settings.noticeWorkingDays,
           remedyWorkingDays: settings.remedyWorkingDays,
-          riskLimit: settings.riskLimit ?? INSPECTION_PLAN_DEFAULTS.riskLimit,
+          riskLimit,
           sampleSize: settings.sampleSize ?? INSPECTION_PLAN_DEFAULTS.sampleSize,
           visitsPerDay: settings.visitsPerDay ?? INSPECTION_PLAN_DEFAULTS.visitsPerDay,
         },

@@ -28,7 +28,10 @@ export interface RiskCandidate {
 export interface InspectionCandidates {
   /** The program's inspection settings (defaults applied). */
   settings: InspectionPlanSettings;
-  /** Agencies with at least one risk reason, among the eligible ones. */
+  /**
+   * The riskiest eligible agencies with their risk reasons, at most riskLimit (see `riskiest`). Histories
+   * recorded before that limit hold every agency with a reason; the selection from them is the same.
+   */
   risky: RiskCandidate[];
   /** Every agency the inspections may address (the milestone's groups, in the cycle's snapshot), by code. */
   eligible: string[];
@@ -105,6 +108,20 @@ export function riskScore(reasons: RiskReason[]): number {
   return reasons.reduce((sum, r) => sum + RISK_WEIGHTS[r.kind], 0);
 }
 
+/**
+ * The riskiest `limit` candidates with their scores: a score above 0, highest first, then by code. The
+ * proposal activity keeps only these (the selection takes no others), so the cycle's history does not carry
+ * every risky agency: with 10,000 agencies and nobody answering, the whole list was 1.9 MB, just under
+ * Temporal's 2 MB limit on a payload.
+ */
+export function riskiest(risky: RiskCandidate[], limit: number): (RiskCandidate & { score: number })[] {
+  return risky
+    .map((c) => ({ ...c, score: riskScore(c.reasons) }))
+    .filter((c) => c.score > 0)
+    .sort((a, b) => b.score - a.score || a.agency.code.localeCompare(b.agency.code))
+    .slice(0, limit);
+}
+
 export interface Selection {
   /** The riskiest agencies, highest score first (then by code). */
   risk: (RiskCandidate & { score: number })[];
@@ -119,11 +136,7 @@ export interface Selection {
  */
 export function selectForInspection(candidates: InspectionCandidates, random: () => number): Selection {
   const { settings } = candidates;
-  const risk = candidates.risky
-    .map((c) => ({ ...c, score: riskScore(c.reasons) }))
-    .filter((c) => c.score > 0)
-    .sort((a, b) => b.score - a.score || a.agency.code.localeCompare(b.agency.code))
-    .slice(0, settings.riskLimit);
+  const risk = riskiest(candidates.risky, settings.riskLimit);
   const chosen = new Set(risk.map((c) => c.agency.code));
   const pool = candidates.eligible.filter((code) => !chosen.has(code));
   const sample: string[] = [];

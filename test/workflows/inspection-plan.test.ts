@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { recordHistory } from '../support/histories';
@@ -17,7 +18,12 @@ import { localInstant } from '../../src/cycle/clock';
 import type { IsoDate } from '../../src/calendar/dates';
 import { agencyWorkflowId } from '../../src/workflows/obligation-types';
 import type { AnnualCycleInput, CycleResult } from '../../src/workflows/cycle-types';
-import type { ApproveInspectionPlanInput, InspectionPlanState, PlanLine } from '../../src/inspections/plan';
+import type {
+  ApproveInspectionPlanInput,
+  InspectionCandidates,
+  InspectionPlanState,
+  PlanLine,
+} from '../../src/inspections/plan';
 import { inspectionWorkflowId, type InspectionStatus } from '../../src/inspections/types';
 import { PhAgency, PhProgram, PhYear } from '../../src/workflows/search-attributes';
 
@@ -223,6 +229,19 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
     expect(byRisk.at(-1)!.reasons).toEqual([
       { kind: 'open-recommendation', year: 2026, number: 1, dueOn: '2026-11-03' },
     ]);
+    // Only those eight went through the cycle's history (UBND-X-04, ninth, did not), and every eligible code.
+    const events = (await handle.fetchHistory()).events ?? [];
+    const asked = events.find(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'inspectionCandidates',
+    )!;
+    const answered = events.find(
+      (e) => String(e.activityTaskCompletedEventAttributes?.scheduledEventId) === String(asked.eventId),
+    )!;
+    const recorded = defaultPayloadConverter.fromPayload<InspectionCandidates>(
+      answered.activityTaskCompletedEventAttributes!.result!.payloads![0]!,
+    );
+    expect(recorded.risky.map((c) => c.agency.code)).toEqual([...SILENT, 'SO-05']);
+    expect([...recorded.eligible].sort()).toEqual([...DEPTS, ...COMMUNES].sort());
     // The sample: four of the other eight, drawn in the workflow.
     const sample = proposal.proposed.filter((v) => v.source === 'sample').map((v) => v.agency.code);
     const pool = [...ON_TIME.filter((c) => c !== 'SO-05'), LATE];

@@ -6,10 +6,12 @@ import {
   earliestVisitOn,
   planProblem,
   proposedVisits,
+  riskiest,
   riskScore,
   selectForInspection,
   visitDays,
   type InspectionCandidates,
+  type RiskReason,
 } from '../../../src/inspections/plan';
 
 const calendar = new WorkingCalendar(buildCalendarData(yearsTouchedBy(2027), HOLIDAYS_DIR));
@@ -74,6 +76,57 @@ describe('the inspection plan', () => {
     expect([...selection.sample].sort()).toEqual(selection.sample);
     // The same random sequence gives the same draw (a workflow replays its seeded Math.random).
     expect(selectForInspection(candidates(3, 5), seeded(1))).toEqual(selection);
+  });
+
+  it('selects the same from only the riskiest as from every risky agency (what the activity returns)', () => {
+    // Many agencies with one to three reasons, ties included: the riskiest `limit`, then every other one.
+    const random = seeded(7);
+    const kinds = ['missing', 'late', 'open-recommendation'] as const;
+    const reason = (k: (typeof kinds)[number]): RiskReason =>
+      k === 'missing'
+        ? { kind: k, milestone: 'annual-plan', dueOn: '2027-02-12' }
+        : k === 'late'
+          ? { kind: k, milestone: 'annual-plan', workingDays: 1 }
+          : { kind: k, year: 2026, number: 1, dueOn: '2026-11-03' };
+    const many = Array.from({ length: 300 }, (_, i) => `B-${String(i).padStart(3, '0')}`);
+    const risky = many
+      .filter(() => random() < 0.7)
+      .map((code) => ({
+        agency: agency(code),
+        reasons: Array.from({ length: 1 + Math.floor(random() * 3) }, () =>
+          reason(kinds[Math.floor(random() * 3)]!),
+        ),
+      }));
+    for (const limit of [0, 1, 8, 50, 400]) {
+      const settings = {
+        noticeWorkingDays: 5,
+        remedyWorkingDays: 20,
+        riskLimit: limit,
+        sampleSize: 6,
+        visitsPerDay: 2,
+      };
+      const top = riskiest(risky, limit);
+      expect(top).toHaveLength(Math.min(limit, risky.length));
+      const trimmed = top.map((c) => ({ agency: c.agency, reasons: c.reasons }));
+      for (const seed of [1, 2, 3]) {
+        expect(selectForInspection({ settings, eligible: many, risky: trimmed }, seeded(seed))).toEqual(
+          selectForInspection({ settings, eligible: many, risky }, seeded(seed)),
+        );
+      }
+    }
+    // Highest score first, then by code.
+    const top = riskiest(risky, 50);
+    for (let i = 1; i < top.length; i++) {
+      const [a, b] = [top[i - 1]!, top[i]!];
+      expect(a.score > b.score || (a.score === b.score && a.agency.code < b.agency.code)).toBe(true);
+    }
+    expect(Math.min(...top.map((c) => c.score))).toBeGreaterThanOrEqual(
+      Math.max(
+        ...riskiest(risky, 400)
+          .slice(50)
+          .map((c) => c.score),
+      ),
+    );
   });
 
   it('draws every eligible agency about equally often', () => {
