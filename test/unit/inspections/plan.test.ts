@@ -79,7 +79,8 @@ describe('the inspection plan', () => {
   });
 
   it('selects the same from only the riskiest as from every risky agency (what the activity returns)', () => {
-    // Many agencies with one to three reasons, ties included: the riskiest `limit`, then every other one.
+    // 300 agencies, about 70% of them with one to three reasons (many tied in score): for each limit and
+    // seed, the selection from `riskiest(...)` alone equals the selection from the whole list.
     const random = seeded(7);
     const kinds = ['missing', 'late', 'open-recommendation'] as const;
     const reason = (k: (typeof kinds)[number]): RiskReason =>
@@ -114,19 +115,6 @@ describe('the inspection plan', () => {
         );
       }
     }
-    // Highest score first, then by code.
-    const top = riskiest(risky, 50);
-    for (let i = 1; i < top.length; i++) {
-      const [a, b] = [top[i - 1]!, top[i]!];
-      expect(a.score > b.score || (a.score === b.score && a.agency.code < b.agency.code)).toBe(true);
-    }
-    expect(Math.min(...top.map((c) => c.score))).toBeGreaterThanOrEqual(
-      Math.max(
-        ...riskiest(risky, 400)
-          .slice(50)
-          .map((c) => c.score),
-      ),
-    );
   });
 
   it('draws every eligible agency about equally often', () => {
