@@ -285,7 +285,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     const outageEnd = outageStart + outageMs;
     // A send cut off by a kill is retried once its activity's start-to-close timeout (2 minutes) has passed:
     // in compressed time that is `scale` times longer on the calendar, and the workflow must still be inside
-    // the years its working calendar covers (the cycle's year ± 1) when it resumes (see the README).
+    // the years its working calendar covers (the cycle's year ± 1) when it resumes (docs/benchmarks.md, "Chaos").
     const calendarEnd = realAt(localInstant(`${year + 2}-01-01`, 0));
     const killFrom = t0 + options.killFrom * yearMs;
     const killTo = Math.min(t0 + options.killTo * yearMs, calendarEnd - STALL_MARGIN_MS);

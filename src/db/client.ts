@@ -86,8 +86,8 @@ export async function openDatabase(url?: string, options: OpenOptions = {}): Pro
     await prisma.$connect();
     await prisma.$queryRawUnsafe('SELECT 1');
     if (config.provider === 'sqlite') {
-      // Write-ahead log: one fsync per commit instead of several (the default rollback journal made every
-      // activity wait on the disk), and readers (portal, CLI) no longer block the worker's writes.
+      // Write-ahead log: one fsync per commit instead of several (with the default rollback journal every
+      // activity waits on the disk), and readers (portal, CLI) do not block the worker's writes.
       // synchronous stays FULL: a committed notification claim survives a power cut.
       await prisma.$queryRawUnsafe('PRAGMA journal_mode = WAL');
     }

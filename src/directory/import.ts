@@ -1,7 +1,7 @@
 // Applies a directory (rows from any parser: CSV today, XLSX later) as a dated change, in one database
 // transaction, and only when every row is valid.
 //
-// How the dated directory works (README, "Directory"):
+// How the dated directory works (docs/coordinators.md, "Directory files and exports"):
 // - An import states the whole directory in force from `effectiveFrom` (a civil date).
 // - Agencies missing from it are closed: effectiveTo = effectiveFrom. New codes open with effectiveFrom.
 //   A closed code is never reopened later (codes are never reused), except by a correction imported for

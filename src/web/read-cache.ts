@@ -1,7 +1,7 @@
 // What every page would otherwise rebuild per request: a program version (immutable once stored, so kept
 // for the life of the process, per database) and the working calendar of a cycle's years (rebuilt at most
-// once a minute, so an edited holiday file shows within a minute). A benchmark profile put the two at
-// about 15% of a task page's CPU.
+// once a minute, so an edited holiday file shows within a minute). Rebuilt per request, the two are about
+// 15% of a task page's CPU (docs/benchmarks.md, "Portal under load").
 import type { Database } from '../db/client';
 import { loadProgramVersion, type LoadedProgramVersion } from '../programs/store';
 import { buildCalendarData } from '../calendar/load';

@@ -7,7 +7,7 @@ import { HISTORIES_DIR, recordedWorkflowIds } from '../support/histories';
 /**
  * Every recorded history in test/histories replays against today's workflow code without a
  * non-determinism error: a change that would break running workflows fails here, and must use
- * patched() (or worker versioning) instead. Record new ones with RECORD_HISTORIES=1 (see the README).
+ * patched() (or worker versioning) instead. Record new ones with RECORD_HISTORIES=1 (see docs/testing.md).
  */
 describe('replay of recorded histories', () => {
   const dir = HISTORIES_DIR;

@@ -438,7 +438,7 @@ describe('a 10,000-row directory file with scattered errors', () => {
   afterAll(async () => {
     await database?.drop();
     if (dir) rmSync(dir, { recursive: true, force: true });
-    // Figures for the README (no wall-clock assertion: this machine is shared).
+    // Figures for docs/benchmarks.md (no wall-clock assertion: this machine is shared).
     const kinds: Record<string, number> = {};
     for (const c of bad?.corruptions ?? []) kinds[c.kind] = (kinds[c.kind] ?? 0) + 1;
     console.log(
