@@ -5,6 +5,62 @@ export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', '.data/', 'src/generated/', 'coverage/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
+  // Layers. cli/ and web/ sit on top (cli/ also runs demo/); demo/ sits above everything else; activities/,
+  // workflows/, schedule/ and every other folder, like the worker, import nothing from those three: code
+  // they share lives below (cycle/, directory/, programs/, links/, config/). typescript-eslint's variant of
+  // no-restricted-imports, so that its options do not replace the workflows' own list below (a rule
+  // configured twice for one file keeps the last options only). Relative specifiers climbing into the
+  // folder are what it matches: src/ has no other folder with these names.
+  {
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**', 'src/web/**', 'src/demo/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.{1,2}/)+(cli|web|demo)(/|$)',
+              message:
+                'Only cli/, web/ and demo/ may import from cli/, web/ or demo/: move the shared code below them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/demo/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.{1,2}/)+(cli|web)(/|$)',
+              message: 'The demo runs under the CLI: it may not import from cli/ or web/.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/web/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.{1,2}/)+(cli|demo)(/|$)',
+              message: 'The web server may not import from cli/ or demo/: move the shared code below them.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {

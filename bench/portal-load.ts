@@ -148,8 +148,9 @@ async function main(): Promise<void> {
   const { MailpitApi, startMailpit } = await import('../test/support/mailpit');
   const { createMailer } = await import('../src/mail/mailer');
   const { createWorker } = await import('../src/temporal/create-worker');
-  const { importDirectoryFile } = await import('../src/cli/cycle-commands');
-  const { computePlan, findProgram, HOLIDAYS_DIR } = await import('../src/cli/cycle-plan');
+  const { importDirectoryFile } = await import('../src/directory/import-file');
+  const { computePlan, HOLIDAYS_DIR } = await import('../src/cycle/compute-plan');
+  const { findProgram } = await import('../src/programs/find');
   const { registerProgramVersion } = await import('../src/programs/store');
   const { buildCalendarData } = await import('../src/calendar/load');
   const { localInstant } = await import('../src/cycle/clock');

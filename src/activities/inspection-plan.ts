@@ -18,7 +18,7 @@ import {
   type RiskReason,
 } from '../inspections/plan';
 import type { AgencyRef } from '../workflows/obligation-types';
-import { inspectionPlanPath } from '../web/dashboard/paths';
+import { inspectionPlanPath } from '../links/dashboard-paths';
 
 /** Obligation states that, past the due date, mean nothing acceptable has come in. */
 const NOT_IN = ['pending', 'requested', 'overdue', 'returned'] as const;

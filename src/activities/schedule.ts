@@ -3,8 +3,8 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { buildCalendarData } from '../calendar/load';
 import { WorkingCalendar } from '../calendar/working-calendar';
-import { CycleAlreadyStartedError, startCycle } from '../cli/cycle-commands';
-import { UsageError } from '../cli/usage-error';
+import { CycleAlreadyStartedError, startCycle } from '../cycle/start';
+import { UsageError } from '../config/usage-error';
 import { temporalConfigFromEnv } from '../config/temporal';
 import { yearsTouchedBy } from '../cycle/plan';
 import { loadPrograms } from '../programs/load';

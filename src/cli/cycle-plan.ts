@@ -1,32 +1,8 @@
-import { buildCalendarData, PROJECT_HOLIDAY_DIR } from '../calendar/load';
-import { WorkingCalendar } from '../calendar/working-calendar';
+// `phoihop cycle plan` and the dry run of `cycle start`: a cycle's plan as people read it, vi or en.
 import { dateParts, weekdayName, type IsoDate } from '../calendar/dates';
-import { planCycle, planEvents, yearsTouchedBy, type CyclePlan, type PlanEvent } from '../cycle/plan';
-import { loadPrograms, PROGRAMS_DIR, type LoadedProgram } from '../programs/load';
+import { planEvents, type CyclePlan, type PlanEvent } from '../cycle/plan';
+import type { LoadedProgram } from '../programs/load';
 import type { Language } from '../programs/types';
-import { UsageError } from './usage-error';
-
-export const HOLIDAYS_DIR = PROJECT_HOLIDAY_DIR;
-
-/** Finds a program by code among the program files, naming the known codes when it is not there. */
-export function findProgram(code: string, dir: string = PROGRAMS_DIR): LoadedProgram {
-  const programs = loadPrograms(dir);
-  const found = programs.find((p) => p.definition.code === code);
-  if (!found) {
-    throw new UsageError(
-      `no program "${code}" in ${dir}; known: ${programs.map((p) => p.definition.code).join(', ') || '(none)'}`,
-    );
-  }
-  return found;
-}
-
-export function computePlan(program: LoadedProgram, year: number): CyclePlan {
-  if (!Number.isInteger(year) || year < 2000 || year > 2099) {
-    throw new UsageError(`--year ${year}: expected a year from 2000 to 2099`);
-  }
-  const calendar = new WorkingCalendar(buildCalendarData(yearsTouchedBy(year), HOLIDAYS_DIR));
-  return planCycle(program.definition, year, calendar);
-}
 
 const WORDS = {
   vi: {

@@ -4,14 +4,16 @@ import { smtpConfigFromEnv } from '../config/smtp';
 import { describeFatal } from '../config/fatal';
 import { connectClient } from '../temporal/connection';
 import { runHello } from './hello';
-import { computePlan, findProgram, formatPlan } from './cycle-plan';
+import { formatPlan } from './cycle-plan';
+import { computePlan } from '../cycle/compute-plan';
+import { startCycle } from '../cycle/start';
+import { importDirectoryFile } from '../directory/import-file';
+import { findProgram } from '../programs/find';
 import {
   agencyStatus,
   cancelCycle,
   coordinatorAction,
   cycleCounts,
-  importDirectoryFile,
-  startCycle,
   type CoordinatorAction,
 } from './cycle-commands';
 import { openDatabase } from '../db/client';

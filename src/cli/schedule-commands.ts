@@ -15,7 +15,7 @@ import {
 } from '../schedule/schedules';
 import { scheduleId } from '../schedule/timing';
 import { connectClient } from '../temporal/connection';
-import { findProgram } from './cycle-plan';
+import { findProgram } from '../programs/find';
 
 async function withTemporal<T>(fn: (client: Client, taskQueue: string) => Promise<T>): Promise<T> {
   const config = temporalConfigFromEnv();

@@ -13,7 +13,7 @@ import {
   ROLES,
   type UserSummary,
 } from '../auth/users';
-import { UsageError } from './usage-error';
+import { UsageError } from '../config/usage-error';
 
 /** Where a new password comes from: PHOIHOP_NEW_PASSWORD (scripts), else standard input. */
 export interface PasswordSource {

@@ -8,7 +8,7 @@ import {
   type ScheduleDescription,
   type ScheduleOptions,
 } from '@temporalio/client';
-import { UsageError } from '../cli/usage-error';
+import { UsageError } from '../config/usage-error';
 import type { LoadedProgram } from '../programs/load';
 import type { ProgramDefinition } from '../programs/types';
 import type { ScheduledCycleStartInput } from '../workflows/scheduled-cycle-start';

@@ -11,9 +11,9 @@ import {
 import { MailpitApi } from '../support/mailpit';
 import { runningWorker, TEST_FROM } from '../support/worker';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
-import { startCycle } from '../../src/cli/cycle-commands';
+import { startCycle } from '../../src/cycle/start';
 import { temporalConfigFromEnv } from '../../src/config/temporal';
-import { importDirectoryFile } from '../../src/cli/cycle-commands';
+import { importDirectoryFile } from '../../src/directory/import-file';
 import { agencyWorkflowId } from '../../src/workflows/obligation-types';
 import { simulateAgencies, type Behaviour } from '../../src/demo/agencies';
 import { cycleTotals, type CycleResult, type CycleSummary } from '../../src/workflows/cycle-types';

@@ -8,7 +8,7 @@ import { seedCycle } from '../support/cycle-fixture';
 import { runningWorker, TEST_FROM } from '../support/worker';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
 import { buildCalendarData } from '../../src/calendar/load';
-import { HOLIDAYS_DIR } from '../../src/cli/cycle-plan';
+import { HOLIDAYS_DIR } from '../../src/cycle/compute-plan';
 import { localInstant } from '../../src/cycle/clock';
 import { yearsTouchedBy } from '../../src/cycle/plan';
 import type { AgencyObligationsInput } from '../../src/workflows/obligation-types';

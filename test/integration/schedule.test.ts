@@ -8,11 +8,12 @@ import { createLocalEnv } from '../support/temporal';
 import { runPhoihop, type CliRun } from '../support/cli';
 import { PROJECT_HOLIDAY_DIR } from '../../src/calendar/load';
 import { createScheduleActivities } from '../../src/activities/schedule';
-import { CycleAlreadyStartedError, startCycle } from '../../src/cli/cycle-commands';
+import { CycleAlreadyStartedError, startCycle } from '../../src/cycle/start';
 import { temporalConfigFromEnv } from '../../src/config/temporal';
 import { PROGRAMS_DIR } from '../../src/programs/load';
 import { cycleStartInstant, cycleYearAt, fireInstant } from '../../src/schedule/timing';
-import { computePlan, findProgram } from '../../src/cli/cycle-plan';
+import { computePlan } from '../../src/cycle/compute-plan';
+import { findProgram } from '../../src/programs/find';
 import type { ScheduleState } from '../../src/schedule/schedules';
 import type { ScheduledCycleStartResult } from '../../src/workflows/scheduled-cycle-start';
 

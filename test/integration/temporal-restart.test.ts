@@ -12,7 +12,8 @@ import { TEST_FILES_ROOT, TEST_FROM, TEST_LINKS } from '../support/worker';
 import { temporalCliPath, projectRoot } from '../support/tools';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
 import { createWorker } from '../../src/temporal/create-worker';
-import { importDirectoryFile, startCycle } from '../../src/cli/cycle-commands';
+import { importDirectoryFile } from '../../src/directory/import-file';
+import { startCycle } from '../../src/cycle/start';
 import { temporalConfigFromEnv } from '../../src/config/temporal';
 import { cycleTotals, type CycleResult, type CycleSummary } from '../../src/workflows/cycle-types';
 

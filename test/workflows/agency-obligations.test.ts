@@ -14,7 +14,7 @@ import { createMailer, type Mailer } from '../../src/mail/mailer';
 import { localInstant } from '../../src/cycle/clock';
 import { buildCalendarData } from '../../src/calendar/load';
 import { yearsTouchedBy } from '../../src/cycle/plan';
-import { HOLIDAYS_DIR } from '../../src/cli/cycle-plan';
+import { HOLIDAYS_DIR } from '../../src/cycle/compute-plan';
 import type { AgencyObligationsStatus, ObligationStatus } from '../../src/workflows/obligation-types';
 import type { IsoDate } from '../../src/calendar/dates';
 import { PhMilestone, PhStage } from '../../src/workflows/search-attributes';

@@ -8,8 +8,9 @@ import { recordHistory } from '../support/histories';
 import { freshDatabase, testSmtpUrl, type TestDatabase } from '../support/databases';
 import { runningWorker, TEST_FROM } from '../support/worker';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
-import { importDirectoryFile } from '../../src/cli/cycle-commands';
-import { computePlan, findProgram } from '../../src/cli/cycle-plan';
+import { importDirectoryFile } from '../../src/directory/import-file';
+import { computePlan } from '../../src/cycle/compute-plan';
+import { findProgram } from '../../src/programs/find';
 import { localInstant } from '../../src/cycle/clock';
 import { agencyWorkflowId } from '../../src/workflows/obligation-types';
 import {

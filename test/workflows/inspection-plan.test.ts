@@ -12,8 +12,9 @@ import { freshDatabase, testMailpitApi, testSmtpUrl, type TestDatabase } from '.
 import { runningWorker, TEST_FROM, TEST_LINKS } from '../support/worker';
 import { MailpitApi } from '../support/mailpit';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
-import { importDirectoryFile } from '../../src/cli/cycle-commands';
-import { computePlan, findProgram } from '../../src/cli/cycle-plan';
+import { importDirectoryFile } from '../../src/directory/import-file';
+import { computePlan } from '../../src/cycle/compute-plan';
+import { findProgram } from '../../src/programs/find';
 import { localInstant } from '../../src/cycle/clock';
 import type { IsoDate } from '../../src/calendar/dates';
 import { agencyWorkflowId } from '../../src/workflows/obligation-types';

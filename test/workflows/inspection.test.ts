@@ -13,7 +13,7 @@ import { localInstant } from '../../src/cycle/clock';
 import { inspectionLadder } from '../../src/inspections/ladder';
 import { buildCalendarData } from '../../src/calendar/load';
 import { yearsTouchedBy } from '../../src/cycle/plan';
-import { HOLIDAYS_DIR } from '../../src/cli/cycle-plan';
+import { HOLIDAYS_DIR } from '../../src/cycle/compute-plan';
 import { openRecommendationsByAgency } from '../../src/inspections/carry-over';
 import {
   inspectionWorkflowId,

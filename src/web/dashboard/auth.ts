@@ -35,7 +35,7 @@ import { LoginThrottle } from '../../auth/login-throttle';
 import type { WebContext } from '../server';
 import { DASH } from './i18n';
 import { dashPage, errorPage, withLang } from './page';
-import { DASHBOARD_PREFIX } from './paths';
+import { DASHBOARD_PREFIX } from '../../links/dashboard-paths';
 
 export type { SessionUser } from '../../auth/sessions';
 

@@ -16,7 +16,7 @@ import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './
 import { DASH } from './i18n';
 import { INSPECT, inspectionKindLabel } from './inspection-i18n';
 import { PLAN, planRefusal, planStageLabel, riskReasonText, visitSourceLabel } from './inspection-plan-i18n';
-import { inspectionPlanPath } from './paths';
+import { inspectionPlanPath } from '../../links/dashboard-paths';
 import { cycleOfParam, dashPage, errorPage, flashEventOf, withLang } from './page';
 import { runAuditedUpdate } from './audited-update';
 

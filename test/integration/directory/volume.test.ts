@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 import type { FastifyInstance } from 'fastify';
-import { importDirectoryFile } from '../../../src/cli/cycle-commands';
+import { importDirectoryFile } from '../../../src/directory/import-file';
 import { importDirectory, parseDirectoryCsv } from '../../../src/directory/import';
 import { previewDirectoryFile } from '../../../src/directory/preview';
 import { parseDirectoryFile } from '../../../src/directory/xlsx';

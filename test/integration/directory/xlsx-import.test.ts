@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
-import { importDirectoryFile } from '../../../src/cli/cycle-commands';
+import { importDirectoryFile } from '../../../src/directory/import-file';
 import { directorySnapshot } from '../../../src/directory/snapshot';
 import { DirectoryError } from '../../../src/directory/types';
 import { freshDatabase, providers, type TestDatabase } from '../../support/databases';

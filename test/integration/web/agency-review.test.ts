@@ -11,7 +11,7 @@ import { testFiles } from '../../support/files';
 import { minimalPdf } from '../../fixtures/files/documents';
 import { createMailer, type Mailer } from '../../../src/mail/mailer';
 import { buildCalendarData } from '../../../src/calendar/load';
-import { HOLIDAYS_DIR } from '../../../src/cli/cycle-plan';
+import { HOLIDAYS_DIR } from '../../../src/cycle/compute-plan';
 import { localInstant } from '../../../src/cycle/clock';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { buildWebServer } from '../../../src/web/server';

@@ -14,7 +14,7 @@ import { Browser } from './dashboard-browser';
 import { testFiles } from '../../support/files';
 import { createMailer, type Mailer } from '../../../src/mail/mailer';
 import { buildCalendarData } from '../../../src/calendar/load';
-import { HOLIDAYS_DIR } from '../../../src/cli/cycle-plan';
+import { HOLIDAYS_DIR } from '../../../src/cycle/compute-plan';
 import { localInstant } from '../../../src/cycle/clock';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { buildWebServer } from '../../../src/web/server';

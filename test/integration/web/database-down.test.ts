@@ -15,7 +15,7 @@ import { Browser, listening, USERS } from './dashboard-browser';
 import { openDatabase, type Database } from '../../../src/db/client';
 import { createMailer, type Mailer } from '../../../src/mail/mailer';
 import { buildCalendarData } from '../../../src/calendar/load';
-import { HOLIDAYS_DIR } from '../../../src/cli/cycle-plan';
+import { HOLIDAYS_DIR } from '../../../src/cycle/compute-plan';
 import { localInstant } from '../../../src/cycle/clock';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { buildWebServer } from '../../../src/web/server';

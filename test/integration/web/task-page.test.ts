@@ -9,7 +9,7 @@ import { seedCycle, type SeededCycle } from '../../support/cycle-fixture';
 import { runningWorker, TEST_FROM, TEST_LINKS } from '../../support/worker';
 import { createMailer, type Mailer } from '../../../src/mail/mailer';
 import { buildCalendarData } from '../../../src/calendar/load';
-import { HOLIDAYS_DIR } from '../../../src/cli/cycle-plan';
+import { HOLIDAYS_DIR } from '../../../src/cycle/compute-plan';
 import { localInstant } from '../../../src/cycle/clock';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { signTaskToken } from '../../../src/links/task-link';

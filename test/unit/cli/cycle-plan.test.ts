@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { computePlan, findProgram, formatPlan } from '../../../src/cli/cycle-plan';
+import { computePlan } from '../../../src/cycle/compute-plan';
+import { findProgram } from '../../../src/programs/find';
+import { formatPlan } from '../../../src/cli/cycle-plan';
 
 const run = promisify(execFile);
 const root = join(__dirname, '../../..');

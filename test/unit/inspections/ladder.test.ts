@@ -2,7 +2,7 @@ import { buildCalendarData } from '../../../src/calendar/load';
 import { WorkingCalendar } from '../../../src/calendar/working-calendar';
 import { localInstant } from '../../../src/cycle/clock';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
-import { HOLIDAYS_DIR } from '../../../src/cli/cycle-plan';
+import { HOLIDAYS_DIR } from '../../../src/cycle/compute-plan';
 import { ladderEvents } from '../../../src/inspections/ladder';
 import { inspectionSearchStage, inspectionWorkflowId } from '../../../src/inspections/types';
 

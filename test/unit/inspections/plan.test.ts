@@ -1,7 +1,7 @@
 import { buildCalendarData } from '../../../src/calendar/load';
 import { WorkingCalendar } from '../../../src/calendar/working-calendar';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
-import { HOLIDAYS_DIR } from '../../../src/cli/cycle-plan';
+import { HOLIDAYS_DIR } from '../../../src/cycle/compute-plan';
 import {
   earliestVisitOn,
   planProblem,

@@ -1,6 +1,6 @@
 import { buildCalendarData, PROJECT_HOLIDAY_DIR } from '../../../src/calendar/load';
 import { WorkingCalendar } from '../../../src/calendar/working-calendar';
-import { findProgram } from '../../../src/cli/cycle-plan';
+import { findProgram } from '../../../src/programs/find';
 import type { CycleStart, ProgramDefinition } from '../../../src/programs/types';
 import { desiredSchedule } from '../../../src/schedule/schedules';
 import { cycleStartDate } from '../../../src/schedule/start-date';
