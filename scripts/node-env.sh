@@ -17,8 +17,13 @@ export PHOIHOP_TOOLS
 # phoihop_node_major: the major version of the `node` on PATH, empty when there is none.
 phoihop_node_major() { node -p 'process.versions.node.split(".")[0]' 2>/dev/null || true; }
 
-# The major version of the node on PATH once this file has run (one probe, not repeated by its callers).
-phoihop_node_on_path="$(phoihop_node_major)"
+# The major version of the node on PATH once this file has run: known without starting node when PATH
+# already leads to the tools' Node (nested scripts, bin/phoihop run by the tests), else one probe.
+if [ "$(command -v node)" = "$PHOIHOP_NODE_DIR/bin/node" ]; then
+  phoihop_node_on_path="$PHOIHOP_NODE_MAJOR"
+else
+  phoihop_node_on_path="$(phoihop_node_major)"
+fi
 if [ "$phoihop_node_on_path" != "$PHOIHOP_NODE_MAJOR" ] && [ -x "$PHOIHOP_NODE_DIR/bin/node" ]; then
   PATH="$PHOIHOP_NODE_DIR/bin:$PATH"
   export PATH
