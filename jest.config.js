@@ -1,3 +1,13 @@
+// The project runs on Node 24 (package.json engines); scripts/test and every script put it first on PATH.
+// Stop here, with the way out, rather than later on a native module or API of another Node.
+const wantedMajor = Number(/\d+/.exec(require('./package.json').engines.node)[0]);
+if (Number(process.versions.node.split('.')[0]) !== wantedMajor) {
+  throw new Error(
+    `jest is running on Node ${process.version}; phoihop needs Node ${wantedMajor}: run scripts/test [files], ` +
+      'or `source scripts/node-env.sh` first (scripts/setup installs it when the machine has another)',
+  );
+}
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',

@@ -7,6 +7,9 @@ PHOIHOP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PHOIHOP_TOOLS="${PHOIHOP_TOOLS:-$PHOIHOP_ROOT/.tools}"
 PHOIHOP_DATA="${PHOIHOP_DATA:-$PHOIHOP_ROOT/.data}"
 export PHOIHOP_ROOT PHOIHOP_TOOLS PHOIHOP_DATA
+# Node 24 first on PATH (the machine's, or the one scripts/setup installs into $PHOIHOP_TOOLS/node), so every
+# script, npm/npx, tsx, jest, the worker and the portal run on it.
+source "$PHOIHOP_ROOT/scripts/node-env.sh"
 
 # Versions of the tools the project builds or fetches itself.
 TEMPORAL_CLI_VERSION="v1.5.1"
@@ -21,6 +24,12 @@ export CHECKPOINT_DISABLE=1
 
 log() { printf '\033[1;34m[phoihop]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[phoihop] error:\033[0m %s\n' "$*" >&2; exit 1; }
+
+# require_node: stop unless the `node` on PATH is the project's Node (after scripts/setup installed it).
+require_node() {
+  [ "$(phoihop_node_major)" = "$PHOIHOP_NODE_MAJOR" ] \
+    || die "Node.js $PHOIHOP_NODE_MAJOR is needed (found $(node --version 2>/dev/null || echo 'no node')); run scripts/setup, which installs it into $PHOIHOP_NODE_DIR"
+}
 
 # wait_for_port HOST PORT SECONDS WHAT: wait until a TCP port accepts connections.
 wait_for_port() {
