@@ -152,6 +152,13 @@ export async function createLocalEnv(): Promise<TestWorkflowEnvironment> {
     'pretty',
     '--log-level',
     'warn',
+    // As the SDK's createLocal passes them.
+    '--dynamic-config-value',
+    'frontend.enableServerVersionCheck=false',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecution=true',
+    '--dynamic-config-value',
+    'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
     ...allSearchAttributes.flatMap((key) => [
       '--search-attribute',
       `${key.name}=${TypedSearchAttributes.toMetadataType(key.type)}`,
