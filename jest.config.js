@@ -1,10 +1,11 @@
 const os = require('node:os');
 
 // A loaded machine runs the same tests slower, not wrongly: the per-test limit (120 s on an idle machine)
-// grows with the load per core when jest starts. PHOIHOP_TEST_TIMEOUT_MS sets it outright.
+// is multiplied by the load per core when jest starts, as a process then gets about 1/load of a core.
+// PHOIHOP_TEST_TIMEOUT_MS sets it outright.
 const loadPerCore = os.loadavg()[0] / os.cpus().length;
 const testTimeout =
-  Number(process.env.PHOIHOP_TEST_TIMEOUT_MS) || 120000 * Math.max(1, Math.ceil(loadPerCore / 2));
+  Number(process.env.PHOIHOP_TEST_TIMEOUT_MS) || 120000 * Math.max(1, Math.ceil(loadPerCore));
 
 /** @type {import('jest').Config} */
 module.exports = {
