@@ -1,7 +1,6 @@
 import type { Database } from '../db/client';
 import type { Mailer } from '../mail/mailer';
 import type { LinkConfig } from '../config/links';
-import { sendOnce, type NotifyInput, type NotifyResult } from './notification-log';
 import { createObligationActivities, ObligationContext } from './obligations';
 import { createCycleActivities } from './cycle';
 import { createScheduleActivities } from './schedule';
@@ -10,8 +9,6 @@ import { createInspectionActivities } from './inspections';
 import { createInspectionPlanActivities } from './inspection-plan';
 import { PROGRAMS_DIR } from '../programs/load';
 import { PROJECT_HOLIDAY_DIR } from '../calendar/load';
-
-export type { NotifyInput, NotifyResult } from './notification-log';
 
 /** What the activities need from the outside world; the worker builds it from the configuration. */
 export interface ActivityDeps {
@@ -26,11 +23,6 @@ export interface ActivityDeps {
   /** Program files and holiday year files (default: the project's programs/ and data/holidays/). */
   programsDir?: string;
   holidaysDir?: string;
-}
-
-export interface RecordHelloInput {
-  workflowId: string;
-  name: string;
 }
 
 /**
@@ -79,21 +71,6 @@ export function createActivities(deps: ActivityDeps) {
           details: (input.details ?? {}) as object,
         },
       });
-    },
-
-    /** Idempotent: one HelloRun row per workflow ID, however often it is retried. */
-    async recordHello(input: RecordHelloInput): Promise<{ id: number; createdAt: string }> {
-      const row = await deps.db.prisma.helloRun.upsert({
-        where: { workflowId: input.workflowId },
-        create: { workflowId: input.workflowId, name: input.name },
-        update: {},
-      });
-      return { id: row.id, createdAt: row.createdAt.toISOString() };
-    },
-
-    /** Sends one email at most once per idempotency key (see notification-log.ts). */
-    async notify(input: NotifyInput): Promise<NotifyResult> {
-      return sendOnce(deps.db, deps.mailer, deps.from, input);
     },
   };
 }

@@ -1,9 +1,7 @@
 import { Command } from 'commander';
 import { temporalConfigFromEnv } from '../config/temporal';
-import { smtpConfigFromEnv } from '../config/smtp';
 import { describeFatal } from '../config/fatal';
 import { connectClient } from '../temporal/connection';
-import { runHello } from './hello';
 import { formatPlan } from './cycle-plan';
 import { computePlan } from '../cycle/compute-plan';
 import { startCycle } from '../cycle/start';
@@ -28,34 +26,6 @@ const program = new Command()
   .name('phoihop')
   .description('Phối hợp: yearly coordination cycles on Temporal / chu trình phối hợp hằng năm')
   .showHelpAfterError();
-
-program
-  .command('hello')
-  .description('run the foundation hello workflow: a database row and an email, end to end')
-  .option('--name <name>', 'who to greet', 'Sở Văn hóa, Thể thao và Du lịch')
-  .option('--email <address>', 'where to send the email', 'vanthu.sovhttdl@example.gov.vn')
-  .option('--workflow-id <id>', 'workflow ID (default: hello:<timestamp>)')
-  .option('--json', 'print the result as JSON')
-  .action(async (opts: { name: string; email: string; workflowId?: string; json?: boolean }) => {
-    const temporal = temporalConfigFromEnv();
-    const smtp = smtpConfigFromEnv();
-    const client = await connectClient(temporal);
-    try {
-      const workflowId = opts.workflowId ?? `hello:${new Date().toISOString().replace(/[:.]/g, '-')}`;
-      const result = await runHello(client, temporal, { name: opts.name, email: opts.email }, workflowId);
-      if (opts.json) {
-        console.log(JSON.stringify(result, null, 2));
-      } else {
-        console.log(`Workflow ${result.workflowId} completed / đã hoàn thành`);
-        console.log(`  database row / bản ghi:  HelloRun #${result.helloRunId}`);
-        console.log(`  email / thư:             ${result.messageId} → ${opts.email}`);
-        console.log(`  Temporal UI:             ${result.uiUrl}`);
-        if (smtp.inboxUrl) console.log(`  inbox / hộp thư:         ${smtp.inboxUrl}`);
-      }
-    } finally {
-      await client.connection.close();
-    }
-  });
 
 const cycle = program.command('cycle').description('yearly cycles of a program / chu trình hằng năm');
 

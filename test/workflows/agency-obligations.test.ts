@@ -7,7 +7,8 @@ import { temporal as proto } from '@temporalio/proto';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { recordHistory } from '../support/histories';
 import { freshDatabase, testSmtpUrl, type TestDatabase } from '../support/databases';
-import { startMailpit } from '../support/mailpit';
+import { MailpitApi, startMailpit, type TestMailServer } from '../support/mailpit';
+import { freePort } from '../support/ports';
 import { seedCycle, type SeededCycle } from '../support/cycle-fixture';
 import { runningWorker, testWorker, TEST_FROM } from '../support/worker';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
@@ -420,6 +421,8 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
           ['r0:request', 'ha.tt@soyt.dienbien.example', 'failed'],
           ['r0:request-to-head', 'minh.th@soyt.dienbien.example', 'sent'],
         ]);
+        // Refused for good: one attempt, not retried.
+        expect(rows[0]!.attempts).toBe(1);
         const notes = (await annual(handle)).notes;
         expect(notes[0]).toMatch(/^undeliverable: focal_point ha\.tt@soyt\.dienbien\.example: .*550/);
         expect(notes[1]).toBe('request: nobody reachable; sent to head instead');
@@ -428,6 +431,53 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     } finally {
       pickyMailer.close();
       await picky.stop();
+    }
+  });
+
+  it('the SMTP server down when the request is due: retried, and sent exactly once when it is back', async () => {
+    const port = await freePort(); // nothing listens there yet
+    const downMailer = createMailer({ url: `smtp://127.0.0.1:${port}`, from: TEST_FROM });
+    const queue = `smtp-down-${randomUUID()}`;
+    const downWorker = await testWorker(env, {
+      taskQueue: queue,
+      db: database.db,
+      mailer: downMailer,
+      bundle,
+    });
+    let server: TestMailServer | undefined;
+    try {
+      await downWorker.runUntil(async () => {
+        const { handle, workflowId } = await start('SO-YT', 'Sở Y tế', queue);
+        const request = () =>
+          database.db.prisma.notification.findFirst({
+            where: { workflowId, step: { endsWith: ':request' } },
+          });
+        // Past the request's hour (08:00 on 15/01): its attempts fail on the refused connection.
+        await advanceTo(handle, '2027-01-15', 9);
+        for (let i = 0; !(await request())?.error; i++) {
+          if (i > 300) throw new Error('no failed attempt was recorded');
+          await new Promise((r) => setTimeout(r, 100));
+        }
+        const failed = (await request())!;
+        expect(failed).toMatchObject({ status: 'pending', recipient: 'ha.tt@soyt.dienbien.example' });
+        expect(failed.error).toMatch(/ECONNREFUSED/);
+
+        server = await startMailpit({ smtpPort: port });
+        await advanceTo(handle, '2027-01-20');
+        const sent = (await request())!;
+        expect(sent).toMatchObject({ status: 'sent', error: null });
+        expect(sent.attempts).toBeGreaterThanOrEqual(2);
+        const arrived = await new MailpitApi(server.apiUrl).waitFor((m) =>
+          m.To.some((t) => t.Address === 'ha.tt@soyt.dienbien.example'),
+        );
+        expect(arrived).toHaveLength(1);
+        expect(`<${arrived[0]!.MessageID}>`).toBe(sent.messageId);
+        expect((await annual(handle)).notes).toEqual([]);
+        await handle.terminate('test done');
+      });
+    } finally {
+      downMailer.close();
+      await server?.stop();
     }
   });
 

@@ -292,22 +292,6 @@ export function databaseSuite(provider: DatabaseProvider, factory: () => Databas
       expect(await db.prisma.notification.count({ where: { idempotencyKey: data.idempotencyKey } })).toBe(1);
     });
 
-    it('upserts one HelloRun per workflow ID', async () => {
-      const hello = (name: string) =>
-        db.prisma.helloRun.upsert({
-          where: { workflowId: 'hello-1' },
-          create: { workflowId: 'hello-1', name },
-          update: {},
-        });
-      const a = await hello('Điện Biên');
-      const b = await hello('ignored on the second run');
-      expect(b).toEqual(a);
-      expect(a.name).toBe('Điện Biên');
-      expect(a.createdAt).toBeInstanceOf(Date);
-      expect(Math.abs(a.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
-      expect(await db.prisma.helloRun.count({ where: { workflowId: 'hello-1' } })).toBe(1);
-    });
-
     it('round-trips a program, the directory, a cycle and a submission', async () => {
       const prisma = db.prisma;
       const definition = {
