@@ -75,6 +75,15 @@ export async function agencyStatus(
   return (await handle.query('status')) as AgencyObligationsStatus;
 }
 
+/** Whether the agency's workflow still runs: its cycle has not closed (the cycle ends after it). */
+export async function agencyRunning(
+  client: Client,
+  opts: { program: string; year: number; agency: string },
+): Promise<boolean> {
+  const handle = client.workflow.getHandle(agencyWorkflowId(opts.program, opts.year, opts.agency));
+  return (await handle.describe()).status.name === 'RUNNING';
+}
+
 /**
  * Counts of the read model per milestone and status, for a whole cycle, and per milestone what is owed and
  * how it stands (the report's rule; the final outcome once the cycle has closed).

@@ -7,6 +7,7 @@ import { runHello } from './hello';
 import { computePlan, findProgram, formatPlan } from './cycle-plan';
 import {
   agencyOutcomes,
+  agencyRunning,
   agencyStatus,
   cancelCycle,
   coordinatorAction,
@@ -123,10 +124,15 @@ cycle
   .action(async (opts: { program: string; year: number; agency?: string; json?: boolean }) => {
     if (opts.agency) {
       const agency = opts.agency;
-      const status = await withClient((client) => agencyStatus(client, { ...opts, agency }));
+      const [status, running] = await withClient((client) =>
+        Promise.all([agencyStatus(client, { ...opts, agency }), agencyRunning(client, { ...opts, agency })]),
+      );
       // Once the cycle has closed, each obligation's final outcome from the read model, not its last stage.
-      const db = await openDatabase();
-      const final = await agencyOutcomes(db, { ...opts, agency }).finally(() => db.close());
+      let final: Awaited<ReturnType<typeof agencyOutcomes>> = null;
+      if (!running) {
+        const db = await openDatabase();
+        final = await agencyOutcomes(db, { ...opts, agency }).finally(() => db.close());
+      }
       const shown = withFinalOutcomes(status, final);
       return print(opts.json, shown, () => agencyStatusLines(shown).join('\n'));
     }
