@@ -7,14 +7,9 @@ import { loadPrograms } from '../programs/load';
 import { loadProgramVersion, registerProgramVersion } from '../programs/store';
 import type { ProgramDefinition } from '../programs/types';
 import { directorySnapshot } from '../directory/snapshot';
+import { summarizeCycle } from '../reports/cycle-summary';
 import type { AgencyRef } from '../workflows/obligation-types';
-import {
-  cycleTotals,
-  type CycleSummary,
-  type CycleTotals,
-  type MilestoneSummary,
-  type PreparedCycle,
-} from '../workflows/cycle-types';
+import { cycleTotals, type CycleTotals, type PreparedCycle } from '../workflows/cycle-types';
 
 export interface CycleActivityOptions {
   db: Database;
@@ -118,47 +113,18 @@ export function createCycleActivities({ db, programsDir, holidaysDir }: CycleAct
         include: { agency: { select: { code: true } } },
         orderBy: [{ milestoneKey: 'asc' }, { agencyId: 'asc' }],
       });
-      const byMilestone = new Map<string, MilestoneSummary>();
-      const agencies: CycleSummary['agencies'] = {};
-      for (const row of rows) {
-        const m =
-          byMilestone.get(row.milestoneKey) ??
-          ({
-            milestone: row.milestoneKey,
-            owed: 0,
-            onTime: 0,
-            late: 0,
-            missing: 0,
-            waived: 0,
-            flagged: [],
-          } as MilestoneSummary);
-        byMilestone.set(row.milestoneKey, m);
-        m.owed++;
-        let outcome: string;
-        if (row.status === 'waived') {
-          m.waived++;
-          outcome = 'waived';
-        } else if (row.status === 'cancelled') {
-          outcome = 'cancelled';
-        } else if (row.submittedAt === null) {
-          m.missing++;
-          outcome = 'missing';
-        } else if ((row.lateByWorkingDays ?? 0) > 0) {
-          m.late++;
-          outcome = `late:${row.lateByWorkingDays}`;
-        } else {
-          m.onTime++;
-          outcome = 'on-time';
-        }
-        if (row.flagged) m.flagged.push(row.agency.code);
-        (agencies[row.agency.code] ??= {})[row.milestoneKey] = outcome;
-      }
-      const summary: CycleSummary = {
-        program: cycle.program.code,
-        year: cycle.year,
-        milestones: [...byMilestone.values()],
-        agencies,
-      };
+      const summary = summarizeCycle(
+        cycle.program.code,
+        cycle.year,
+        rows.map((row) => ({
+          agency: row.agency.code,
+          milestone: row.milestoneKey,
+          status: row.status,
+          submittedAt: row.submittedAt,
+          lateByWorkingDays: row.lateByWorkingDays,
+          flagged: row.flagged,
+        })),
+      );
       await db.prisma.cycle.update({
         where: { id: input.cycleId },
         data: { status: input.outcome ?? 'completed', finishedAt: new Date(), summary: summary as object },

@@ -8,6 +8,8 @@ import { startCycle } from '../cycle/start';
 import { importDirectoryFile } from '../directory/import-file';
 import { findProgram } from '../programs/find';
 import {
+  agencyOutcomes,
+  agencyRunning,
   agencyStatus,
   cancelCycle,
   coordinatorAction,
@@ -18,6 +20,7 @@ import { openDatabase } from '../db/client';
 import type { Client } from '@temporalio/client';
 import { runDemo } from '../demo/run-demo';
 import type { CycleSummary } from '../workflows/cycle-types';
+import { agencyStatusLines, cycleStatusLines, withFinalOutcomes } from '../reports/cycle-status';
 import { registerUserCommands } from './user-commands';
 import { registerScheduleCommands } from './schedule-commands';
 
@@ -93,33 +96,22 @@ cycle
   .action(async (opts: { program: string; year: number; agency?: string; json?: boolean }) => {
     if (opts.agency) {
       const agency = opts.agency;
-      const status = await withClient((client) => agencyStatus(client, { ...opts, agency }));
-      return print(opts.json, status, () =>
-        [
-          `${status.agency.name} (${status.agency.code})`,
-          ...status.obligations.map(
-            (o) =>
-              `  ${o.milestone.padEnd(16)} ${o.stage.padEnd(10)} hạn/due ${o.due}` +
-              (o.lateByWorkingDays ? `  muộn/late ${o.lateByWorkingDays}` : '') +
-              (o.submissions.length ? `  biên nhận/receipt ${o.submissions.at(-1)!.receiptNumber}` : ''),
-          ),
-        ].join('\n'),
+      const [status, running] = await withClient((client) =>
+        Promise.all([agencyStatus(client, { ...opts, agency }), agencyRunning(client, { ...opts, agency })]),
       );
+      // Once the cycle has closed, each obligation's final outcome from the read model, not its last stage.
+      let final: Awaited<ReturnType<typeof agencyOutcomes>> = null;
+      if (!running) {
+        const db = await openDatabase();
+        final = await agencyOutcomes(db, { ...opts, agency }).finally(() => db.close());
+      }
+      const shown = withFinalOutcomes(status, final);
+      return print(opts.json, shown, () => agencyStatusLines(shown).join('\n'));
     }
     const db = await openDatabase();
     try {
       const counts = await cycleCounts(db, opts);
-      print(opts.json, counts, () =>
-        [
-          `${opts.program} ${opts.year}: ${counts.status}`,
-          ...Object.entries(counts.counts).map(
-            ([m, byStatus]) =>
-              `  ${m.padEnd(16)} ${Object.entries(byStatus)
-                .map(([s, n]) => `${s} ${n}`)
-                .join(', ')}`,
-          ),
-        ].join('\n'),
-      );
+      print(opts.json, counts, () => cycleStatusLines(`${opts.program} ${opts.year}`, counts).join('\n'));
     } finally {
       await db.close();
     }

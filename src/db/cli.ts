@@ -1,5 +1,5 @@
 // `npm run db:migrate` / `npm run db:status`: apply or report the migrations of the database that
-// DATABASE_URL points at (default: SQLite file .data/phoihop.db).
+// DATABASE_URL points at (default: SQLite file phoihop.db in PHOIHOP_DATA, else .data).
 //
 //   tsx src/db/cli.ts migrate    exit 0 when up to date afterwards, 1 on any problem
 //   tsx src/db/cli.ts status     exit 0 when up to date, 1 otherwise (like `prisma migrate status`)

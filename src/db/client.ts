@@ -74,7 +74,8 @@ async function checkReady(config: DatabaseConfig, requireMigrated: boolean): Pro
 }
 
 /**
- * Opens the database at `url` (default: DATABASE_URL, else the SQLite file .data/phoihop.db).
+ * Opens the database at `url` (default: DATABASE_URL, else the SQLite file phoihop.db in PHOIHOP_DATA or
+ * .data).
  * Throws DatabaseConfigError for a bad URL and DatabaseUnavailableError when the database is
  * unreachable or not migrated, each saying what to do.
  */

@@ -1,6 +1,8 @@
 // Which database phoihop uses, from DATABASE_URL.
 //
-//   unset                     SQLite file .data/phoihop.db under the project root (embedded default)
+//   unset                     SQLite file phoihop.db in the data folder (embedded default): PHOIHOP_DATA
+//                             when set (relative: to the current folder, as for the uploaded files), else
+//                             .data under the project root
 //   file:<path>               SQLite; a relative path is relative to the project root
 //   postgres://... or postgresql://...   PostgreSQL
 //
@@ -47,9 +49,16 @@ export function projectRoot(start: string = __dirname): string {
   }
 }
 
-/** The SQLite file used when DATABASE_URL is unset. */
-export function defaultSqlitePath(root: string = projectRoot()): string {
-  return path.join(root, '.data', 'phoihop.db');
+/**
+ * The SQLite file used when DATABASE_URL is unset: phoihop.db in PHOIHOP_DATA, the folder that also holds
+ * the uploaded files and the link secret (src/config/files.ts, links.ts), else in <root>/.data.
+ */
+export function defaultSqlitePath(
+  root: string = projectRoot(),
+  env: Record<string, string | undefined> = process.env,
+): string {
+  const dataDir = env.PHOIHOP_DATA?.trim();
+  return dataDir ? path.resolve(dataDir, 'phoihop.db') : path.join(root, '.data', 'phoihop.db');
 }
 
 /** Replaces the password of a URL-like string (and any `password=` parameter) with `****`. */
@@ -62,23 +71,25 @@ export function maskUrl(value: string): string {
 const ACCEPTED =
   'Accepted: file:<path> for SQLite (a relative path is relative to the project root), e.g. ' +
   'file:./.data/phoihop.db; or postgres://user:password@host:5432/database (or postgresql://...) for ' +
-  'PostgreSQL. Leave DATABASE_URL unset to use the SQLite file .data/phoihop.db.';
+  'PostgreSQL. Leave DATABASE_URL unset to use the SQLite file phoihop.db in PHOIHOP_DATA (default .data).';
 
 function refuse(value: string, why: string): never {
   throw new DatabaseConfigError(`DATABASE_URL ${why}: "${maskUrl(value)}". ${ACCEPTED}`);
 }
 
 /**
- * Parses a database URL (default: `process.env.DATABASE_URL`). `root` anchors relative SQLite paths.
- * Throws DatabaseConfigError with an actionable message when the value is not usable.
+ * Parses a database URL (default: `process.env.DATABASE_URL`). `root` anchors relative SQLite paths;
+ * `env` gives PHOIHOP_DATA for the default file. Throws DatabaseConfigError with an actionable message
+ * when the value is not usable.
  */
 export function resolveDatabaseConfig(
   raw: string | undefined = process.env.DATABASE_URL,
   root: string = projectRoot(),
+  env: Record<string, string | undefined> = process.env,
 ): DatabaseConfig {
   const value = raw?.trim() ?? '';
   if (value === '') {
-    const filePath = defaultSqlitePath(root);
+    const filePath = defaultSqlitePath(root, env);
     const url = `file:${filePath}`;
     return { provider: 'sqlite', url, maskedUrl: url, filePath, source: 'default' };
   }

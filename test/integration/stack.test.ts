@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -150,5 +150,64 @@ describe('scripts/stack: the portal', () => {
     expect(await (await fetch(`${base}/healthz`)).text()).toBe('ok');
     await stack('stop', 'web');
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+});
+
+describe('scripts/stack: readiness is read from the new process only', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'phoihop-stack-ready-'));
+  let env: NodeJS.ProcessEnv;
+
+  const stack = (...args: string[]) =>
+    run(join(projectRoot, 'scripts/stack'), args, { env, cwd: projectRoot, timeout: 120000 });
+
+  /** What `scripts/stack start <part>` printed when it failed; fails the test when it succeeded. */
+  async function failedStart(part: string): Promise<string> {
+    const outcome = await stack('start', part).then(
+      (ok) => ({ ok: true, stderr: ok.stderr }),
+      (error: { stderr?: string }) => ({ ok: false, stderr: error.stderr ?? '' }),
+    );
+    expect(outcome).toMatchObject({ ok: false });
+    return outcome.stderr;
+  }
+
+  beforeAll(async () => {
+    env = {
+      ...process.env,
+      PHOIHOP_DATA: dataDir,
+      DATABASE_URL: `file:${join(dataDir, 'phoihop.db')}`,
+      PHOIHOP_WEB_PORT: String(await freePort()),
+      // Nothing listens there: the worker cannot connect and exits.
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+    };
+    mkdirSync(join(dataDir, 'logs'), { recursive: true });
+  });
+
+  afterAll(async () => {
+    await stack('stop', 'worker', 'web').catch(() => undefined);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('reports a worker that cannot start as failed, though an earlier start logged "worker running"', async () => {
+    writeFileSync(
+      join(dataDir, 'logs', 'worker.log'),
+      '[phoihop] worker running: Temporal 127.0.0.1:7233 namespace "default" (an earlier start)\n',
+    );
+    const stderr = await failedStart('worker');
+    expect(stderr).toContain('the worker exited at start');
+    expect(stderr).not.toContain('worker running');
+    expect((await stack('status')).stdout).toMatch(/^worker: stopped/m);
+    // The earlier start's line is kept in the log, followed by this start's output.
+    expect(readFileSync(join(dataDir, 'logs', 'worker.log'), 'utf8')).toMatch(/^\[phoihop\] worker running/);
+  });
+
+  it('reports a portal that exits at start as failed, with its own output rather than a timeout', async () => {
+    writeFileSync(join(dataDir, 'logs', 'web.log'), '[phoihop] portal running on http://127.0.0.1:3000\n');
+    // A link secret too short to use: the portal refuses to start.
+    env = { ...env, PHOIHOP_LINK_SECRET: 'too-short' };
+    const stderr = await failedStart('web');
+    expect(stderr).toContain('the portal exited at start');
+    expect(stderr).toContain('PHOIHOP_LINK_SECRET');
+    expect(stderr).not.toContain('portal running');
+    expect((await stack('status')).stdout).toMatch(/^web: stopped/m);
   });
 });

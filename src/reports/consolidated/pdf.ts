@@ -2,6 +2,7 @@
 // DOCX (layout.ts), on A4 with the Decree 30 margins.
 import PDFDocument from 'pdfkit';
 import { reportFileName, type RenderedFile } from './files';
+import { cellWords, fitColumns } from './columns';
 import { reportFonts } from './fonts';
 import { layoutReport, type Block, type TableRow } from './layout';
 import type { ConsolidatedReport } from './types';
@@ -11,6 +12,10 @@ const MARGINS = { top: 20 * MM, bottom: 20 * MM, left: 30 * MM, right: 15 * MM }
 // DejaVu Serif is wider than Times New Roman: the header's lines fit their column at 10 pt.
 const SIZE = { body: 12.5, table: 10, small: 9, header: 10 };
 const PAD = 3;
+// Tables shrink to this size, at the least, before a word is broken inside (tableGeometry).
+const MIN_SIZE = 7;
+// Room for rounding in pdfkit's line wrapper, so a word exactly as wide as its column stays whole.
+const SLACK = 0.5;
 
 type Doc = PDFKit.PDFDocument;
 type Face = 'regular' | 'bold' | 'italic' | 'boldItalic';
@@ -31,11 +36,46 @@ function centred(doc: Doc, text: string, size: number, f: Face, x = MARGINS.left
   doc.font(f).fontSize(size).text(text, x, doc.y, { width, align: 'center' });
 }
 
-function drawTable(doc: Doc, block: Extract<Block, { type: 'table' }>) {
+type Table = Extract<Block, { type: 'table' }>;
+
+/** How wide column i must be at `size` so no line breaks inside a word (or, `wholeHeaders`, a header). */
+function minimumWidths(doc: Doc, block: Table, size: number, wholeHeaders: boolean): number[] {
+  const widest = (texts: string[], bold: boolean) =>
+    Math.max(0, ...texts.map((t) => doc.font(face(bold)).fontSize(size).widthOfString(t)));
+  // pdfkit's line wrapper measures a word with the space after it, and cuts it when that is too wide.
+  const spaced = (text: string) => cellWords(text).map((word) => `${word} `);
+  return block.headers.map(
+    (header, i) =>
+      Math.max(
+        widest(wholeHeaders ? [header] : spaced(header), true),
+        ...block.rows.map((row) => widest(spaced(row.cells[i] ?? ''), row.bold === true)),
+      ) +
+      2 * PAD +
+      SLACK,
+  );
+}
+
+/**
+ * The type size and column widths of a table: the largest size, from the nominal one down to MIN_SIZE,
+ * at which every word fits its column (whole headers on one line if they can be at that size).
+ */
+function tableGeometry(doc: Doc, block: Table): { size: number; widths: number[] } {
   const width = textWidth(doc);
+  const nominal = block.small ? SIZE.small : SIZE.table;
+  for (let size = nominal; size >= MIN_SIZE; size -= 0.5) {
+    for (const wholeHeaders of [true, false]) {
+      const widths = fitColumns(block.widths, minimumWidths(doc, block, size, wholeHeaders), width);
+      if (widths) return { size, widths };
+    }
+  }
+  // A word wider than its column even at MIN_SIZE (a table of very many columns): the columns keep their
+  // relative widths and pdfkit breaks that word inside, the only way it fits on the page.
   const total = block.widths.reduce((a, b) => a + b, 0);
-  const widths = block.widths.map((w) => (w / total) * width);
-  const size = block.small ? SIZE.small : SIZE.table;
+  return { size: MIN_SIZE, widths: block.widths.map((w) => (w / total) * width) };
+}
+
+function drawTable(doc: Doc, block: Table) {
+  const { size, widths } = tableGeometry(doc, block);
   const heightOf = (row: TableRow, header: boolean) =>
     Math.max(
       ...row.cells.map((text, i) =>

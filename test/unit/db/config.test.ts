@@ -16,13 +16,45 @@ function refusal(value: string): string {
 describe('resolveDatabaseConfig', () => {
   it('defaults to the SQLite file .data/phoihop.db under the project root', () => {
     for (const unset of [undefined, '', '   ']) {
-      expect(resolveDatabaseConfig(unset, root)).toEqual({
+      expect(resolveDatabaseConfig(unset, root, {})).toEqual({
         provider: 'sqlite',
         url: 'file:/srv/phoihop/.data/phoihop.db',
         maskedUrl: 'file:/srv/phoihop/.data/phoihop.db',
         filePath: '/srv/phoihop/.data/phoihop.db',
         source: 'default',
       });
+    }
+  });
+
+  it('defaults to phoihop.db in PHOIHOP_DATA when that is set, as the other data does', () => {
+    expect(resolveDatabaseConfig(undefined, root, { PHOIHOP_DATA: '/var/lib/phoihop' })).toEqual({
+      provider: 'sqlite',
+      url: 'file:/var/lib/phoihop/phoihop.db',
+      maskedUrl: 'file:/var/lib/phoihop/phoihop.db',
+      filePath: '/var/lib/phoihop/phoihop.db',
+      source: 'default',
+    });
+    // A relative PHOIHOP_DATA is taken from the current folder, like the uploaded files' folder.
+    expect(resolveDatabaseConfig('', root, { PHOIHOP_DATA: 'state' }).filePath).toBe(
+      path.resolve('state', 'phoihop.db'),
+    );
+    expect(resolveDatabaseConfig(undefined, root, { PHOIHOP_DATA: '  ' }).filePath).toBe(
+      '/srv/phoihop/.data/phoihop.db',
+    );
+    // DATABASE_URL still wins, and its relative paths stay relative to the project root.
+    expect(resolveDatabaseConfig('file:x.db', root, { PHOIHOP_DATA: '/var/lib/phoihop' }).filePath).toBe(
+      '/srv/phoihop/x.db',
+    );
+  });
+
+  it('reads PHOIHOP_DATA from the environment when no environment is passed', () => {
+    const saved = process.env.PHOIHOP_DATA;
+    process.env.PHOIHOP_DATA = '/tmp/phoihop-data';
+    try {
+      expect(resolveDatabaseConfig('', root).filePath).toBe('/tmp/phoihop-data/phoihop.db');
+    } finally {
+      if (saved === undefined) delete process.env.PHOIHOP_DATA;
+      else process.env.PHOIHOP_DATA = saved;
     }
   });
 
