@@ -11,6 +11,8 @@ import {
 } from '../reports/cycle-status';
 import { cycleWorkflowId } from '../workflows/cycle-types';
 import { agencyWorkflowId, type AgencyObligationsStatus } from '../workflows/obligation-types';
+import { refusalOf, translateRefusal } from '../i18n/refusals';
+import type { Lang } from '../i18n/lang';
 
 export async function agencyStatus(
   client: Client,
@@ -94,7 +96,10 @@ export async function agencyOutcomes(
 
 export type CoordinatorAction = 'extend' | 'waive' | 'remindNow' | 'returnForRevision' | 'accept';
 
-/** Sends a coordinator's action to an agency's workflow; a refusal comes back as its reason. */
+/**
+ * Sends a coordinator's action to an agency's workflow; a refusal comes back as its reason, translated
+ * (Vietnamese unless `lang` says otherwise), then the workflow's own English message.
+ */
 export async function coordinatorAction(
   client: Client,
   opts: {
@@ -103,6 +108,7 @@ export async function coordinatorAction(
     agency: string;
     action: CoordinatorAction;
     args: Record<string, unknown>;
+    lang?: Lang;
   },
 ): Promise<unknown> {
   const handle = client.workflow.getHandle(agencyWorkflowId(opts.program, opts.year, opts.agency));
@@ -110,7 +116,12 @@ export async function coordinatorAction(
     return await handle.executeUpdate(opts.action, { args: [opts.args] });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
-      throw new UsageError(`refused: ${(err.cause as Error | undefined)?.message ?? err.message}`);
+      const message = (err.cause as Error | undefined)?.message ?? err.message;
+      const refusal = refusalOf(err);
+      const lang = opts.lang ?? 'vi';
+      const label = lang === 'vi' ? 'bị từ chối / refused' : 'refused';
+      const said = refusal ? `${translateRefusal(refusal, lang)} (workflow: ${message})` : message;
+      throw new UsageError(`${label}: ${said}`);
     }
     throw err;
   }

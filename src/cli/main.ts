@@ -144,10 +144,12 @@ function action(
     .requiredOption('--agency <code>', 'agency code')
     .requiredOption('--milestone <key>', 'milestone key')
     .option('--by <who>', 'who acts (audit)', `coordinator:${process.env.USER ?? 'cli'}`)
+    .option('--lang <lang>', 'language of a refusal: vi or en', 'vi')
     .option('--json', 'machine-readable output');
   extra(c);
   c.action(async (opts: Record<string, string | number | boolean | undefined>) => {
-    const { program: code, year: y, agency, json, ...args } = opts;
+    const { program: code, year: y, agency, json, lang, ...args } = opts;
+    if (lang !== 'vi' && lang !== 'en') throw new Error(`--lang ${String(lang)}: expected vi or en`);
     const result = await withClient((client) =>
       coordinatorAction(client, {
         program: String(code),
@@ -155,6 +157,7 @@ function action(
         agency: String(agency),
         action: update,
         args,
+        lang,
       }),
     );
     print(

@@ -5,6 +5,7 @@ import { compareIsoDates, isIsoDate, type IsoDate } from '../calendar/dates';
 import type { WorkingCalendar } from '../calendar/working-calendar';
 import type { AgencyRef } from '../workflows/obligation-types';
 import { INSPECTION_KINDS, type InspectionKind } from './types';
+import { refusal, type Refusal } from '../workflows/refusals';
 
 /** Why an agency is a risk: an obligation missing or late so far this year, or a recommendation still open. */
 export type RiskReason =
@@ -205,7 +206,7 @@ export function earliestVisitOn(
 }
 
 /**
- * Why an approval cannot be taken (the first problem, in English), or undefined. `eligible` holds the
+ * Why an approval cannot be taken (the first problem, as a refusal), or undefined. `eligible` holds the
  * codes the plan may name; `latestVisitOn` is the last day the calendar in the workflow input covers.
  */
 export function planProblem(
@@ -214,29 +215,71 @@ export function planProblem(
   calendar: WorkingCalendar,
   earliest: IsoDate,
   latestVisitOn: IsoDate,
-): string | undefined {
-  if (typeof input?.by !== 'string' || !input.by.trim()) return 'by is required';
-  if (!Array.isArray(input.visits)) return 'visits must be a list (empty for no inspection this year)';
-  if (input.visits.length > MAX_PLANNED_VISITS) return `more than ${MAX_PLANNED_VISITS} visits`;
+): Refusal | undefined {
+  if (typeof input?.by !== 'string' || !input.by.trim()) {
+    return refusal('field-required', { field: 'by' }, 'by is required');
+  }
+  if (!Array.isArray(input.visits)) {
+    return refusal(
+      'not-a-list',
+      { field: 'visits' },
+      'visits must be a list (empty for no inspection this year)',
+    );
+  }
+  if (input.visits.length > MAX_PLANNED_VISITS) {
+    const limit = MAX_PLANNED_VISITS;
+    return refusal('too-many', { what: 'visits', limit }, `more than ${limit} visits`);
+  }
   const seen = new Set<string>();
   for (const [i, v] of input.visits.entries()) {
-    const at = `visit ${i + 1}`;
+    const line = i + 1;
+    const at = `visit ${line}`;
     if (typeof v?.code !== 'string' || !eligible.has(v.code)) {
-      return `${at}: ${JSON.stringify(v?.code)} is not an agency this program's inspections address`;
+      return refusal(
+        'visit-not-eligible',
+        { line, code: String(v?.code) },
+        `${at}: ${JSON.stringify(v?.code)} is not an agency this program's inspections address`,
+      );
     }
-    if (seen.has(v.code)) return `${at}: ${v.code} is in the plan twice`;
-    seen.add(v.code);
+    const code = v.code;
+    if (seen.has(code)) return refusal('visit-twice', { line, code }, `${at}: ${code} is in the plan twice`);
+    seen.add(code);
     if (!(INSPECTION_KINDS as readonly string[]).includes(v.kind)) {
-      return `${at} (${v.code}): the kind must be one of ${INSPECTION_KINDS.join(', ')}`;
+      const kinds = INSPECTION_KINDS.join(', ');
+      return refusal(
+        'visit-bad-kind',
+        { line, code, kinds },
+        `${at} (${code}): the kind must be one of ${kinds}`,
+      );
     }
-    if (!isIsoDate(v.visitOn))
-      return `${at} (${v.code}): ${JSON.stringify(v.visitOn)} is not a date written YYYY-MM-DD`;
-    if (compareIsoDates(v.visitOn, latestVisitOn) > 0) {
-      return `${at} (${v.code}): ${v.visitOn} is after ${latestVisitOn}, the last day of the cycle's calendar`;
+    if (!isIsoDate(v.visitOn)) {
+      return refusal(
+        'visit-not-a-date',
+        { line, code, value: String(v.visitOn) },
+        `${at} (${code}): ${JSON.stringify(v.visitOn)} is not a date written YYYY-MM-DD`,
+      );
     }
-    if (!calendar.isWorkingDay(v.visitOn)) return `${at} (${v.code}): ${v.visitOn} is not a working day`;
-    if (compareIsoDates(v.visitOn, earliest) < 0) {
-      return `${at} (${v.code}): ${v.visitOn} is too soon: the notice needs the visit on ${earliest} or later`;
+    const date = v.visitOn;
+    if (compareIsoDates(date, latestVisitOn) > 0) {
+      return refusal(
+        'visit-too-late',
+        { line, code, date, latest: latestVisitOn },
+        `${at} (${code}): ${date} is after ${latestVisitOn}, the last day of the cycle's calendar`,
+      );
+    }
+    if (!calendar.isWorkingDay(date)) {
+      return refusal(
+        'visit-not-working-day',
+        { line, code, date },
+        `${at} (${code}): ${date} is not a working day`,
+      );
+    }
+    if (compareIsoDates(date, earliest) < 0) {
+      return refusal(
+        'visit-too-soon',
+        { line, code, date, earliest },
+        `${at} (${code}): ${date} is too soon: the notice needs the visit on ${earliest} or later`,
+      );
     }
   }
   return undefined;

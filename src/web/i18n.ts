@@ -1,6 +1,7 @@
-// Words of the portal's pages, Vietnamese first. Pure.
+// Words of the portal's pages, Vietnamese first (the workflows' refusals are in src/i18n). Pure.
+import type { Lang } from '../i18n/lang';
 
-export type Lang = 'vi' | 'en';
+export type { Lang };
 
 export function pickLang(query: unknown): Lang {
   return (query as { lang?: unknown } | undefined)?.lang === 'en' ? 'en' : 'vi';
@@ -39,58 +40,6 @@ const STEP: [prefix: string, label: Record<Lang, string>][] = [
 export function stepLabel(step: string, lang: Lang): string {
   const last = step.split(':').at(-1) ?? step;
   return STEP.find(([prefix]) => last.startsWith(prefix))?.[1][lang] ?? last;
-}
-
-/** Why the workflow refused a submission, as the agency reads it (the workflow's reason in English). */
-export function refusal(reason: string, lang: Lang): string {
-  const known: [RegExp, Record<Lang, string>][] = [
-    [
-      /already submitted and is waiting for review/,
-      {
-        vi: 'Văn bản đã được gửi và đang chờ xem xét; không cần gửi lại.',
-        en: 'Your document was already sent and is waiting for review; there is no need to send it again.',
-      },
-    ],
-    [
-      /the requested date (\d{4}-\d\d-\d\d) is not after the current due date (\d{4}-\d\d-\d\d)/,
-      {
-        vi: 'Ngày đề nghị gia hạn phải sau hạn gửi hiện tại.',
-        en: 'The date you ask for must be after the current due date.',
-      },
-    ],
-    [/a reason is required/, { vi: 'Vui lòng nêu lý do.', en: 'Please give a reason.' }],
-    [
-      /not open yet/,
-      { vi: 'Nhiệm vụ này chưa đến kỳ gửi.', en: 'This task is not open for submissions yet.' },
-    ],
-    [
-      /is (already )?(accepted|waived|cancelled)|closed/,
-      {
-        vi: 'Nhiệm vụ này đã kết thúc; không thể gửi thêm.',
-        en: 'This task is closed; nothing more can be sent.',
-      },
-    ],
-  ];
-  const found = known.find(([re]) => re.test(reason));
-  if (!found) return reason;
-  const due = /current due date (\d{4}-\d\d-\d\d)/.exec(reason)?.[1];
-  if (due)
-    return `${found[1][lang]} (${lang === 'vi' ? 'Hạn hiện tại' : 'Current due date'}: ${formatDate(due)})`;
-  return found[1][lang];
-}
-
-/**
- * Why the inspection workflow refused a recommendation's report (its reason in English), as the agency
- * reads it; undefined when the reason is not one the agency can act on (the caller shows the generic one).
- */
-export function recommendationRefusal(reason: string, number: string, lang: Lang): string | undefined {
-  const words = TEXT[lang].recommendationRefusals;
-  const n = Number(number);
-  if (/is already reported/.test(reason)) return words.reported(n);
-  if (/is already closed/.test(reason)) return words.closed(n);
-  if (/^no recommendation /.test(reason)) return words.unknown(number);
-  if (/the inspection is (cancelled|closed)/.test(reason)) return words.inspectionOver;
-  return undefined;
 }
 
 /** A size as people read it: "850 KB", "1,5 MB" (Vietnamese decimal comma) / "1.5 MB". */
@@ -241,9 +190,6 @@ export const TEXT = {
       `Đã ghi nhận báo cáo thực hiện kiến nghị số ${n}. Đoàn kiểm tra sẽ xem xét và thông báo kết quả.`,
     reportRefused: 'Báo cáo thực hiện kiến nghị không được tiếp nhận',
     recommendationRefusals: {
-      reported: (n: number) =>
-        `Kiến nghị số ${n} đã được báo cáo và đang chờ đoàn kiểm tra xem xét; không cần gửi lại.`,
-      closed: (n: number) => `Kiến nghị số ${n} đã kết thúc; không thể gửi thêm báo cáo.`,
       unknown: (n: string) => `Không có kiến nghị số ${n} trong kết luận kiểm tra của đơn vị.`,
       inspectionOver: 'Cuộc kiểm tra đã kết thúc hoặc đã bị hủy; không thể gửi thêm báo cáo.',
     },
@@ -371,9 +317,6 @@ export const TEXT = {
       `Your report on recommendation no. ${n} was recorded. The inspectors will review it and let you know.`,
     reportRefused: 'Report on the recommendation not accepted',
     recommendationRefusals: {
-      reported: (n: number) =>
-        `Recommendation no. ${n} was already reported and is waiting for the inspectors; there is no need to send it again.`,
-      closed: (n: number) => `Recommendation no. ${n} is closed; no more reports can be sent.`,
       unknown: (n: string) => `There is no recommendation no. ${n} in your agency's inspection conclusion.`,
       inspectionOver: 'The inspection is over or was cancelled; no more reports can be sent.',
     },

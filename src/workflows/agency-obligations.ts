@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   condition,
   defineQuery,
   defineUpdate,
@@ -36,6 +35,7 @@ import {
 import { PhDueAt, PhMilestone, PhStage } from './search-attributes';
 import { mailTaskQueue } from './task-queues';
 import { submissionShapeProblem } from './submission-shape';
+import { refuse, refusalFailure } from './refusals';
 
 export const statusQuery = defineQuery<AgencyObligationsStatus>('status');
 export const submitUpdate = defineUpdate<SubmitResult, [SubmitInput]>('submit');
@@ -74,10 +74,6 @@ interface Obligation {
   eventsRound: number;
   roundStartedAt: number;
   done: Set<string>;
-}
-
-function rejected(message: string): never {
-  throw ApplicationFailure.create({ message, type: 'Rejected', nonRetryable: true });
 }
 
 /**
@@ -158,9 +154,12 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
   function obligation(milestone: string): Obligation {
     const o = obligations.get(milestone);
     if (!o) {
-      rejected(
+      const owed = [...obligations.keys()].join(', ');
+      refuse(
+        'unknown-milestone',
+        { milestone, owed },
         `${input.agency.code} owes no milestone "${milestone}" in ${input.program} ${input.year}; ` +
-          `it owes: ${[...obligations.keys()].join(', ')}`,
+          `it owes: ${owed}`,
       );
     }
     return o;
@@ -175,14 +174,35 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
   /** Refuses a date the working calendar does not cover (the handler would fail its workflow task). */
   function requireCovered(date: IsoDate, what: string): void {
     if (!calendar.covers(date)) {
-      rejected(`${what} ${date} is outside the working calendar (${calendar.coveredYears.join(', ')})`);
+      const years = calendar.coveredYears.join(', ');
+      refuse(
+        'date-outside-calendar',
+        { date, years },
+        `${what} ${date} is outside the working calendar (${years})`,
+      );
     }
   }
 
   function requireOpen(o: Obligation, action: string): void {
     if (CLOSED_STAGES.includes(o.status.stage)) {
-      rejected(`"${o.plan.key}" is already ${o.status.stage}: cannot ${action}`);
+      refuse(
+        'obligation-closed',
+        { milestone: o.plan.key, stage: o.status.stage as 'accepted' | 'waived' | 'cancelled' },
+        `"${o.plan.key}" is already ${o.status.stage}: cannot ${action}`,
+      );
     }
+  }
+
+  function notAfterToday(date: IsoDate): never {
+    refuse(
+      'date-not-after-today',
+      { date, today: today() },
+      `the new due date ${date} is not after today (${today()})`,
+    );
+  }
+
+  function noSubmissionWaiting(milestone: string): never {
+    refuse('no-submission-waiting', { milestone }, `"${milestone}" has no submission waiting for review`);
   }
 
   /**
@@ -304,15 +324,24 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
         const o = obligation(milestone);
         requireOpen(o, 'submit');
         if (o.status.stage === 'scheduled') {
-          rejected(`"${milestone}" is not open yet: the request goes out on ${o.plan.requestOn}`);
+          refuse(
+            'not-open-yet',
+            { milestone, requestOn: o.plan.requestOn },
+            `"${milestone}" is not open yet: the request goes out on ${o.plan.requestOn}`,
+          );
         }
         if (o.status.stage === 'submitted') {
-          rejected(`"${milestone}" was already submitted and is waiting for review`);
+          refuse(
+            'already-submitted',
+            { milestone },
+            `"${milestone}" was already submitted and is waiting for review`,
+          );
         }
-        if (!submittedBy?.trim()) rejected('submittedBy is required');
-        if (!summary?.trim()) rejected('summary is required');
+        if (!submittedBy?.trim())
+          refuse('field-required', { field: 'submittedBy' }, 'submittedBy is required');
+        if (!summary?.trim()) refuse('field-required', { field: 'summary' }, 'summary is required');
         const problem = submissionShapeProblem({ submittedBy, summary, figures, attachments });
-        if (problem) rejected(problem);
+        if (problem) throw refusalFailure(problem);
       },
     },
   );
@@ -335,9 +364,13 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
         const o = obligation(milestone);
         requireOpen(o, 'request an extension');
         if (compareIsoDates(until, o.status.due) <= 0) {
-          rejected(`the requested date ${until} is not after the current due date ${o.status.due}`);
+          refuse(
+            'date-not-after-due',
+            { date: until, due: o.status.due },
+            `the requested date ${until} is not after the current due date ${o.status.due}`,
+          );
         }
-        if (!reason?.trim()) rejected('a reason is required');
+        if (!reason?.trim()) refuse('reason-required', {}, 'a reason is required');
       },
     },
   );
@@ -359,12 +392,15 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
         const o = obligation(milestone);
         requireOpen(o, 'extend');
         requireCovered(until, 'the new due date');
-        if (compareIsoDates(until, today()) <= 0)
-          rejected(`the new due date ${until} is not after today (${today()})`);
+        if (compareIsoDates(until, today()) <= 0) notAfterToday(until);
         if (compareIsoDates(until, o.status.due) <= 0) {
-          rejected(`the new due date ${until} is not after the current one (${o.status.due})`);
+          refuse(
+            'date-not-after-current',
+            { date: until, due: o.status.due },
+            `the new due date ${until} is not after the current one (${o.status.due})`,
+          );
         }
-        if (!reason?.trim()) rejected('a reason is required');
+        if (!reason?.trim()) refuse('reason-required', {}, 'a reason is required');
       },
     },
   );
@@ -393,13 +429,11 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
       validator: ({ milestone, until, reason }) => {
         const o = obligation(milestone);
         requireOpen(o, 'return for revision');
-        if (o.status.stage !== 'submitted') rejected(`"${milestone}" has no submission waiting for review`);
-        if (!reason?.trim()) rejected('a reason is required');
+        if (o.status.stage !== 'submitted') noSubmissionWaiting(milestone);
+        if (!reason?.trim()) refuse('reason-required', {}, 'a reason is required');
         if (until !== undefined) requireCovered(until, 'the new due date');
         else requireCovered(today(), 'today');
-        if (until !== undefined && compareIsoDates(until, today()) <= 0) {
-          rejected(`the new due date ${until} is not after today (${today()})`);
-        }
+        if (until !== undefined && compareIsoDates(until, today()) <= 0) notAfterToday(until);
       },
     },
   );
@@ -423,7 +457,7 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
       validator: ({ milestone }) => {
         const o = obligation(milestone);
         requireOpen(o, 'accept');
-        if (o.status.stage !== 'submitted') rejected(`"${milestone}" has no submission waiting for review`);
+        if (o.status.stage !== 'submitted') noSubmissionWaiting(milestone);
       },
     },
   );
@@ -439,7 +473,7 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
     {
       validator: ({ milestone, reason }) => {
         requireOpen(obligation(milestone), 'waive');
-        if (!reason?.trim()) rejected('a reason is required');
+        if (!reason?.trim()) refuse('reason-required', {}, 'a reason is required');
       },
     },
   );
@@ -455,9 +489,16 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
       validator: ({ milestone }) => {
         const o = obligation(milestone);
         requireOpen(o, 'remind');
-        if (o.status.stage === 'scheduled') rejected(`"${milestone}" has not been requested yet`);
-        if (o.status.stage === 'submitted')
-          rejected(`"${milestone}" was submitted and is waiting for review`);
+        if (o.status.stage === 'scheduled') {
+          refuse('not-requested-yet', { milestone }, `"${milestone}" has not been requested yet`);
+        }
+        if (o.status.stage === 'submitted') {
+          refuse(
+            'reminder-not-needed',
+            { milestone },
+            `"${milestone}" was submitted and is waiting for review`,
+          );
+        }
       },
     },
   );

@@ -5,7 +5,6 @@
 // has consolidated). A plan not approved when the year's obligations are all done lapses.
 import {
   ActivityFailure,
-  ApplicationFailure,
   condition,
   defineQuery,
   defineUpdate,
@@ -39,6 +38,7 @@ import { inspectionWorkflowId, type InspectionInput } from '../inspections/types
 import { inspection } from './inspection';
 import type { AgencyRef } from './obligation-types';
 import { PhAgency, PhProgram, PhYear } from './search-attributes';
+import { refuse, refusalFailure } from './refusals';
 import { mailTaskQueue } from './task-queues';
 
 export const inspectionPlanQuery = defineQuery<InspectionPlanState | null>('inspectionPlan');
@@ -61,10 +61,6 @@ const { inspectionCandidates, inspectionAgencies, recordAudit } = proxyActivitie
 const PROPOSE_HOUR = 8;
 /** Child starts per workflow task. */
 const START_CHUNK = 50;
-
-function rejected(message: string): never {
-  throw ApplicationFailure.create({ message, type: 'Rejected', nonRetryable: true });
-}
 
 export interface InspectionPhaseInput {
   cycleId: number;
@@ -129,14 +125,19 @@ export function startInspectionPhase(input: InspectionPhaseInput): InspectionPha
     },
     {
       validator: (plan) => {
-        if (state.stage === 'waiting')
-          rejected(`the plan is proposed on ${state.proposeOn}: nothing to approve yet`);
-        if (state.stage !== 'proposed' || approval) {
-          rejected(
-            state.stage === 'lapsed'
-              ? 'the plan lapsed: the year’s obligations ended before it was approved'
-              : `the plan is already ${approval ? 'approved' : state.stage}`,
+        if (state.stage === 'waiting') {
+          refuse(
+            'plan-not-proposed-yet',
+            { proposeOn: state.proposeOn },
+            `the plan is proposed on ${state.proposeOn}: nothing to approve yet`,
           );
+        }
+        if (state.stage === 'lapsed') {
+          refuse('plan-lapsed', {}, 'the plan lapsed: the year’s obligations ended before it was approved');
+        }
+        if (state.stage !== 'proposed' || approval) {
+          const stage = approval ? 'approved' : (state.stage as 'approved' | 'cancelled');
+          refuse('plan-closed', { stage }, `the plan is already ${stage}`);
         }
         const problem = planProblem(
           plan,
@@ -145,7 +146,7 @@ export function startInspectionPhase(input: InspectionPhaseInput): InspectionPha
           earliestVisitOn(calendar, today(), settings!.noticeWorkingDays),
           latestVisitOn,
         );
-        if (problem) rejected(problem);
+        if (problem) throw refusalFailure(problem);
       },
     },
   );

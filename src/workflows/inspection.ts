@@ -1,5 +1,4 @@
 import {
-  ApplicationFailure,
   CancellationScope,
   allHandlersFinished,
   condition,
@@ -34,6 +33,7 @@ import type { InspectionTemplateSlot } from '../programs/template-variables';
 import type { RecipientRole } from '../programs/types';
 import { PhAgency, PhDueAt, PhMilestone, PhProgram, PhStage, PhYear } from './search-attributes';
 import { submissionShapeProblem } from './submission-shape';
+import { refuse, refusalFailure } from './refusals';
 import { mailTaskQueue } from './task-queues';
 import type { AttachmentRef } from './obligation-types';
 
@@ -80,10 +80,6 @@ interface Followed {
   eventsRound: number;
   roundStartedAt: number;
   done: Set<string>;
-}
-
-function rejected(message: string): never {
-  throw ApplicationFailure.create({ message, type: 'Rejected', nonRetryable: true });
 }
 
 const copy = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -216,7 +212,9 @@ export async function inspection(input: InspectionInput): Promise<InspectionStat
   function recommendation(n: number): Followed {
     const f = followed.find((x) => x.status.number === n);
     if (!f) {
-      rejected(
+      refuse(
+        'no-recommendation',
+        { number: n, count: followed.length },
         followed.length === 0
           ? `no recommendation ${n}: no conclusion has been recorded yet`
           : `no recommendation ${n}: the conclusion has ${followed.length} (1 to ${followed.length})`,
@@ -226,14 +224,32 @@ export async function inspection(input: InspectionInput): Promise<InspectionStat
   }
 
   function requireActive(action: string): void {
-    if (stage === 'cancelled' || stage === 'closed') rejected(`the inspection is ${stage}: cannot ${action}`);
+    if (stage === 'cancelled' || stage === 'closed') {
+      refuse('inspection-ended', { stage }, `the inspection is ${stage}: cannot ${action}`);
+    }
   }
 
-  /** Refuses a due date that is not a working day after today. */
-  function checkDueDate(dueOn: unknown, what: string): void {
-    if (!isIsoDate(dueOn)) rejected(`${what}: ${JSON.stringify(dueOn)} is not a date written YYYY-MM-DD`);
-    if (compareIsoDates(dueOn, today()) <= 0) rejected(`${what}: ${dueOn} is not after today (${today()})`);
-    if (!calendar.isWorkingDay(dueOn)) rejected(`${what}: ${dueOn} is not a working day`);
+  /** Refuses a due date that is not a working day after today; `recommendation` is its line on the form. */
+  function checkDueDate(dueOn: unknown, what: string, recommendation?: number): void {
+    if (!isIsoDate(dueOn)) {
+      refuse(
+        'not-a-date',
+        { value: String(dueOn) },
+        `${what}: ${JSON.stringify(dueOn)} is not a date written YYYY-MM-DD`,
+      );
+    }
+    const message = (problem: string) => `${what}: ${dueOn} ${problem}`;
+    if (compareIsoDates(dueOn, today()) <= 0) {
+      const values = { date: dueOn, today: today() };
+      const notAfter = message(`is not after today (${today()})`);
+      if (recommendation === undefined) refuse('date-not-after-today', values, notAfter);
+      refuse('recommendation-due-not-after-today', { recommendation, ...values }, notAfter);
+    }
+    if (!calendar.isWorkingDay(dueOn)) {
+      const notWorking = message('is not a working day');
+      if (recommendation === undefined) refuse('date-not-working-day', { date: dueOn }, notWorking);
+      refuse('recommendation-due-not-working-day', { recommendation, date: dueOn }, notWorking);
+    }
   }
 
   setHandler(inspectionStatusQuery, status);
@@ -286,26 +302,63 @@ export async function inspection(input: InspectionInput): Promise<InspectionStat
     {
       validator: ({ conclusion: text, recommendations, by }) => {
         requireActive('record a conclusion');
-        if (conclusion !== undefined) rejected(`the conclusion was already recorded on ${concludedOn}`);
+        if (conclusion !== undefined) {
+          refuse(
+            'conclusion-already-recorded',
+            { concludedOn: concludedOn! },
+            `the conclusion was already recorded on ${concludedOn}`,
+          );
+        }
         if (compareIsoDates(today(), input.visitOn) < 0) {
-          rejected(`the visit is on ${input.visitOn}: no conclusion before it (today is ${today()})`);
+          refuse(
+            'before-visit',
+            { visitOn: input.visitOn, today: today() },
+            `the visit is on ${input.visitOn}: no conclusion before it (today is ${today()})`,
+          );
         }
-        if (!by?.trim()) rejected('by is required');
-        if (typeof text !== 'string' || !text.trim()) rejected('the conclusion text is required');
+        if (!by?.trim()) refuse('field-required', { field: 'by' }, 'by is required');
+        if (typeof text !== 'string' || !text.trim()) {
+          refuse('field-required', { field: 'conclusion' }, 'the conclusion text is required');
+        }
         if (text.length > INSPECTION_LIMITS.conclusion) {
-          rejected(`the conclusion is longer than ${INSPECTION_LIMITS.conclusion} characters`);
+          const limit = INSPECTION_LIMITS.conclusion;
+          refuse(
+            'text-too-long',
+            { field: 'conclusion', limit },
+            `the conclusion is longer than ${limit} characters`,
+          );
         }
-        if (!Array.isArray(recommendations)) rejected('recommendations must be a list (empty when none)');
+        if (!Array.isArray(recommendations)) {
+          refuse(
+            'not-a-list',
+            { field: 'recommendations' },
+            'recommendations must be a list (empty when none)',
+          );
+        }
         if (recommendations.length > INSPECTION_LIMITS.recommendations) {
-          rejected(`more than ${INSPECTION_LIMITS.recommendations} recommendations`);
+          const limit = INSPECTION_LIMITS.recommendations;
+          refuse('too-many', { what: 'recommendations', limit }, `more than ${limit} recommendations`);
         }
         recommendations.forEach((r, i) => {
-          if (typeof r?.text !== 'string' || !r.text.trim())
-            rejected(`recommendation ${i + 1}: text is required`);
-          if (r.text.length > INSPECTION_LIMITS.text) {
-            rejected(`recommendation ${i + 1}: text is longer than ${INSPECTION_LIMITS.text} characters`);
+          const recommendation = i + 1;
+          if (typeof r?.text !== 'string' || !r.text.trim()) {
+            refuse(
+              'recommendation-text-required',
+              { recommendation },
+              `recommendation ${recommendation}: text is required`,
+            );
           }
-          if (r.dueOn !== undefined) checkDueDate(r.dueOn, `recommendation ${i + 1}: due date`);
+          if (r.text.length > INSPECTION_LIMITS.text) {
+            const limit = INSPECTION_LIMITS.text;
+            refuse(
+              'recommendation-text-too-long',
+              { recommendation, limit },
+              `recommendation ${recommendation}: text is longer than ${limit} characters`,
+            );
+          }
+          if (r.dueOn !== undefined) {
+            checkDueDate(r.dueOn, `recommendation ${recommendation}: due date`, recommendation);
+          }
         });
       },
     },
@@ -331,11 +384,17 @@ export async function inspection(input: InspectionInput): Promise<InspectionStat
       validator: ({ number, reportedBy, summary, evidence }) => {
         requireActive('report a recommendation');
         const f = recommendation(number);
-        if (f.status.status !== 'open') rejected(`recommendation ${number} is already ${f.status.status}`);
-        if (!reportedBy?.trim()) rejected('reportedBy is required');
-        if (!summary?.trim()) rejected('summary is required');
+        if (f.status.status !== 'open') {
+          refuse(
+            'recommendation-already',
+            { number, status: f.status.status },
+            `recommendation ${number} is already ${f.status.status}`,
+          );
+        }
+        if (!reportedBy?.trim()) refuse('field-required', { field: 'reportedBy' }, 'reportedBy is required');
+        if (!summary?.trim()) refuse('field-required', { field: 'summary' }, 'summary is required');
         const problem = submissionShapeProblem({ submittedBy: reportedBy, summary, attachments: evidence });
-        if (problem) rejected(problem);
+        if (problem) throw refusalFailure(problem);
       },
     },
   );
@@ -358,8 +417,14 @@ export async function inspection(input: InspectionInput): Promise<InspectionStat
       validator: ({ number, by }) => {
         requireActive('close a recommendation');
         const f = recommendation(number);
-        if (f.status.status === 'closed') rejected(`recommendation ${number} is already closed`);
-        if (!by?.trim()) rejected('by is required');
+        if (f.status.status === 'closed') {
+          refuse(
+            'recommendation-already',
+            { number, status: 'closed' },
+            `recommendation ${number} is already closed`,
+          );
+        }
+        if (!by?.trim()) refuse('field-required', { field: 'by' }, 'by is required');
       },
     },
   );
@@ -384,9 +449,11 @@ export async function inspection(input: InspectionInput): Promise<InspectionStat
       validator: ({ number, by, reason, dueOn }) => {
         requireActive('reopen a recommendation');
         const f = recommendation(number);
-        if (f.status.status === 'open') rejected(`recommendation ${number} is open: nothing to reopen`);
-        if (!by?.trim()) rejected('by is required');
-        if (!reason?.trim()) rejected('a reason is required');
+        if (f.status.status === 'open') {
+          refuse('recommendation-open', { number }, `recommendation ${number} is open: nothing to reopen`);
+        }
+        if (!by?.trim()) refuse('field-required', { field: 'by' }, 'by is required');
+        if (!reason?.trim()) refuse('reason-required', {}, 'a reason is required');
         if (dueOn !== undefined) checkDueDate(dueOn, 'new due date');
       },
     },
@@ -404,8 +471,8 @@ export async function inspection(input: InspectionInput): Promise<InspectionStat
     {
       validator: ({ by, reason }) => {
         requireActive('cancel');
-        if (!by?.trim()) rejected('by is required');
-        if (!reason?.trim()) rejected('a reason is required');
+        if (!by?.trim()) refuse('field-required', { field: 'by' }, 'by is required');
+        if (!reason?.trim()) refuse('reason-required', {}, 'a reason is required');
       },
     },
   );

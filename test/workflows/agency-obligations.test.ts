@@ -19,6 +19,7 @@ import { HOLIDAYS_DIR } from '../../src/cycle/compute-plan';
 import type { AgencyObligationsStatus, ObligationStatus } from '../../src/workflows/obligation-types';
 import type { IsoDate } from '../../src/calendar/dates';
 import { PhMilestone, PhStage } from '../../src/workflows/search-attributes';
+import { refusalOf } from '../../src/i18n/refusals';
 
 const YEAR = 2027;
 const EventType = proto.api.enums.v1.EventType;
@@ -501,6 +502,17 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     expect(
       await reject('extend', { milestone: 'annual-plan', until: '2027-02-01', by: 'c', reason: 'r' }),
     ).toMatch(/not after the current one \(2027-02-12\)/);
+    // What the pages translate: the code and its values, through the client as the portal gets them.
+    const late = await handle
+      .executeUpdate('extend', {
+        args: [{ milestone: 'annual-plan', until: '2027-02-01', by: 'c', reason: 'r' }],
+      })
+      .catch((e: unknown) => e);
+    expect(refusalOf(late)).toEqual({
+      code: 'date-not-after-current',
+      values: { date: '2027-02-01', due: '2027-02-12' },
+      message: 'the new due date 2027-02-01 is not after the current one (2027-02-12)',
+    });
     expect(await reject('submit', { milestone: 'annual-plan', submittedBy: ' ', summary: 'y' })).toMatch(
       /submittedBy is required/,
     );

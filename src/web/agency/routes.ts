@@ -7,7 +7,8 @@ import { localDate } from '../../cycle/clock';
 import { isIsoDate } from '../../calendar/dates';
 import { UploadBatch } from '../../files/storage';
 import { SUBMISSION_LIMITS, type AttachmentRef } from '../../workflows/obligation-types';
-import { formatDate, formatSize, pickLang, recommendationRefusal, refusal, TEXT, type Lang } from '../i18n';
+import { formatDate, formatSize, pickLang, TEXT, type Lang } from '../i18n';
+import { refusalOf, translateRefusal } from '../../i18n/refusals';
 import type { WebContext } from '../server';
 import { checkFigures } from './figures';
 import { loadTaskView, type TaskView } from './task-page';
@@ -328,12 +329,8 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
             (await deps.db.prisma.attachment.count({ where: { storagePath } })) > 0;
           if (err instanceof WorkflowUpdateFailedError) {
             await batch.rollback(stillUsed);
-            const reason = (err.cause as Error | undefined)?.message ?? err.message;
             return () =>
-              page(reply, 409, 'error', lang, {
-                heading: t.submitRefused,
-                message: refusal(reason, lang),
-              });
+              page(reply, 409, 'error', lang, { heading: t.submitRefused, message: refusalText(err, lang) });
           }
           if (err instanceof WorkflowNotFoundError || /already completed/.test((err as Error).message)) {
             await batch.rollback(stillUsed);
@@ -393,10 +390,9 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
         });
       } catch (err) {
         if (err instanceof WorkflowUpdateFailedError) {
-          const why = (err.cause as Error | undefined)?.message ?? err.message;
           return page(reply, 409, 'error', lang, {
             heading: t.extensionRefused,
-            message: refusal(why, lang),
+            message: refusalText(err, lang),
           });
         }
         if (err instanceof WorkflowNotFoundError || /already completed/.test((err as Error).message)) {
@@ -511,12 +507,8 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
           };
           if (err instanceof WorkflowUpdateFailedError) {
             await batch.rollback(stillUsed);
-            const reason = (err.cause as Error | undefined)?.message ?? err.message;
             return () =>
-              page(reply, 409, 'error', lang, {
-                heading: t.reportRefused,
-                message: recommendationRefusal(reason, String(number), lang) ?? refusal(reason, lang),
-              });
+              page(reply, 409, 'error', lang, { heading: t.reportRefused, message: refusalText(err, lang) });
           }
           if (err instanceof WorkflowNotFoundError || /already completed/.test((err as Error).message)) {
             await batch.rollback(stillUsed);
@@ -536,4 +528,11 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
       }
     },
   );
+}
+
+/** Why a workflow refused the agency's form, in the agency's words (an uncoded failure: its message). */
+function refusalText(err: WorkflowUpdateFailedError, lang: Lang): string {
+  const refusal = refusalOf(err);
+  if (refusal) return translateRefusal(refusal, lang, 'agency');
+  return (err.cause as Error | undefined)?.message ?? err.message;
 }

@@ -10,6 +10,7 @@ import { actorOf, currentUser, DASHBOARD_PREFIX, requireRole } from './auth';
 import { ACTIONS, DASH, type ActionName } from './i18n';
 import { errorPage, withLang } from './page';
 import { runAuditedUpdate } from './audited-update';
+import { refusal, type Refusal } from '../../workflows/refusals';
 
 /** The workflow Update each dashboard action calls. */
 const UPDATE: Record<ActionName, string> = {
@@ -30,31 +31,40 @@ interface ActionBody {
   until?: unknown;
 }
 
-/** The Update's argument, or why the form cannot be sent (in the workflow's words, English). */
+/** The Update's argument, or why the form cannot be sent (a refusal, coded as the workflow's are). */
 export function actionArgs(
   action: ActionName,
   milestone: string,
   by: string,
   body: ActionBody,
-): { args: Record<string, unknown> } | { problem: string } {
+): { args: Record<string, unknown> } | { problem: Refusal } {
   const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
   const reason = text(body.reason);
   const until = text(body.until);
-  if (reason.length > MAX_REASON) return { problem: `the reason is longer than ${MAX_REASON} characters` };
-  if (until && !isIsoDate(until)) return { problem: `"${until}" is not a date (YYYY-MM-DD)` };
+  const problem = (r: Refusal) => ({ problem: r });
+  const noReason = () => problem(refusal('reason-required', {}, 'a reason is required'));
+  if (reason.length > MAX_REASON) {
+    const limit = MAX_REASON;
+    return problem(
+      refusal('text-too-long', { field: 'reason', limit }, `the reason is longer than ${limit} characters`),
+    );
+  }
+  if (until && !isIsoDate(until)) {
+    return problem(refusal('not-a-date', { value: until }, `"${until}" is not a date (YYYY-MM-DD)`));
+  }
   switch (action) {
     case 'accept':
     case 'remind':
       return { args: { milestone, by } };
     case 'return':
-      if (!reason) return { problem: 'a reason is required' };
+      if (!reason) return noReason();
       return { args: { milestone, by, reason, ...(until ? { until } : {}) } };
     case 'extend':
-      if (!until) return { problem: 'a new due date is required' };
-      if (!reason) return { problem: 'a reason is required' };
+      if (!until) return problem(refusal('date-required', {}, 'a new due date is required'));
+      if (!reason) return noReason();
       return { args: { milestone, by, until, reason } };
     case 'waive':
-      if (!reason) return { problem: 'a reason is required' };
+      if (!reason) return noReason();
       return { args: { milestone, by, reason } };
   }
 }
@@ -120,7 +130,7 @@ export function registerActionRoutes(dash: FastifyInstance, ctx: WebContext): vo
               : {}),
           },
           detailsOfResult: (result) => (typeof result === 'string' ? { due: result } : {}),
-          endedRefusal: 'the agency’s workflow has ended',
+          endedRefusal: refusal('workflow-ended', { workflow: 'agency' }, 'the agency’s workflow has ended'),
         });
       } catch (err) {
         request.log.error(err);

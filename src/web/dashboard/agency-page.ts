@@ -4,15 +4,8 @@ import { cachedProgramVersion } from '../read-cache';
 import { localDate, VIETNAM_OFFSET_MS } from '../../cycle/clock';
 import { agencyWorkflowId } from '../../workflows/obligation-types';
 import { formatDate, stepLabel, type Lang } from '../i18n';
-import {
-  auditActionLabel,
-  actionRefusal,
-  cycleStatusLabel,
-  DASH,
-  groupLabel,
-  stateLabel,
-  type ActionName,
-} from './i18n';
+import { storedRefusalText } from '../../i18n/refusals';
+import { auditActionLabel, cycleStatusLabel, DASH, groupLabel, stateLabel, type ActionName } from './i18n';
 import { cellState } from '../../reports/matrix';
 
 /** dd/mm/yyyy hh:mm in Vietnam's time. */
@@ -74,7 +67,8 @@ function auditDetail(details: unknown, lang: Lang): { text: string; outcome?: 'd
   if (typeof d.until === 'string' && d.until) parts.push(`${w.newDate}: ${formatDate(d.until)}`);
   if (typeof d.due === 'string' && d.due && d.outcome === 'done')
     parts.push(`${w.due}: ${formatDate(d.due)}`);
-  if (typeof d.refusal === 'string') parts.push(`${w.refused}: ${actionRefusal(d.refusal, lang)}`);
+  const refusal = storedRefusalText(d, lang);
+  if (refusal !== undefined) parts.push(`${w.refused}: ${refusal}`);
   const outcome = d.outcome === 'done' || d.outcome === 'refused' ? d.outcome : undefined;
   return { text: parts.join(' · '), outcome };
 }

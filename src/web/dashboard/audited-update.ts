@@ -1,9 +1,11 @@
 // One dashboard action on a workflow: its Update under an ID made from the form's one-time key, and its
-// outcome (done or refused, with the workflow's reason) in the audit log. The same form sent again (a double
+// outcome (done or refused, with the refusal's code, values and English message) in the audit log. The same form sent again (a double
 // click, a retry) returns the outcome already recorded instead of acting twice; two copies arriving at
 // once share one run. Used by the coordinators' actions (actions.ts) and the inspectors' (inspections.ts).
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Database } from '../../db/client';
+import { refusalDetails, refusalOf } from '../../i18n/refusals';
+import type { Refusal } from '../../workflows/refusals';
 
 export interface AuditedUpdate {
   db: Database;
@@ -18,13 +20,13 @@ export interface AuditedUpdate {
   update: string;
   updateId: string;
   /** The Update's argument, or why the form was refused before asking the workflow. */
-  prepared: { args: object } | { problem: string };
+  prepared: { args: object } | { problem: Refusal };
   /** Details recorded with every outcome (besides the key, the arguments and the outcome). */
   details?: Record<string, unknown>;
   /** Details added when the Update returns (e.g. the new due date). */
   detailsOfResult?: (result: unknown) => Record<string, unknown>;
   /** The refusal recorded when the workflow has ended. */
-  endedRefusal: string;
+  endedRefusal: Refusal;
 }
 
 const inFlight = new Map<string, Promise<number>>();
@@ -64,7 +66,7 @@ async function perform(a: AuditedUpdate): Promise<number> {
         },
       })
     ).id;
-  if ('problem' in a.prepared) return record({ outcome: 'refused', refusal: a.prepared.problem });
+  if ('problem' in a.prepared) return record({ outcome: 'refused', ...refusalDetails(a.prepared.problem) });
   try {
     const result = await a.temporal.workflow.getHandle(a.workflowId).executeUpdate(a.update, {
       args: [a.prepared.args],
@@ -73,13 +75,12 @@ async function perform(a: AuditedUpdate): Promise<number> {
     return record({ outcome: 'done', ...a.detailsOfResult?.(result) });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
-      return record({
-        outcome: 'refused',
-        refusal: (err.cause as Error | undefined)?.message ?? err.message,
-      });
+      const message = (err.cause as Error | undefined)?.message ?? err.message;
+      const refused = refusalOf(err);
+      return record({ outcome: 'refused', ...(refused ? refusalDetails(refused) : { refusal: message }) });
     }
     if (err instanceof WorkflowNotFoundError || /already completed/.test((err as Error).message)) {
-      return record({ outcome: 'refused', refusal: a.endedRefusal });
+      return record({ outcome: 'refused', ...refusalDetails(a.endedRefusal) });
     }
     throw err;
   }

@@ -56,62 +56,6 @@ export function auditActionLabel(action: string, lang: Lang): string {
   return AUDIT_ACTIONS[action]?.[lang] ?? action;
 }
 
-/**
- * Why the workflow refused a coordinator's action (its validators answer in English), as the coordinator
- * reads it; an unknown reason is shown as given.
- */
-export function actionRefusal(reason: string, lang: Lang): string {
-  const known: [RegExp, (m: RegExpExecArray) => Record<Lang, string>][] = [
-    [
-      /the new due date (\S+) is not after today \((\S+)\)/,
-      (m) => ({
-        vi: `Hạn mới ${fmt(m[1]!)} không sau ngày hôm nay (${fmt(m[2]!)}).`,
-        en: `The new due date ${fmt(m[1]!)} is not after today (${fmt(m[2]!)}).`,
-      }),
-    ],
-    [
-      /the new due date (\S+) is not after the current one \((\S+)\)/,
-      (m) => ({
-        vi: `Hạn mới ${fmt(m[1]!)} không sau hạn hiện tại (${fmt(m[2]!)}).`,
-        en: `The new due date ${fmt(m[1]!)} is not after the current one (${fmt(m[2]!)}).`,
-      }),
-    ],
-    [
-      /has no submission waiting for review/,
-      () => ({
-        vi: 'Không có văn bản nào đang chờ xem xét.',
-        en: 'There is no submission waiting for review.',
-      }),
-    ],
-    [
-      /was submitted and is waiting for review/,
-      () => ({
-        vi: 'Đơn vị đã nộp và văn bản đang chờ xem xét: không cần nhắc.',
-        en: 'The agency has submitted and it is waiting for review: no reminder is needed.',
-      }),
-    ],
-    [
-      /has not been requested yet|is not open yet/,
-      () => ({ vi: 'Nhiệm vụ này chưa được đề nghị.', en: 'This task has not been requested yet.' }),
-    ],
-    [/a reason is required/, () => ({ vi: 'Cần nêu lý do.', en: 'A reason is required.' })],
-    [
-      /is (accepted|waived|cancelled)|closed/,
-      () => ({ vi: 'Nhiệm vụ này đã kết thúc.', en: 'This task is closed.' }),
-    ],
-  ];
-  for (const [re, text] of known) {
-    const m = re.exec(reason);
-    if (m) return text(m)[lang];
-  }
-  return reason;
-}
-
-function fmt(iso: string): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
-  return m ? `${m[3]}/${m[2]}/${m[1]}` : iso;
-}
-
 export const DASH = {
   vi: {
     appName: 'Phối hợp – Trang quản lý',

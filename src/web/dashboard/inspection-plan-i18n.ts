@@ -1,5 +1,5 @@
-// Words of the inspection plan page (/quan-ly/chu-ky/:cycleId/ke-hoach-kiem-tra), Vietnamese first, and
-// the translation of the cycle's refusals of an approval. Pure.
+// Words of the inspection plan page (/quan-ly/chu-ky/:cycleId/ke-hoach-kiem-tra), Vietnamese first (the
+// cycle's refusals of an approval are in src/i18n). Pure.
 import { formatDate, type Lang } from '../i18n';
 import type { RiskReason } from '../../inspections/plan';
 
@@ -36,91 +36,6 @@ export function riskReasonText(r: RiskReason, lang: Lang, title: (key: string) =
         ? `Kiến nghị số ${r.number} năm ${r.year} chưa hoàn thành (hạn ${formatDate(r.dueOn)})`
         : `Recommendation ${r.number} of ${r.year} still open (due ${formatDate(r.dueOn)})`;
   }
-}
-
-/** A refusal of the cycle's approval Update (or of the form), in the page's language. */
-export function planRefusal(reason: string, lang: Lang): string {
-  const known: [RegExp, (m: RegExpExecArray) => Record<Lang, string>][] = [
-    [
-      /^visit (\d+): "(.*)" is not an agency/,
-      (m) => ({
-        vi: `Dòng ${m[1]}: ${m[2]} không phải đơn vị thuộc đối tượng kiểm tra của kế hoạch.`,
-        en: `Line ${m[1]}: ${m[2]} is not an agency this plan's inspections address.`,
-      }),
-    ],
-    [
-      /^visit (\d+): (\S+) is in the plan twice/,
-      (m) => ({
-        vi: `Dòng ${m[1]}: đơn vị ${m[2]} có hai lần trong kế hoạch.`,
-        en: `Line ${m[1]}: ${m[2]} is in the plan twice.`,
-      }),
-    ],
-    [
-      /^visit (\d+) \((\S+)\): (\S+) is not a working day/,
-      (m) => ({
-        vi: `${m[2]}: ngày ${formatDate(m[3]!)} không phải ngày làm việc.`,
-        en: `${m[2]}: ${formatDate(m[3]!)} is not a working day.`,
-      }),
-    ],
-    [
-      /^visit (\d+) \((\S+)\): (\S+) is too soon: the notice needs the visit on (\S+) or later/,
-      (m) => ({
-        vi: `${m[2]}: ngày ${formatDate(m[3]!)} quá gần, không đủ thời gian thông báo trước; sớm nhất là ngày ${formatDate(m[4]!)}.`,
-        en: `${m[2]}: ${formatDate(m[3]!)} is too soon for the notice; the earliest is ${formatDate(m[4]!)}.`,
-      }),
-    ],
-    [
-      /^visit (\d+) \((\S+)\): (\S+) is after (\S+), the last day/,
-      (m) => ({
-        vi: `${m[2]}: ngày ${formatDate(m[3]!)} muộn quá, chậm nhất là ngày ${formatDate(m[4]!)}.`,
-        en: `${m[2]}: ${formatDate(m[3]!)} is too late; the latest is ${formatDate(m[4]!)}.`,
-      }),
-    ],
-    [
-      /^visit (\d+) \((\S+)\): .* is not a date/,
-      (m) => ({
-        vi: `${m[2]}: ngày làm việc không hợp lệ.`,
-        en: `${m[2]}: the visit date is not a valid date.`,
-      }),
-    ],
-    [
-      /^the plan is proposed on (\S+): nothing to approve yet/,
-      (m) => ({
-        vi: `Đề xuất sẽ được lập ngày ${formatDate(m[1]!)}: chưa có gì để phê duyệt.`,
-        en: `The plan is proposed on ${formatDate(m[1]!)}: nothing to approve yet.`,
-      }),
-    ],
-    [
-      /^the plan lapsed/,
-      () => ({
-        vi: 'Đề xuất đã hết hiệu lực: các nhiệm vụ trong năm đã kết thúc trước khi được phê duyệt.',
-        en: 'The plan lapsed: the year’s obligations ended before it was approved.',
-      }),
-    ],
-    [
-      /^the plan is already (\S+)/,
-      (m) => ({
-        vi: `Kế hoạch đã ${m[1] === 'approved' ? 'được phê duyệt' : m[1] === 'cancelled' ? 'bị hủy' : 'hết hiệu lực'}.`,
-        en: `The plan is already ${m[1]}.`,
-      }),
-    ],
-    [
-      /^more than (\d+) visits/,
-      (m) => ({ vi: `Quá ${m[1]} cuộc kiểm tra.`, en: `More than ${m[1]} visits.` }),
-    ],
-    [
-      /^the cycle's workflow has ended/,
-      () => ({
-        vi: 'Chu trình đã kết thúc: không thể phê duyệt nữa.',
-        en: 'The cycle has ended: the plan can no longer be approved.',
-      }),
-    ],
-  ];
-  for (const [pattern, words] of known) {
-    const m = pattern.exec(reason);
-    if (m) return words(m)[lang];
-  }
-  return lang === 'vi' ? `Không thực hiện được (${reason}).` : `Not done (${reason}).`;
 }
 
 export const PLAN = {

@@ -15,10 +15,12 @@ import { cachedProgramVersion } from '../read-cache';
 import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
 import { DASH } from './i18n';
 import { INSPECT, inspectionKindLabel } from './inspection-i18n';
-import { PLAN, planRefusal, planStageLabel, riskReasonText, visitSourceLabel } from './inspection-plan-i18n';
+import { PLAN, planStageLabel, riskReasonText, visitSourceLabel } from './inspection-plan-i18n';
 import { inspectionPlanPath } from '../../links/dashboard-paths';
 import { cycleOfParam, dashPage, errorPage, flashEventOf, withLang } from './page';
 import { runAuditedUpdate } from './audited-update';
+import { storedRefusalText } from '../../i18n/refusals';
+import { refusal, type Refusal } from '../../workflows/refusals';
 
 /** Blank lines on the form for agencies the coordinator adds. */
 export const ADD_LINES = 5;
@@ -29,20 +31,28 @@ const MAX_LINES = 200;
 
 type Body = Record<string, unknown>;
 
-/** The Update's argument from the form, or why the form cannot be sent (English, translated for the page). */
+/** The Update's argument from the form, or why the form cannot be sent (a refusal, coded as the workflow's are). */
 export function planArgs(
   by: string,
   body: Body,
-): { args: { visits: PlanLine[]; by: string } } | { problem: string } {
+): { args: { visits: PlanLine[]; by: string } } | { problem: Refusal } {
   const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
   const count = Math.min(Number(text(body.lines)) || 0, MAX_LINES);
   const visits: PlanLine[] = [];
-  const take = (code: string, kind: string, visitOn: string): string | undefined => {
-    if (!(INSPECTION_KINDS as readonly string[]).includes(kind))
-      return `${code}: the kind must be one of ${INSPECTION_KINDS.join(', ')}`;
-    if (!visitOn) return `${code}: no visit date`;
-    if (!isIsoDate(visitOn))
-      return `visit ${visits.length + 1} (${code}): "${visitOn}" is not a date written YYYY-MM-DD`;
+  const take = (code: string, kind: string, visitOn: string): Refusal | undefined => {
+    const line = visits.length + 1;
+    if (!(INSPECTION_KINDS as readonly string[]).includes(kind)) {
+      const kinds = INSPECTION_KINDS.join(', ');
+      return refusal('visit-bad-kind', { line, code, kinds }, `${code}: the kind must be one of ${kinds}`);
+    }
+    if (!visitOn) return refusal('visit-date-missing', { code }, `${code}: no visit date`);
+    if (!isIsoDate(visitOn)) {
+      return refusal(
+        'visit-not-a-date',
+        { line, code, value: visitOn },
+        `visit ${line} (${code}): "${visitOn}" is not a date written YYYY-MM-DD`,
+      );
+    }
     visits.push({ code, kind: kind as PlanLine['kind'], visitOn });
     return undefined;
   };
@@ -112,10 +122,10 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
       const event = await flashEventOf(ctx, request.query);
       let flash: { kind: 'done' | 'refused'; text: string } | undefined;
       if (event && event.subject === workflowId && event.action === 'inspection-plan.submit') {
-        const details = (event.details ?? {}) as { outcome?: string; refusal?: string };
+        const details = (event.details ?? {}) as { outcome?: string };
         flash =
           details.outcome === 'refused'
-            ? { kind: 'refused', text: `${w.refused}: ${planRefusal(details.refusal ?? '', lang)}` }
+            ? { kind: 'refused', text: `${w.refused}: ${storedRefusalText(event.details, lang) ?? ''}` }
             : { kind: 'done', text: `${w.done}.` };
       }
 
@@ -226,7 +236,7 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
           updateId: `dashboard:inspection-plan:${key}`,
           prepared: planArgs(by, body),
           detailsOfResult: (started) => ({ started: Array.isArray(started) ? started.length : 0 }),
-          endedRefusal: "the cycle's workflow has ended",
+          endedRefusal: refusal('workflow-ended', { workflow: 'cycle' }, "the cycle's workflow has ended"),
         });
       } catch (err) {
         request.log.error(err);

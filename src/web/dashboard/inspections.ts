@@ -17,7 +17,6 @@ import {
   INSPECTION_ACTIONS,
   inspectionActionLabel,
   inspectionKindLabel,
-  inspectionRefusal,
   inspectionStatusLabel,
   recommendationStatusLabel,
   type InspectionAction,
@@ -26,6 +25,8 @@ import { DASH } from './i18n';
 import { cycleOfParam, dashPage, errorPage, flashEventOf, withLang } from './page';
 import { formatDateTime } from './agency-page';
 import { runAuditedUpdate } from './audited-update';
+import { storedRefusalText } from '../../i18n/refusals';
+import { refusal, type Refusal } from '../../workflows/refusals';
 
 /** The workflow Update each action calls. */
 const UPDATE: Record<InspectionAction, string> = {
@@ -59,46 +60,69 @@ function evidenceFiles(json: unknown): EvidenceFile[] {
   );
 }
 
-/** The Update's argument, or why the form cannot be sent (English, translated for the page). */
+/** The Update's argument, or why the form cannot be sent (a refusal, coded as the workflow's are). */
 export function inspectionArgs(
   action: InspectionAction,
   by: string,
   body: Body,
-): { args: Record<string, unknown> } | { problem: string } {
+): { args: Record<string, unknown> } | { problem: Refusal } {
   const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
   const number = Number(text(body.number));
+  const problem = (r: Refusal) => ({ problem: r });
+  const tooLong = (field: 'conclusion' | 'note' | 'reason', limit: number, message: string) =>
+    problem(refusal('text-too-long', { field, limit }, message));
+  const noNumber = () => problem(refusal('recommendation-number-missing', {}, 'no recommendation number'));
   switch (action) {
     case 'conclude': {
       const conclusion = text(body.conclusion);
-      if (!conclusion) return { problem: 'the conclusion text is required' };
+      if (!conclusion) {
+        return problem(refusal('field-required', { field: 'conclusion' }, 'the conclusion text is required'));
+      }
       if (conclusion.length > MAX_CONCLUSION) {
-        return { problem: `the conclusion is longer than ${MAX_CONCLUSION} characters` };
+        return tooLong(
+          'conclusion',
+          MAX_CONCLUSION,
+          `the conclusion is longer than ${MAX_CONCLUSION} characters`,
+        );
       }
       const recommendations: { text: string; dueOn?: string }[] = [];
       for (let i = 1; i <= FORM_LINES; i++) {
         const line = text(body[`rec${i}`]);
         const due = text(body[`due${i}`]);
         if (!line) continue;
-        if (line.length > MAX_TEXT)
-          return { problem: `a recommendation is longer than ${MAX_TEXT} characters` };
-        if (due && !isIsoDate(due)) return { problem: `"${due}" is not a date (YYYY-MM-DD)` };
+        if (line.length > MAX_TEXT) {
+          const limit = MAX_TEXT;
+          return problem(
+            refusal(
+              'text-too-long',
+              { field: 'recommendation', limit },
+              `a recommendation is longer than ${limit} characters`,
+            ),
+          );
+        }
+        if (due && !isIsoDate(due)) {
+          return problem(refusal('not-a-date', { value: due }, `"${due}" is not a date (YYYY-MM-DD)`));
+        }
         recommendations.push({ text: line, ...(due ? { dueOn: due } : {}) });
       }
       return { args: { conclusion, recommendations, by } };
     }
     case 'close': {
-      if (!Number.isInteger(number) || number < 1) return { problem: 'no recommendation number' };
+      if (!Number.isInteger(number) || number < 1) return noNumber();
       const note = text(body.note);
-      if (note.length > MAX_NOTE) return { problem: `the note is longer than ${MAX_NOTE} characters` };
+      if (note.length > MAX_NOTE)
+        return tooLong('note', MAX_NOTE, `the note is longer than ${MAX_NOTE} characters`);
       return { args: { number, by, ...(note ? { note } : {}) } };
     }
     case 'reopen':
     case 'cancel': {
       const reason = text(body.reason);
-      if (!reason) return { problem: 'a reason is required' };
-      if (reason.length > MAX_NOTE) return { problem: `the reason is longer than ${MAX_NOTE} characters` };
+      if (!reason) return problem(refusal('reason-required', {}, 'a reason is required'));
+      if (reason.length > MAX_NOTE) {
+        return tooLong('reason', MAX_NOTE, `the reason is longer than ${MAX_NOTE} characters`);
+      }
       if (action === 'cancel') return { args: { by, reason } };
-      if (!Number.isInteger(number) || number < 1) return { problem: 'no recommendation number' };
+      if (!Number.isInteger(number) || number < 1) return noNumber();
       return { args: { number, by, reason } };
     }
   }
@@ -170,12 +194,12 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
       const event = await flashEventOf(ctx, request.query);
       let flash: { kind: 'done' | 'refused'; text: string } | undefined;
       if (event && event.subject === row.workflowId && event.action.startsWith('inspection.')) {
-        const details = (event.details ?? {}) as { outcome?: string; refusal?: string };
+        const details = (event.details ?? {}) as { outcome?: string };
         const what = inspectionActionLabel(event.action.slice('inspection.'.length), lang);
         if (details.outcome === 'refused') {
           flash = {
             kind: 'refused',
-            text: `${w.refused}: ${what}. ${inspectionRefusal(details.refusal ?? '', lang)}`,
+            text: `${w.refused}: ${what}. ${storedRefusalText(event.details, lang) ?? ''}`,
           };
         } else if (details.outcome === 'done') {
           flash = { kind: 'done', text: `${w.done}: ${what}.` };
@@ -301,7 +325,11 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
           update: UPDATE[action],
           updateId: `dashboard:inspection:${action}:${key}`,
           prepared,
-          endedRefusal: 'the inspection’s workflow has ended',
+          endedRefusal: refusal(
+            'workflow-ended',
+            { workflow: 'inspection' },
+            'the inspection’s workflow has ended',
+          ),
         });
       } catch (err) {
         request.log.error(err);

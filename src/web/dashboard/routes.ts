@@ -17,7 +17,8 @@ import {
   registerLoginRoutes,
   requireRole,
 } from './auth';
-import { actionLabel, actionRefusal, DASH, stateLabel, CELL_STATES } from './i18n';
+import { actionLabel, DASH, stateLabel, CELL_STATES } from './i18n';
+import { storedRefusalText } from '../../i18n/refusals';
 import { dashPage, errorPage, flashEventOf, withLang } from './page';
 import { filterQuery, loadCycles, loadMatrixView, parseFilters } from './matrix';
 import { exportLinks, registerExportRoutes } from './exports';
@@ -129,7 +130,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
           const flashEvent = await flashEventOf(ctx, request.query);
           let flash: { kind: 'done' | 'refused'; text: string } | undefined;
           if (flashEvent && flashEvent.subject.startsWith(`${view.workflowId}:`)) {
-            const details = (flashEvent.details ?? {}) as { outcome?: string; refusal?: string };
+            const details = (flashEvent.details ?? {}) as { outcome?: string };
             const milestone = view.milestones.find(
               (m) => `${view.workflowId}:${m.key}` === flashEvent.subject,
             );
@@ -138,7 +139,7 @@ export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
               details.outcome === 'refused'
                 ? {
                     kind: 'refused',
-                    text: `${w.refused}: ${what}. ${actionRefusal(details.refusal ?? '', lang)}`,
+                    text: `${w.refused}: ${what}. ${storedRefusalText(flashEvent.details, lang) ?? ''}`,
                   }
                 : { kind: 'done', text: `${w.done}: ${what}.` };
           }

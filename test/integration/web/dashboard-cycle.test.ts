@@ -459,6 +459,9 @@ describe('the coordinators’ dashboard on a running cycle', () => {
     expect(refusal.details).toMatchObject({
       outcome: 'refused',
       refusal: '"annual-plan" has no submission waiting for review',
+      // The code and values the page translates, as the workflow refused with them.
+      refusalCode: 'no-submission-waiting',
+      refusalValues: { milestone: 'annual-plan' },
     });
 
     await submit('SO-YT', 'Kế hoạch số 12/KH-SYT (bổ sung kinh phí)');

@@ -164,8 +164,9 @@ describe('the inspection plan', () => {
 
   it('refuses an approval naming a stranger, a day off, a date too soon or too late, a kind or agency twice', () => {
     const eligible = new Set(codes);
-    const check = (visits: unknown, by = 'coordinator:huong') =>
+    const problem = (visits: unknown, by = 'coordinator:huong') =>
       planProblem({ visits, by } as never, eligible, calendar, '2027-09-17', '2028-03-31');
+    const check = (visits: unknown, by?: string) => problem(visits, by)?.message;
     expect(check([])).toBeUndefined();
     expect(check([{ code: 'A-01', kind: 'thanh-tra', visitOn: '2027-09-17' }])).toBeUndefined();
     expect(check([], ' ')).toBe('by is required');
@@ -185,6 +186,12 @@ describe('the inspection plan', () => {
     expect(check([{ code: 'A-01', kind: 'kiem-tra', visitOn: '2027-09-02' }])).toBe(
       'visit 1 (A-01): 2027-09-02 is not a working day',
     );
+    // The code and values the pages translate.
+    expect(problem([{ code: 'A-01', kind: 'kiem-tra', visitOn: '2027-09-02' }])).toEqual({
+      code: 'visit-not-working-day',
+      values: { line: 1, code: 'A-01', date: '2027-09-02' },
+      message: 'visit 1 (A-01): 2027-09-02 is not a working day',
+    });
     expect(
       check(
         Array.from({ length: 201 }, (_, i) => ({ code: `X-${i}`, kind: 'kiem-tra', visitOn: '2027-10-01' })),

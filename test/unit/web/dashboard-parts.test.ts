@@ -5,7 +5,7 @@ import { parseFilters } from '../../../src/web/dashboard/matrix';
 import { cellState, foldText as fold } from '../../../src/reports/matrix';
 import { contentDisposition, resolveInside } from '../../../src/web/dashboard/download';
 import { actionArgs } from '../../../src/web/dashboard/actions';
-import { actionRefusal } from '../../../src/web/dashboard/i18n';
+import { storedRefusalText, translateRefusal } from '../../../src/i18n/refusals';
 import { withLang } from '../../../src/web/dashboard/page';
 import { dashboardConfigFromEnv, temporalWorkflowUrl } from '../../../src/config/dashboard';
 
@@ -82,16 +82,20 @@ describe('action forms', () => {
   it('builds each Update argument, or says what is missing', () => {
     expect(actionArgs('accept', 'annual-plan', by, {})).toEqual({ args: { milestone: 'annual-plan', by } });
     expect(actionArgs('return', 'annual-plan', by, { reason: '  ' })).toEqual({
-      problem: 'a reason is required',
+      problem: { code: 'reason-required', values: {}, message: 'a reason is required' },
     });
     expect(actionArgs('return', 'annual-plan', by, { reason: 'Thiếu số liệu', until: '' })).toEqual({
       args: { milestone: 'annual-plan', by, reason: 'Thiếu số liệu' },
     });
     expect(actionArgs('extend', 'annual-plan', by, { reason: 'Lý do', until: '2027-02-30' })).toEqual({
-      problem: '"2027-02-30" is not a date (YYYY-MM-DD)',
+      problem: {
+        code: 'not-a-date',
+        values: { value: '2027-02-30' },
+        message: '"2027-02-30" is not a date (YYYY-MM-DD)',
+      },
     });
     expect(actionArgs('extend', 'annual-plan', by, { reason: 'Lý do' })).toEqual({
-      problem: 'a new due date is required',
+      problem: { code: 'date-required', values: {}, message: 'a new due date is required' },
     });
     expect(actionArgs('waive', 'annual-plan', by, { reason: 'Sáp nhập' })).toEqual({
       args: { milestone: 'annual-plan', by, reason: 'Sáp nhập' },
@@ -99,13 +103,15 @@ describe('action forms', () => {
   });
 
   it('translates the workflow’s refusals', () => {
-    expect(actionRefusal('the new due date 2027-01-10 is not after today (2027-01-20)', 'vi')).toBe(
-      'Hạn mới 10/01/2027 không sau ngày hôm nay (20/01/2027).',
-    );
-    expect(actionRefusal('"annual-plan" has no submission waiting for review', 'en')).toBe(
-      'There is no submission waiting for review.',
-    );
-    expect(actionRefusal('something new', 'vi')).toBe('something new');
+    const late = {
+      code: 'date-not-after-today',
+      values: { date: '2027-01-10', today: '2027-01-20' },
+    } as const;
+    expect(translateRefusal(late, 'vi')).toBe('Hạn mới 10/01/2027 không sau ngày hôm nay (20/01/2027).');
+    const waiting = { code: 'no-submission-waiting', values: { milestone: 'annual-plan' } } as const;
+    expect(translateRefusal(waiting, 'en')).toBe('There is no submission waiting for review.');
+    // An audit event recorded before refusals had codes: shown as stored.
+    expect(storedRefusalText({ outcome: 'refused', refusal: 'something new' }, 'vi')).toBe('something new');
   });
 
   it('keeps the language in links', () => {

@@ -1,4 +1,5 @@
-import { formatDate, formatFigure, formatSize, refusal, stepLabel, TEXT } from '../../../src/web/i18n';
+import { translateRefusal } from '../../../src/i18n/refusals';
+import { formatDate, formatFigure, formatSize, stepLabel, TEXT } from '../../../src/web/i18n';
 
 describe('the portal’s words', () => {
   it('names every notification step the workflow sends, as a person reads it', () => {
@@ -33,17 +34,20 @@ describe('the portal’s words', () => {
   });
 
   it('explains the workflow’s refusals of an extension request in both languages', () => {
-    const reason = 'the requested date 2027-02-10 is not after the current due date 2027-02-12';
-    expect(refusal(reason, 'vi')).toBe(
+    // The portal words them for the agency.
+    const refusal = (r: Parameters<typeof translateRefusal>[0], lang: 'vi' | 'en') =>
+      translateRefusal(r, lang, 'agency');
+    const late = { code: 'date-not-after-due', values: { date: '2027-02-10', due: '2027-02-12' } } as const;
+    expect(refusal(late, 'vi')).toBe(
       'Ngày đề nghị gia hạn phải sau hạn gửi hiện tại. (Hạn hiện tại: 12/02/2027)',
     );
-    expect(refusal(reason, 'en')).toBe(
+    expect(refusal(late, 'en')).toBe(
       'The date you ask for must be after the current due date. (Current due date: 12/02/2027)',
     );
-    expect(refusal('a reason is required', 'vi')).toBe('Vui lòng nêu lý do.');
-    expect(refusal('"annual-plan" is already accepted: cannot request an extension', 'en')).toBe(
-      'This task is closed; nothing more can be sent.',
-    );
+    expect(refusal({ code: 'reason-required', values: {} }, 'vi')).toBe('Vui lòng nêu lý do.');
+    expect(
+      refusal({ code: 'obligation-closed', values: { milestone: 'annual-plan', stage: 'accepted' } }, 'en'),
+    ).toBe('This task is closed; nothing more can be sent.');
   });
 
   it('names the file and the limit when an upload is refused', () => {
