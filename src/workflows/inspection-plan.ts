@@ -7,8 +7,6 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
-  defineQuery,
-  defineUpdate,
   log,
   ParentClosePolicy,
   patched,
@@ -40,12 +38,7 @@ import { inspection } from './inspection';
 import type { AgencyRef } from './obligation-types';
 import { PhAgency, PhProgram, PhYear } from './search-attributes';
 import { mailTaskQueue } from './task-queues';
-
-export const inspectionPlanQuery = defineQuery<InspectionPlanState | null>('inspectionPlan');
-/** Returns the workflow IDs of the inspections started. */
-export const approveInspectionPlanUpdate = defineUpdate<string[], [ApproveInspectionPlanInput]>(
-  'approveInspectionPlan',
-);
+import { approveInspectionPlanUpdate, inspectionPlanQuery } from './messages/annual-cycle';
 
 const { inspectionCandidates, inspectionAgencies, recordAudit } = proxyActivities<Activities>({
   startToCloseTimeout: '5m',
