@@ -3,6 +3,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowUpdateFailedError,
   type Client,
+  type UpdateDefinition,
 } from '@temporalio/client';
 import { workflowUiUrl, type TemporalConfig } from '../config/temporal';
 import { localInstant } from '../cycle/clock';
@@ -13,6 +14,7 @@ import { cycleWorkflowId, type AnnualCycleInput } from '../workflows/cycle-types
 import { agencyWorkflowId, type AgencyObligationsStatus } from '../workflows/obligation-types';
 import { computePlan, findProgram } from './cycle-plan';
 import { UsageError } from './usage-error';
+import { statusQuery } from '../workflows/messages/agency-obligations';
 
 /** A year's cycle that is already there (running or closed): a year runs once. */
 export class CycleAlreadyStartedError extends UsageError {}
@@ -64,7 +66,7 @@ export async function agencyStatus(
   opts: { program: string; year: number; agency: string },
 ): Promise<AgencyObligationsStatus> {
   const handle = client.workflow.getHandle(agencyWorkflowId(opts.program, opts.year, opts.agency));
-  return (await handle.query('status')) as AgencyObligationsStatus;
+  return await handle.query(statusQuery);
 }
 
 /** Counts of the read model per milestone and status, for a whole cycle. */
@@ -87,22 +89,20 @@ export async function cycleCounts(
   return { status: cycle.status, counts };
 }
 
-export type CoordinatorAction = 'extend' | 'waive' | 'remindNow' | 'returnForRevision' | 'accept';
-
-/** Sends a coordinator's action to an agency's workflow; a refusal comes back as its reason. */
-export async function coordinatorAction(
+/** Sends a coordinator's action (the agency workflow's Update) to an agency's workflow; a refusal comes back as its reason. */
+export async function coordinatorAction<Ret, Arg>(
   client: Client,
   opts: {
     program: string;
     year: number;
     agency: string;
-    action: CoordinatorAction;
-    args: Record<string, unknown>;
+    update: UpdateDefinition<Ret, [Arg]>;
+    args: Arg;
   },
-): Promise<unknown> {
+): Promise<Ret> {
   const handle = client.workflow.getHandle(agencyWorkflowId(opts.program, opts.year, opts.agency));
   try {
-    return await handle.executeUpdate(opts.action, { args: [opts.args] });
+    return await handle.executeUpdate(opts.update, { args: [opts.args] });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       throw new UsageError(`refused: ${(err.cause as Error | undefined)?.message ?? err.message}`);

@@ -1,8 +1,20 @@
 // Coordinators' actions on one agency's obligation: each through the agency workflow's Update, under an
 // Update ID made from the form's one-time key (a double click acts once), each outcome, done or refused,
 // recorded in the audit log and shown on the agency page after a 303 redirect (?ket-qua=<audit id>).
+import type { UpdateDefinition } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { isIsoDate } from '../../calendar/dates';
+import { isIsoDate, type IsoDate } from '../../calendar/dates';
+import {
+  acceptUpdate,
+  extendUpdate,
+  remindNowUpdate,
+  returnUpdate,
+  waiveUpdate,
+  type CoordinatorActionBase,
+  type ExtendInput,
+  type ReturnInput,
+  type WaiveInput,
+} from '../../workflows/messages/agency-obligations';
 import { agencyWorkflowId } from '../../workflows/obligation-types';
 import { pickLang, type Lang } from '../i18n';
 import type { WebContext } from '../server';
@@ -11,14 +23,25 @@ import { ACTIONS, DASH, type ActionName } from './i18n';
 import { errorPage, withLang } from './page';
 import { runAuditedUpdate } from './audited-update';
 
+/** The argument and result of the workflow Update each dashboard action calls. */
+interface ActionMessage {
+  accept: { arg: CoordinatorActionBase; result: void };
+  return: { arg: ReturnInput; result: IsoDate };
+  extend: { arg: ExtendInput; result: IsoDate };
+  waive: { arg: WaiveInput; result: void };
+  remind: { arg: CoordinatorActionBase; result: void };
+}
+type Prepared<A extends ActionName> = { args: ActionMessage[A]['arg'] } | { problem: string };
+
 /** The workflow Update each dashboard action calls. */
-const UPDATE: Record<ActionName, string> = {
-  accept: 'accept',
-  return: 'returnForRevision',
-  extend: 'extend',
-  waive: 'waive',
-  remind: 'remindNow',
-};
+const UPDATE: { [A in ActionName]: UpdateDefinition<ActionMessage[A]['result'], [ActionMessage[A]['arg']]> } =
+  {
+    accept: acceptUpdate,
+    return: returnUpdate,
+    extend: extendUpdate,
+    waive: waiveUpdate,
+    remind: remindNowUpdate,
+  };
 
 const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_REASON = 2000;
@@ -30,33 +53,46 @@ interface ActionBody {
   until?: unknown;
 }
 
+/** The form's fields each action's argument is made of, once checked for length and date. */
+interface ActionForm {
+  milestone: string;
+  by: string;
+  reason: string;
+  until: string;
+}
+
+/** Each action's argument from the form, or why the form cannot be sent (in the workflow's words, English). */
+const PREPARE: { [A in ActionName]: (form: ActionForm) => Prepared<A> } = {
+  accept: ({ milestone, by }) => ({ args: { milestone, by } }),
+  remind: ({ milestone, by }) => ({ args: { milestone, by } }),
+  return: ({ milestone, by, reason, until }) => {
+    if (!reason) return { problem: 'a reason is required' };
+    return { args: { milestone, by, reason, ...(until ? { until } : {}) } };
+  },
+  extend: ({ milestone, by, reason, until }) => {
+    if (!until) return { problem: 'a new due date is required' };
+    if (!reason) return { problem: 'a reason is required' };
+    return { args: { milestone, by, until, reason } };
+  },
+  waive: ({ milestone, by, reason }) => {
+    if (!reason) return { problem: 'a reason is required' };
+    return { args: { milestone, by, reason } };
+  },
+};
+
 /** The Update's argument, or why the form cannot be sent (in the workflow's words, English). */
-export function actionArgs(
-  action: ActionName,
+export function actionArgs<A extends ActionName>(
+  action: A,
   milestone: string,
   by: string,
   body: ActionBody,
-): { args: Record<string, unknown> } | { problem: string } {
+): Prepared<A> {
   const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
   const reason = text(body.reason);
   const until = text(body.until);
   if (reason.length > MAX_REASON) return { problem: `the reason is longer than ${MAX_REASON} characters` };
   if (until && !isIsoDate(until)) return { problem: `"${until}" is not a date (YYYY-MM-DD)` };
-  switch (action) {
-    case 'accept':
-    case 'remind':
-      return { args: { milestone, by } };
-    case 'return':
-      if (!reason) return { problem: 'a reason is required' };
-      return { args: { milestone, by, reason, ...(until ? { until } : {}) } };
-    case 'extend':
-      if (!until) return { problem: 'a new due date is required' };
-      if (!reason) return { problem: 'a reason is required' };
-      return { args: { milestone, by, until, reason } };
-    case 'waive':
-      if (!reason) return { problem: 'a reason is required' };
-      return { args: { milestone, by, reason } };
-  }
+  return PREPARE[action]({ milestone, by, reason, until });
 }
 
 export function registerActionRoutes(dash: FastifyInstance, ctx: WebContext): void {
@@ -96,12 +132,11 @@ export function registerActionRoutes(dash: FastifyInstance, ctx: WebContext): vo
       const subject = `${workflowId}:${milestone}`;
       const auditAction = `obligation.${action}`;
       const by = `coordinator:${user.login}`;
-      const prepared = actionArgs(action, milestone, by, request.body ?? {});
       const body = request.body ?? {};
-
-      let auditId: number;
-      try {
-        auditId = await runAuditedUpdate({
+      // Generic in the action, so that the argument and the result are those of the action's Update.
+      const run = <A extends ActionName>(action: A) => {
+        const prepared = actionArgs(action, milestone, by, body);
+        return runAuditedUpdate({
           db: deps.db,
           temporal,
           actor: actorOf(user),
@@ -122,6 +157,11 @@ export function registerActionRoutes(dash: FastifyInstance, ctx: WebContext): vo
           detailsOfResult: (result) => (typeof result === 'string' ? { due: result } : {}),
           endedRefusal: 'the agency’s workflow has ended',
         });
+      };
+
+      let auditId: number;
+      try {
+        auditId = await run(action);
       } catch (err) {
         request.log.error(err);
         return errorPage(ctx, request, reply, 503, w.unavailable, w.unavailableBody);

@@ -9,7 +9,13 @@ import { compareIsoDates, isIsoDate } from '../../calendar/dates';
 import { formatDate, pickLang, type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { cycleWorkflowId } from '../../workflows/cycle-types';
-import type { InspectionPlanState, PlanLine, PlannedVisit } from '../../inspections/plan';
+import {
+  approveInspectionPlanUpdate,
+  inspectionPlanQuery,
+  type ApproveInspectionPlanInput,
+  type InspectionPlanState,
+} from '../../workflows/messages/annual-cycle';
+import type { PlanLine, PlannedVisit } from '../../inspections/plan';
 import { INSPECTION_KINDS, inspectionWorkflowId } from '../../inspections/types';
 import { cachedProgramVersion } from '../read-cache';
 import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
@@ -30,10 +36,7 @@ const MAX_LINES = 200;
 type Body = Record<string, unknown>;
 
 /** The Update's argument from the form, or why the form cannot be sent (English, translated for the page). */
-export function planArgs(
-  by: string,
-  body: Body,
-): { args: { visits: PlanLine[]; by: string } } | { problem: string } {
+export function planArgs(by: string, body: Body): { args: ApproveInspectionPlanInput } | { problem: string } {
   const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
   const count = Math.min(Number(text(body.lines)) || 0, MAX_LINES);
   const visits: PlanLine[] = [];
@@ -97,9 +100,9 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
       if (deps.temporal) {
         const temporal = deps.temporal;
         try {
-          plan = (await temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
-            temporal.workflow.getHandle(workflowId).query('inspectionPlan'),
-          )) as InspectionPlanState | null;
+          plan = await temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+            temporal.workflow.getHandle(workflowId).query(inspectionPlanQuery),
+          );
         } catch (err) {
           request.log.warn({ err, workflowId }, 'the inspection plan could not be queried');
         }
@@ -222,10 +225,10 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
           subject: workflowId,
           key,
           workflowId,
-          update: 'approveInspectionPlan',
+          update: approveInspectionPlanUpdate,
           updateId: `dashboard:inspection-plan:${key}`,
           prepared: planArgs(by, body),
-          detailsOfResult: (started) => ({ started: Array.isArray(started) ? started.length : 0 }),
+          detailsOfResult: (started) => ({ started: started.length }),
           endedRefusal: "the cycle's workflow has ended",
         });
       } catch (err) {
