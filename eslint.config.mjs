@@ -108,4 +108,22 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Workflow messages are called through their typed definitions (src/workflows/messages/*), never by
+    // name: a name in a string is not checked against the workflow, and its result comes back untyped. The
+    // rule looks at the first argument of the Temporal client's message calls; the pg client's `query` has
+    // the same name, so SQL goes in a named constant or a `{ text, values }` query config.
+    files: ['**/*.ts'],
+    ignores: ['src/workflows/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['Literal', 'TemplateLiteral'].map((type) => ({
+          selector: `CallExpression[callee.property.name=/^(executeUpdate|startUpdate|executeUpdateWithStart|query|signal|signalWithStart)$/][arguments.0.type='${type}']`,
+          message:
+            'Call a workflow message through its definition in src/workflows/messages, not by name (SQL: use a named constant or { text, values }).',
+        })),
+      ],
+    },
+  },
 );

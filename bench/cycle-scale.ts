@@ -35,6 +35,7 @@ import { temporal as proto } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import * as baselineActivities from './baseline/activities';
 import type { BaselineShape } from './baseline/workflows';
+import { acceptUpdate, submitUpdate } from '../src/workflows/messages/agency-obligations';
 
 const PROGRAM = 'dien-bien-kh99';
 const { values } = parseArgs({
@@ -406,10 +407,10 @@ async function main(): Promise<void> {
         const handle = env.client.workflow.getHandle(r.workflowId);
         const milestone = r.step.split(':')[0]!;
         try {
-          await handle.executeUpdate('submit', {
+          await handle.executeUpdate(submitUpdate, {
             args: [{ milestone, submittedBy: 'bench', summary: `${milestone} ${year}` }],
           });
-          await handle.executeUpdate('accept', { args: [{ milestone, by: 'coordinator:bench' }] });
+          await handle.executeUpdate(acceptUpdate, { args: [{ milestone, by: 'coordinator:bench' }] });
           if (++answered % 500 === 0) log(`${answered} milestones answered`);
         } catch (err) {
           log(

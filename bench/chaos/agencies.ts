@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Database } from '../../src/db/client';
+import { acceptUpdate, submitUpdate } from '../../src/workflows/messages/agency-obligations';
 
 const HEADER =
   'code,name,name_en,group,parent_code,focal_point_name,focal_point_email,head_name,head_email,deputy_name,deputy_email';
@@ -154,7 +155,7 @@ export class SyntheticAgencies {
       : undefined;
     const base = `chaos:${workflowId}:${milestone}:${round}`;
     const submitted = await this.call(workflowId, milestone, () =>
-      handle.executeUpdate('submit', {
+      handle.executeUpdate(submitUpdate, {
         args: [{ milestone, submittedBy, summary, ...(figures ? { figures } : {}) }],
         updateId: `${base}:submit`,
       }),
@@ -172,7 +173,7 @@ export class SyntheticAgencies {
     };
     this.sent.set(receiptNumber, record);
     const accepted = await this.call(workflowId, milestone, () =>
-      handle.executeUpdate('accept', {
+      handle.executeUpdate(acceptUpdate, {
         args: [{ milestone, by: 'coordinator:chaos' }],
         updateId: `${base}:accept`,
       }),

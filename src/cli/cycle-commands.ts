@@ -1,4 +1,4 @@
-import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type Client, type UpdateDefinition } from '@temporalio/client';
 import { UsageError } from '../config/usage-error';
 import type { Database } from '../db/client';
 import type { Outcome } from '../reports/consolidated/types';
@@ -13,13 +13,14 @@ import { cycleWorkflowId } from '../workflows/cycle-types';
 import { agencyWorkflowId, type AgencyObligationsStatus } from '../workflows/obligation-types';
 import { refusalOf, translateRefusal } from '../i18n/refusals';
 import type { Lang } from '../i18n/lang';
+import { statusQuery } from '../workflows/messages/agency-obligations';
 
 export async function agencyStatus(
   client: Client,
   opts: { program: string; year: number; agency: string },
 ): Promise<AgencyObligationsStatus> {
   const handle = client.workflow.getHandle(agencyWorkflowId(opts.program, opts.year, opts.agency));
-  return (await handle.query('status')) as AgencyObligationsStatus;
+  return await handle.query(statusQuery);
 }
 
 /** Whether the agency's workflow still runs: its cycle has not closed (the cycle ends after it). */
@@ -94,26 +95,24 @@ export async function agencyOutcomes(
   };
 }
 
-export type CoordinatorAction = 'extend' | 'waive' | 'remindNow' | 'returnForRevision' | 'accept';
-
 /**
- * Sends a coordinator's action to an agency's workflow; a refusal comes back as its reason, translated
- * (Vietnamese unless `lang` says otherwise), then the workflow's own English message.
+ * Sends a coordinator's action (the agency workflow's Update) to an agency's workflow; a refusal comes back
+ * as its reason, translated (Vietnamese unless `lang` says otherwise), then the workflow's own English message.
  */
-export async function coordinatorAction(
+export async function coordinatorAction<Ret, Arg>(
   client: Client,
   opts: {
     program: string;
     year: number;
     agency: string;
-    action: CoordinatorAction;
-    args: Record<string, unknown>;
+    update: UpdateDefinition<Ret, [Arg]>;
+    args: Arg;
     lang?: Lang;
   },
-): Promise<unknown> {
+): Promise<Ret> {
   const handle = client.workflow.getHandle(agencyWorkflowId(opts.program, opts.year, opts.agency));
   try {
-    return await handle.executeUpdate(opts.action, { args: [opts.args] });
+    return await handle.executeUpdate(opts.update, { args: [opts.args] });
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       const message = (err.cause as Error | undefined)?.message ?? err.message;

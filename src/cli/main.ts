@@ -14,14 +14,21 @@ import {
   cancelCycle,
   coordinatorAction,
   cycleCounts,
-  type CoordinatorAction,
 } from './cycle-commands';
 import { openDatabase } from '../db/client';
-import type { Client } from '@temporalio/client';
+import type { Client, UpdateDefinition } from '@temporalio/client';
+import {
+  acceptUpdate,
+  extendUpdate,
+  remindNowUpdate,
+  returnUpdate,
+  waiveUpdate,
+} from '../workflows/messages/agency-obligations';
 import { runDemo } from '../demo/run-demo';
 import type { CycleSummary } from '../workflows/cycle-types';
 import { agencyStatusLines, cycleStatusLines, withFinalOutcomes } from '../reports/cycle-status';
 import { registerUserCommands } from './user-commands';
+import { UsageError } from '../config/usage-error';
 import { registerScheduleCommands } from './schedule-commands';
 
 /** `phoihop`: the coordinator's command line. */
@@ -129,12 +136,32 @@ cycle
     console.log(`Đã yêu cầu hủy / cancellation requested: ${id}`);
   });
 
-/** Coordinator actions on one agency's obligation. */
-function action(
+/** The options of a coordinator action (`--until` and `--reason` for the actions that declare them). */
+interface ActionOptions {
+  program: string;
+  year: number;
+  agency: string;
+  milestone: string;
+  by: string;
+  reason?: string;
+  until?: string;
+  json?: boolean;
+  lang?: string;
+}
+
+/** The value of an option the command declares required (commander refuses the command without it). */
+function given(value: string | undefined, flag: string): string {
+  if (value === undefined) throw new UsageError(`${flag} is required`);
+  return value;
+}
+
+/** Coordinator actions on one agency's obligation: each the agency workflow's Update, with its argument. */
+function action<Ret, Arg>(
   name: string,
-  update: CoordinatorAction,
+  update: UpdateDefinition<Ret, [Arg]>,
   description: string,
   extra: (c: ReturnType<typeof program.command>) => void,
+  args: (opts: ActionOptions) => Arg,
 ) {
   const c = program
     .command(name)
@@ -147,40 +174,76 @@ function action(
     .option('--lang <lang>', 'language of a refusal: vi or en', 'vi')
     .option('--json', 'machine-readable output');
   extra(c);
-  c.action(async (opts: Record<string, string | number | boolean | undefined>) => {
-    const { program: code, year: y, agency, json, lang, ...args } = opts;
-    if (lang !== 'vi' && lang !== 'en') throw new Error(`--lang ${String(lang)}: expected vi or en`);
+  c.action(async (opts: ActionOptions) => {
+    const { lang } = opts;
+    if (lang !== 'vi' && lang !== 'en') throw new UsageError(`--lang ${String(lang)}: expected vi or en`);
     const result = await withClient((client) =>
       coordinatorAction(client, {
-        program: String(code),
-        year: Number(y),
-        agency: String(agency),
-        action: update,
-        args,
+        program: String(opts.program),
+        year: Number(opts.year),
+        agency: String(opts.agency),
+        update,
+        args: args(opts),
         lang,
       }),
     );
     print(
-      Boolean(json),
+      Boolean(opts.json),
       { ok: true, result },
       () => `OK${result === undefined ? '' : `: ${String(result)}`}`,
     );
   });
 }
 
-action('extend', 'extend', 'move a due date; reminders and escalations re-arm for the new date', (c) =>
-  c.requiredOption('--until <date>', 'new due date (YYYY-MM-DD)').requiredOption('--reason <text>', 'why'),
+action(
+  'extend',
+  extendUpdate,
+  'move a due date; reminders and escalations re-arm for the new date',
+  (c) =>
+    c.requiredOption('--until <date>', 'new due date (YYYY-MM-DD)').requiredOption('--reason <text>', 'why'),
+  ({ milestone, by, until, reason }) => ({
+    milestone,
+    by,
+    until: given(until, '--until'),
+    reason: given(reason, '--reason'),
+  }),
 );
-action('waive', 'waive', 'release an agency from an obligation', (c) =>
-  c.requiredOption('--reason <text>', 'why'),
+action(
+  'waive',
+  waiveUpdate,
+  'release an agency from an obligation',
+  (c) => c.requiredOption('--reason <text>', 'why'),
+  ({ milestone, by, reason }) => ({ milestone, by, reason: given(reason, '--reason') }),
 );
-action('remind', 'remindNow', 'send a reminder now', () => undefined);
-action('return', 'returnForRevision', 'return a submission for revision', (c) =>
-  c
-    .requiredOption('--reason <text>', 'what to revise')
-    .option('--until <date>', 'new due date (default +5 working days)'),
+action(
+  'remind',
+  remindNowUpdate,
+  'send a reminder now',
+  () => undefined,
+  ({ milestone, by }) => ({ milestone, by }),
 );
-action('accept', 'accept', 'accept a submission', () => undefined);
+action(
+  'return',
+  returnUpdate,
+  'return a submission for revision',
+  (c) =>
+    c
+      .requiredOption('--reason <text>', 'what to revise')
+      .option('--until <date>', 'new due date (default +5 working days)'),
+  ({ milestone, by, reason, until }) => ({
+    milestone,
+    by,
+    reason: given(reason, '--reason'),
+    ...(until !== undefined ? { until } : {}),
+  }),
+);
+action(
+  'accept',
+  acceptUpdate,
+  'accept a submission',
+  () => undefined,
+  ({ milestone, by }) => ({ milestone, by }),
+);
 
 const directory = program.command('directory').description('the agency directory / danh bạ đơn vị');
 directory

@@ -219,9 +219,9 @@ class PostgresMigrationStore implements MigrationStore {
   constructor(private readonly client: Client) {}
 
   async rows(): Promise<MigrationRow[] | null> {
-    const exists = await this.client.query<{ t: string | null }>(
-      `SELECT to_regclass('"_prisma_migrations"') AS t`,
-    );
+    const exists = await this.client.query<{ t: string | null }>({
+      text: `SELECT to_regclass('"_prisma_migrations"') AS t`,
+    });
     if (exists.rows[0]?.t == null) return null;
     const result = await this.client.query<{
       id: string;
@@ -250,7 +250,7 @@ class PostgresMigrationStore implements MigrationStore {
   }
 
   async lock(): Promise<void> {
-    await this.client.query('SELECT pg_advisory_lock($1)', [PRISMA_ADVISORY_LOCK]);
+    await this.client.query({ text: 'SELECT pg_advisory_lock($1)', values: [PRISMA_ADVISORY_LOCK] });
     this.locked = true;
   }
 
@@ -261,13 +261,13 @@ class PostgresMigrationStore implements MigrationStore {
     const finish = `UPDATE "_prisma_migrations" SET "finished_at" = now(), "applied_steps_count" = 1 WHERE "id" = $1`;
     if (!needsOwnTransactionControl(migration.sql)) {
       try {
-        await this.client.query('BEGIN');
+        await this.client.query({ text: 'BEGIN' });
         await this.client.query(insert, [id, migration.checksum, migration.name]);
         await this.client.query(migration.sql);
         await this.client.query(finish, [id]);
-        await this.client.query('COMMIT');
+        await this.client.query({ text: 'COMMIT' });
       } catch (error) {
-        await this.client.query('ROLLBACK').catch(() => undefined);
+        await this.client.query({ text: 'ROLLBACK' }).catch(() => undefined);
         throw new MigrationApplyError(errorText(error), migration.name, true);
       }
       return;
@@ -276,11 +276,11 @@ class PostgresMigrationStore implements MigrationStore {
     try {
       await this.client.query(migration.sql);
     } catch (error) {
-      await this.client.query('ROLLBACK').catch(() => undefined);
-      await this.client.query(`UPDATE "_prisma_migrations" SET "logs" = $1 WHERE "id" = $2`, [
-        errorText(error),
-        id,
-      ]);
+      await this.client.query({ text: 'ROLLBACK' }).catch(() => undefined);
+      await this.client.query({
+        text: `UPDATE "_prisma_migrations" SET "logs" = $1 WHERE "id" = $2`,
+        values: [errorText(error), id],
+      });
       throw new MigrationApplyError(errorText(error), migration.name, false);
     }
     await this.client.query(finish, [id]);
@@ -288,7 +288,9 @@ class PostgresMigrationStore implements MigrationStore {
 
   async close(): Promise<void> {
     if (this.locked) {
-      await this.client.query('SELECT pg_advisory_unlock($1)', [PRISMA_ADVISORY_LOCK]).catch(() => undefined);
+      await this.client
+        .query({ text: 'SELECT pg_advisory_unlock($1)', values: [PRISMA_ADVISORY_LOCK] })
+        .catch(() => undefined);
     }
     await this.client.end();
   }

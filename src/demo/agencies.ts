@@ -1,5 +1,6 @@
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { agencyWorkflowId, type AgencyObligationsStatus } from '../workflows/obligation-types';
+import { acceptUpdate, statusQuery, submitUpdate } from '../workflows/messages/agency-obligations';
 
 /** How a simulated agency behaves: answers when asked, answers only once it is overdue, or never. */
 export type Behaviour = 'on-time' | 'late' | 'never';
@@ -36,7 +37,7 @@ export async function simulateAgencies(client: Client, options: SimulationOption
     ) as WorkflowHandle;
     let status: AgencyObligationsStatus;
     try {
-      status = (await handle.query('status')) as AgencyObligationsStatus;
+      status = await handle.query(statusQuery);
     } catch {
       return; // not started yet, or already finished
     }
@@ -52,7 +53,7 @@ export async function simulateAgencies(client: Client, options: SimulationOption
       if (!ready || acted.has(key)) continue;
       acted.add(key);
       try {
-        const receipt = (await handle.executeUpdate('submit', {
+        const receipt = await handle.executeUpdate(submitUpdate, {
           args: [
             {
               milestone: o.milestone,
@@ -60,13 +61,13 @@ export async function simulateAgencies(client: Client, options: SimulationOption
               summary: `${o.milestone} ${options.year}`,
             },
           ],
-        })) as { receiptNumber: string; lateByWorkingDays: number };
+        });
         actions++;
         options.onAction?.(
           `${code} nộp ${o.milestone} (${receipt.receiptNumber}${receipt.lateByWorkingDays ? `, muộn ${receipt.lateByWorkingDays} ngày làm việc` : ''})`,
         );
         if (options.accept ?? true) {
-          await handle.executeUpdate('accept', {
+          await handle.executeUpdate(acceptUpdate, {
             args: [{ milestone: o.milestone, by: 'coordinator:demo' }],
           });
         }

@@ -1,7 +1,5 @@
 import {
   condition,
-  defineQuery,
-  defineUpdate,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -23,28 +21,22 @@ import {
   DEFAULT_REVISION_WORKING_DAYS,
   type AgencyObligationsInput,
   type AgencyObligationsStatus,
-  type CoordinatorActionBase,
-  type ExtendInput,
-  type ExtensionRequestInput,
   type ObligationStatus,
-  type ReturnInput,
-  type SubmitInput,
-  type SubmitResult,
-  type WaiveInput,
 } from './obligation-types';
 import { PhDueAt, PhMilestone, PhStage } from './search-attributes';
 import { mailTaskQueue } from './task-queues';
+import {
+  acceptUpdate,
+  extendUpdate,
+  remindNowUpdate,
+  requestExtensionUpdate,
+  returnUpdate,
+  statusQuery,
+  submitUpdate,
+  waiveUpdate,
+} from './messages/agency-obligations';
 import { submissionShapeProblem } from './submission-shape';
 import { refuse, refusalFailure } from './refusals';
-
-export const statusQuery = defineQuery<AgencyObligationsStatus>('status');
-export const submitUpdate = defineUpdate<SubmitResult, [SubmitInput]>('submit');
-export const requestExtensionUpdate = defineUpdate<string, [ExtensionRequestInput]>('requestExtension');
-export const extendUpdate = defineUpdate<IsoDate, [ExtendInput]>('extend');
-export const returnUpdate = defineUpdate<IsoDate, [ReturnInput]>('returnForRevision');
-export const acceptUpdate = defineUpdate<void, [CoordinatorActionBase]>('accept');
-export const waiveUpdate = defineUpdate<void, [WaiveInput]>('waive');
-export const remindNowUpdate = defineUpdate<void, [CoordinatorActionBase]>('remindNow');
 
 const ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2m',

@@ -6,8 +6,6 @@
 import {
   ActivityFailure,
   condition,
-  defineQuery,
-  defineUpdate,
   log,
   ParentClosePolicy,
   patched,
@@ -40,12 +38,7 @@ import type { AgencyRef } from './obligation-types';
 import { PhAgency, PhProgram, PhYear } from './search-attributes';
 import { refuse, refusalFailure } from './refusals';
 import { mailTaskQueue } from './task-queues';
-
-export const inspectionPlanQuery = defineQuery<InspectionPlanState | null>('inspectionPlan');
-/** Returns the workflow IDs of the inspections started. */
-export const approveInspectionPlanUpdate = defineUpdate<string[], [ApproveInspectionPlanInput]>(
-  'approveInspectionPlan',
-);
+import { approveInspectionPlanUpdate, inspectionPlanQuery } from './messages/annual-cycle';
 
 const { inspectionCandidates, inspectionAgencies, recordAudit } = proxyActivities<Activities>({
   startToCloseTimeout: '5m',

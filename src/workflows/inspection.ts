@@ -2,8 +2,6 @@ import {
   CancellationScope,
   allHandlersFinished,
   condition,
-  defineQuery,
-  defineUpdate,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -19,15 +17,10 @@ import { ladderEvents } from '../inspections/ladder';
 import {
   INSPECTION_LIMITS,
   inspectionSearchStage,
-  type CancelInspectionInput,
-  type CloseRecommendationInput,
   type InspectionInput,
   type InspectionStage,
   type InspectionStatus,
   type RecommendationStatus,
-  type RecordConclusionInput,
-  type ReopenRecommendationInput,
-  type ReportRecommendationInput,
 } from '../inspections/types';
 import type { InspectionTemplateSlot } from '../programs/template-variables';
 import type { RecipientRole } from '../programs/types';
@@ -36,21 +29,14 @@ import { submissionShapeProblem } from './submission-shape';
 import { refuse, refusalFailure } from './refusals';
 import { mailTaskQueue } from './task-queues';
 import type { AttachmentRef } from './obligation-types';
-
-export const inspectionStatusQuery = defineQuery<InspectionStatus>('status');
-export const recordConclusionUpdate = defineUpdate<RecommendationStatus[], [RecordConclusionInput]>(
-  'recordConclusion',
-);
-export const reportRecommendationUpdate = defineUpdate<void, [ReportRecommendationInput]>(
-  'reportRecommendation',
-);
-export const closeRecommendationUpdate = defineUpdate<void, [CloseRecommendationInput]>(
-  'closeRecommendation',
-);
-export const reopenRecommendationUpdate = defineUpdate<IsoDate, [ReopenRecommendationInput]>(
-  'reopenRecommendation',
-);
-export const cancelInspectionUpdate = defineUpdate<void, [CancelInspectionInput]>('cancel');
+import {
+  cancelInspectionUpdate,
+  closeRecommendationUpdate,
+  inspectionStatusQuery,
+  recordConclusionUpdate,
+  reopenRecommendationUpdate,
+  reportRecommendationUpdate,
+} from './messages/inspection';
 
 const ACTIVITY_OPTIONS: ActivityOptions = {
   startToCloseTimeout: '2m',

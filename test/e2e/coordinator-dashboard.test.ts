@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { BrowserContext, Page } from 'playwright-core';
 import { addUser } from '../../src/auth/users';
 import { localInstant } from '../../src/cycle/clock';
-import { agencyWorkflowId, type AgencyObligationsStatus } from '../../src/workflows/obligation-types';
+import { agencyWorkflowId } from '../../src/workflows/obligation-types';
 import {
   horizontalOverflow,
   launchBrowser,
@@ -16,6 +16,14 @@ import {
 } from './support/browser';
 import { minimalPdf } from './support/pdf';
 import { PROGRAM, startStack, YEAR, type E2EStack, type StackAgency } from './support/stack';
+import type { UpdateDefinition } from '@temporalio/client';
+import {
+  extendUpdate,
+  returnUpdate,
+  statusQuery,
+  submitUpdate,
+  waiveUpdate,
+} from '../../src/workflows/messages/agency-obligations';
 
 const YT: StackAgency = { code: 'SO-YT', name: 'Sở Y tế', group: 'department' };
 const YT_EMAIL = 'ha.tt@soyt.dienbien.example';
@@ -129,19 +137,39 @@ describe('a coordinator, in a browser, reviews an agency’s submission from the
     );
     link = await stack.taskLinkFromEmail(YT_EMAIL);
 
-    const update = (code: string, name: string, arg: Record<string, unknown>) =>
-      stack.handle(code).executeUpdate(name, { args: [{ milestone: 'annual-plan', ...arg }] });
+    const update = <Ret, Arg>(code: string, def: UpdateDefinition<Ret, [Arg]>, arg: Arg) =>
+      stack.handle(code).executeUpdate(def, { args: [arg] });
+    const annualPlan = { milestone: 'annual-plan' };
     const submit = (code: string) =>
-      update(code, 'submit', { submittedBy: 'Văn thư', summary: `Kế hoạch năm 2027 của ${code}` });
+      update(code, submitUpdate, {
+        ...annualPlan,
+        submittedBy: 'Văn thư',
+        summary: `Kế hoạch năm 2027 của ${code}`,
+      });
     await Promise.all([
-      update('SO-GDDT', 'extend', { by: BY, until: '2027-02-17', reason: 'Chờ sáp nhập trường' }),
-      update('UBND-P-DIENBIENPHU', 'extend', { by: BY, until: '2027-02-24', reason: 'Mới sáp nhập' }),
-      update('SO-NV', 'extend', { by: BY, until: '2027-03-31', reason: 'Chờ hướng dẫn' }),
+      update('SO-GDDT', extendUpdate, {
+        ...annualPlan,
+        by: BY,
+        until: '2027-02-17',
+        reason: 'Chờ sáp nhập trường',
+      }),
+      update('UBND-P-DIENBIENPHU', extendUpdate, {
+        ...annualPlan,
+        by: BY,
+        until: '2027-02-24',
+        reason: 'Mới sáp nhập',
+      }),
+      update('SO-NV', extendUpdate, { ...annualPlan, by: BY, until: '2027-03-31', reason: 'Chờ hướng dẫn' }),
       submit('SO-TC'),
       submit('SO-KHCN').then(() =>
-        update('SO-KHCN', 'returnForRevision', { by: BY, reason: 'Thiếu số liệu', until: '2027-03-31' }),
+        update('SO-KHCN', returnUpdate, {
+          ...annualPlan,
+          by: BY,
+          reason: 'Thiếu số liệu',
+          until: '2027-03-31',
+        }),
       ),
-      update('SO-DTTG', 'waive', { by: BY, reason: 'Không có nhiệm vụ này năm 2027' }),
+      update('SO-DTTG', waiveUpdate, { ...annualPlan, by: BY, reason: 'Không có nhiệm vụ này năm 2027' }),
     ]);
   });
 
@@ -161,7 +189,7 @@ describe('a coordinator, in a browser, reviews an agency’s submission from the
   }
 
   async function stage(code: string): Promise<string> {
-    return ((await stack.handle(code).query('status')) as AgencyObligationsStatus).obligations[0]!.stage;
+    return (await stack.handle(code).query(statusQuery)).obligations[0]!.stage;
   }
 
   /** Opens `path` (or a full URL) in a new tab of `context`; expects `status`. */

@@ -71,7 +71,7 @@ async function waitUntilReady(url: string, child: ChildProcess, log: () => strin
     const client = new Client({ connectionString: url });
     try {
       await client.connect();
-      await client.query('select 1');
+      await client.query({ text: 'select 1' });
       await client.end();
       return;
     } catch (error) {
@@ -180,8 +180,8 @@ export async function createDatabase(baseUrl: string, name: string): Promise<str
   const client = new Client({ connectionString: baseUrl });
   await client.connect();
   try {
-    await client.query(`DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${ident(name)}`);
+    await client.query({ text: `DROP DATABASE IF EXISTS ${ident(name)} WITH (FORCE)` });
+    await client.query({ text: `CREATE DATABASE ${ident(name)}` });
   } finally {
     await client.end();
   }

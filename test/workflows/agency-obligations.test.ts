@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowFailedError,
+  WorkflowUpdateFailedError,
+  type UpdateDefinition,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
@@ -20,6 +25,14 @@ import type { AgencyObligationsStatus, ObligationStatus } from '../../src/workfl
 import type { IsoDate } from '../../src/calendar/dates';
 import { PhMilestone, PhStage } from '../../src/workflows/search-attributes';
 import { refusalOf } from '../../src/i18n/refusals';
+import {
+  acceptUpdate,
+  extendUpdate,
+  returnUpdate,
+  statusQuery,
+  submitUpdate,
+  waiveUpdate,
+} from '../../src/workflows/messages/agency-obligations';
 
 const YEAR = 2027;
 const EventType = proto.api.enums.v1.EventType;
@@ -90,7 +103,7 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
 
   /** Lets time run (skipped) until a local date and hour of the calendar. */
   async function advanceTo(handle: WorkflowHandle, date: IsoDate, hour = 12): Promise<void> {
-    const { clock } = (await handle.query('status')) as AgencyObligationsStatus;
+    const { clock } = await handle.query(statusQuery);
     const calendarNow = clock.originMs + ((await env.currentTimeMs()) - clock.startedMs) * clock.scale;
     const delta = localInstant(date, hour) - calendarNow;
     if (delta < 0) throw new Error(`already past ${date} ${hour}:00`);
@@ -98,7 +111,7 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
   }
 
   async function annual(handle: WorkflowHandle): Promise<ObligationStatus> {
-    return ((await handle.query('status')) as AgencyObligationsStatus).obligations[0]!;
+    return (await handle.query(statusQuery)).obligations[0]!;
   }
 
   async function stepsSent(workflowId: string): Promise<string[]> {
@@ -113,11 +126,13 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     const { handle, workflowId } = await start();
     await advanceTo(handle, '2027-02-04'); // after the reminders of 29/01 and 03/02
     expect((await annual(handle)).stage).toBe('reminded');
-    const receipt = (await handle.executeUpdate('submit', {
+    const receipt = await handle.executeUpdate(submitUpdate, {
       args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch số 12/KH-SYT' }],
-    })) as { receiptNumber: string; lateByWorkingDays: number };
+    });
     expect(receipt).toEqual({ receiptNumber: '2027-SO-YT-annual-plan-1', lateByWorkingDays: 0 });
-    await handle.executeUpdate('accept', { args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }] });
+    await handle.executeUpdate(acceptUpdate, {
+      args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }],
+    });
     const result = (await handle.result()) as AgencyObligationsStatus;
     expect(result.obligations[0]).toMatchObject({ stage: 'accepted', escalated: [], flagged: false });
     expect(result.obligations[0]!.lateByWorkingDays).toBeUndefined();
@@ -142,11 +157,13 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     const { handle, workflowId } = await start();
     await advanceTo(handle, '2027-02-16'); // due Fri 12/02; overdue notice Mon 15/02
     expect((await annual(handle)).stage).toBe('overdue');
-    const receipt = (await handle.executeUpdate('submit', {
+    const receipt = await handle.executeUpdate(submitUpdate, {
       args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch (nộp muộn)' }],
-    })) as { lateByWorkingDays: number };
+    });
     expect(receipt.lateByWorkingDays).toBe(2);
-    await handle.executeUpdate('accept', { args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }] });
+    await handle.executeUpdate(acceptUpdate, {
+      args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }],
+    });
     const result = (await handle.result()) as AgencyObligationsStatus;
     expect(result.obligations[0]).toMatchObject({
       stage: 'accepted',
@@ -163,11 +180,13 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     const { handle, workflowId } = await start();
     await advanceTo(handle, '2027-02-13'); // due Fri 12/02; a Saturday, before the overdue notice of Mon 15/02
     expect((await annual(handle)).stage).toBe('overdue');
-    const receipt = (await handle.executeUpdate('submit', {
+    const receipt = await handle.executeUpdate(submitUpdate, {
       args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch (gửi thứ Bảy)' }],
-    })) as { lateByWorkingDays: number };
+    });
     expect(receipt.lateByWorkingDays).toBe(1);
-    await handle.executeUpdate('accept', { args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }] });
+    await handle.executeUpdate(acceptUpdate, {
+      args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }],
+    });
     const result = (await handle.result()) as AgencyObligationsStatus;
     expect(result.obligations[0]).toMatchObject({ stage: 'accepted', lateByWorkingDays: 1 });
     await recordHistory(env, workflowId, 'agency-obligations-late-on-day-off');
@@ -276,9 +295,9 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
       const { handle, workflowId } = await start('SO-YT', 'Sở Y tế', queue);
       const passing = advanceTo(handle, '2027-02-24'); // past every rung of the ladder
       await atGate; // Wed 17/02, 08:00: the letter to the head is on its way
-      const receipt = (await handle.executeUpdate('submit', {
+      const receipt = await handle.executeUpdate(submitUpdate, {
         args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch (nộp muộn)' }],
-      })) as { lateByWorkingDays: number };
+      });
       expect(receipt.lateByWorkingDays).toBe(3);
       open();
       await passing;
@@ -304,13 +323,13 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     await advanceTo(handle, '2027-02-16'); // overdue notice sent
     // A date the workflow's working calendar (2026–2028) does not cover is refused, not a failed task.
     await expect(
-      handle.executeUpdate('extend', {
+      handle.executeUpdate(extendUpdate, {
         args: [{ milestone: 'annual-plan', until: '2029-01-10', by: 'coordinator:huong', reason: 'Lùi hạn' }],
       }),
     ).rejects.toMatchObject({
       cause: { message: 'the new due date 2029-01-10 is outside the working calendar (2026, 2027, 2028)' },
     });
-    const newDue = await handle.executeUpdate('extend', {
+    const newDue = await handle.executeUpdate(extendUpdate, {
       args: [
         {
           milestone: 'annual-plan',
@@ -323,10 +342,12 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     expect(newDue).toBe('2027-03-01'); // Saturday 27/02 → Monday 01/03
     expect((await annual(handle)).stage).toBe('requested');
     await advanceTo(handle, '2027-03-02'); // after the new due date
-    await handle.executeUpdate('submit', {
+    await handle.executeUpdate(submitUpdate, {
       args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch' }],
     });
-    await handle.executeUpdate('accept', { args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }] });
+    await handle.executeUpdate(acceptUpdate, {
+      args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }],
+    });
     const result = (await handle.result()) as AgencyObligationsStatus;
     expect(result.obligations[0]).toMatchObject({ stage: 'accepted', round: 1, lateByWorkingDays: 1 });
     const steps = await stepsSent(workflowId);
@@ -343,10 +364,10 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
   it('returned for revision with a reason, resubmitted, accepted', async () => {
     const { handle, workflowId } = await start();
     await advanceTo(handle, '2027-02-01');
-    await handle.executeUpdate('submit', {
+    await handle.executeUpdate(submitUpdate, {
       args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Bản 1' }],
     });
-    const due = await handle.executeUpdate('returnForRevision', {
+    const due = await handle.executeUpdate(returnUpdate, {
       args: [
         {
           milestone: 'annual-plan',
@@ -359,11 +380,13 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     expect(due).toBe('2027-02-15');
     expect((await annual(handle)).stage).toBe('returned');
     await advanceTo(handle, '2027-02-03');
-    const second = (await handle.executeUpdate('submit', {
+    const second = await handle.executeUpdate(submitUpdate, {
       args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Bản 2' }],
-    })) as { receiptNumber: string };
+    });
     expect(second.receiptNumber).toBe('2027-SO-YT-annual-plan-2');
-    await handle.executeUpdate('accept', { args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }] });
+    await handle.executeUpdate(acceptUpdate, {
+      args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }],
+    });
     const result = (await handle.result()) as AgencyObligationsStatus;
     await recordHistory(env, workflowId, 'agency-obligations-returned-accepted');
     expect(result.obligations[0]).toMatchObject({ stage: 'accepted', round: 1 });
@@ -377,7 +400,7 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
   it('waived: nothing more is sent', async () => {
     const { handle, workflowId } = await start();
     await advanceTo(handle, '2027-01-20');
-    await handle.executeUpdate('waive', {
+    await handle.executeUpdate(waiveUpdate, {
       args: [{ milestone: 'annual-plan', by: 'coordinator:huong', reason: 'Đơn vị sáp nhập' }],
     });
     const result = (await handle.result()) as AgencyObligationsStatus;
@@ -484,27 +507,27 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
 
   it('rejects interactions that do not fit, saying why, and changes nothing', async () => {
     const { handle } = await start();
-    const reject = async (name: string, arg: unknown) => {
-      const error = await handle.executeUpdate(name, { args: [arg] }).catch((e: unknown) => e);
+    const reject = async <Ret, Arg>(update: UpdateDefinition<Ret, [Arg]>, arg: Arg) => {
+      const error = await handle.executeUpdate(update, { args: [arg] }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
       return ((error as WorkflowUpdateFailedError).cause as Error).message;
     };
-    expect(await reject('submit', { milestone: 'annual-plan', submittedBy: 'x', summary: 'y' })).toMatch(
+    expect(await reject(submitUpdate, { milestone: 'annual-plan', submittedBy: 'x', summary: 'y' })).toMatch(
       /not open yet: the request goes out on 2027-01-15/,
     );
     await advanceTo(handle, '2027-01-18');
-    expect(await reject('submit', { milestone: 'report-9m', submittedBy: 'x', summary: 'y' })).toMatch(
+    expect(await reject(submitUpdate, { milestone: 'report-9m', submittedBy: 'x', summary: 'y' })).toMatch(
       /owes no milestone "report-9m"/,
     );
-    expect(await reject('accept', { milestone: 'annual-plan', by: 'c' })).toMatch(
+    expect(await reject(acceptUpdate, { milestone: 'annual-plan', by: 'c' })).toMatch(
       /no submission waiting for review/,
     );
     expect(
-      await reject('extend', { milestone: 'annual-plan', until: '2027-02-01', by: 'c', reason: 'r' }),
+      await reject(extendUpdate, { milestone: 'annual-plan', until: '2027-02-01', by: 'c', reason: 'r' }),
     ).toMatch(/not after the current one \(2027-02-12\)/);
     // What the pages translate: the code and its values, through the client as the portal gets them.
     const late = await handle
-      .executeUpdate('extend', {
+      .executeUpdate(extendUpdate, {
         args: [{ milestone: 'annual-plan', until: '2027-02-01', by: 'c', reason: 'r' }],
       })
       .catch((e: unknown) => e);
@@ -513,7 +536,7 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
       values: { date: '2027-02-01', due: '2027-02-12' },
       message: 'the new due date 2027-02-01 is not after the current one (2027-02-12)',
     });
-    expect(await reject('submit', { milestone: 'annual-plan', submittedBy: ' ', summary: 'y' })).toMatch(
+    expect(await reject(submitUpdate, { milestone: 'annual-plan', submittedBy: ' ', summary: 'y' })).toMatch(
       /submittedBy is required/,
     );
     const status = await annual(handle);

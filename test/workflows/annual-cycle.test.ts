@@ -19,7 +19,7 @@ import {
   type CycleResult,
   type CycleSummary,
 } from '../../src/workflows/cycle-types';
-import type { InspectionPlanState } from '../../src/inspections/plan';
+import { inspectionPlanOf } from '../support/inspection-plan';
 
 const PROGRAM = 'dien-bien-kh99';
 // The four agencies of the small directory fixture, in code order: two batches of two.
@@ -134,9 +134,7 @@ describe('annualCycle (time-skipping server, real activities)', () => {
     }
     // Nobody approved the inspection plan proposed on the milestone's request day (all three agencies it
     // addresses had missed their plan and six-month report): it lapsed when the year's obligations ended.
-    const inspectionPlan = (await env.client.workflow
-      .getHandle(cycleId)
-      .query('inspectionPlan')) as InspectionPlanState;
+    const inspectionPlan = await inspectionPlanOf(env.client.workflow.getHandle(cycleId));
     expect(inspectionPlan).toMatchObject({ stage: 'lapsed', proposedOn: '2027-09-09', started: [] });
     expect(inspectionPlan.proposed.map((v) => [v.agency.code, v.source, v.score])).toEqual([
       ['SO-TP', 'risk', 6],

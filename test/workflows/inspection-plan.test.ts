@@ -19,14 +19,13 @@ import { localInstant } from '../../src/cycle/clock';
 import type { IsoDate } from '../../src/calendar/dates';
 import { agencyWorkflowId } from '../../src/workflows/obligation-types';
 import type { AnnualCycleInput, CycleResult } from '../../src/workflows/cycle-types';
-import type {
-  ApproveInspectionPlanInput,
-  InspectionCandidates,
-  InspectionPlanState,
-  PlanLine,
-} from '../../src/inspections/plan';
-import { inspectionWorkflowId, type InspectionStatus } from '../../src/inspections/types';
+import type { ApproveInspectionPlanInput, InspectionCandidates, PlanLine } from '../../src/inspections/plan';
+import { inspectionWorkflowId } from '../../src/inspections/types';
 import { PhAgency, PhProgram, PhYear } from '../../src/workflows/search-attributes';
+import { submitUpdate } from '../../src/workflows/messages/agency-obligations';
+import { inspectionPlanOf } from '../support/inspection-plan';
+import { approveInspectionPlanUpdate } from '../../src/workflows/messages/annual-cycle';
+import { inspectionStatusQuery } from '../../src/workflows/messages/inspection';
 
 const PROGRAM = 'dien-bien-kh99';
 const YEAR = 2027;
@@ -112,7 +111,7 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
 
   async function submit(code: string, milestone: string): Promise<number> {
     const handle = env.client.workflow.getHandle(agencyWorkflowId(PROGRAM, YEAR, code));
-    const receipt = (await handle.executeUpdate('submit', {
+    const receipt = await handle.executeUpdate(submitUpdate, {
       args: [
         {
           milestone,
@@ -121,13 +120,13 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
           ...(milestone === 'report-6m' ? { figures: { 'events-held': 3 } } : {}),
         },
       ],
-    })) as { lateByWorkingDays: number };
+    });
     return receipt.lateByWorkingDays;
   }
 
   async function refusal(handle: WorkflowHandle, input: ApproveInspectionPlanInput): Promise<string> {
     try {
-      await handle.executeUpdate('approveInspectionPlan', { args: [input] });
+      await handle.executeUpdate(approveInspectionPlanUpdate, { args: [input] });
     } catch (err) {
       if (err instanceof WorkflowUpdateFailedError) return (err.cause as Error).message;
       throw err;
@@ -194,7 +193,7 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
     await advanceTo('2027-01-18');
     for (const code of ON_TIME) expect(await submit(code, 'annual-plan')).toBe(0);
     await seedLastYear();
-    const waiting = (await handle.query('inspectionPlan')) as InspectionPlanState;
+    const waiting = await inspectionPlanOf(handle);
     expect(waiting).toMatchObject({ stage: 'waiting', proposeOn: '2027-09-09', visitsFrom: '2027-09-30' });
     expect(await refusal(handle, { visits: [], by: 'coordinator:huong' })).toBe(
       'the plan is proposed on 2027-09-09: nothing to approve yet',
@@ -207,7 +206,7 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
 
     // Thu 09/09 08:00, the inspection milestone's request day: the proposal.
     await advanceTo('2027-09-09');
-    const proposal = (await handle.query('inspectionPlan')) as InspectionPlanState;
+    const proposal = await inspectionPlanOf(handle);
     expect(proposal).toMatchObject({ stage: 'proposed', proposedOn: '2027-09-09', eligibleCount: 16 });
     expect(proposal.settings).toEqual({
       noticeWorkingDays: 5,
@@ -332,28 +331,28 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
         ],
       }),
     ).toBe('visit 2: SO-01 is in the plan twice');
-    expect(((await handle.query('inspectionPlan')) as InspectionPlanState).stage).toBe('proposed');
+    expect((await inspectionPlanOf(handle)).stage).toBe('proposed');
 
     // Approved with edits: the last sampled agency dropped, SO-01 moved, UBND-X-04 added as a thanh tra.
     const approved: PlanLine[] = [
       ...lines.slice(0, -1).map((l) => (l.code === 'SO-01' ? { ...l, visitOn: '2027-10-15' } : l)),
       ...(sample.includes(LATE) ? [] : [{ code: LATE, kind: 'thanh-tra' as const, visitOn: '2027-10-20' }]),
     ];
-    const started = (await handle.executeUpdate('approveInspectionPlan', {
+    const started = await handle.executeUpdate(approveInspectionPlanUpdate, {
       args: [{ by, visits: approved }],
       updateId: 'approve-once',
-    })) as string[];
+    });
     const expectedIds = approved.map((l) => inspectionWorkflowId(PROGRAM, YEAR, l.code)).sort();
     expect(started).toEqual(expectedIds);
     // The same Update again (a retried form) returns the same result; another approval is refused.
     expect(
-      await handle.executeUpdate('approveInspectionPlan', {
+      await handle.executeUpdate(approveInspectionPlanUpdate, {
         args: [{ by, visits: approved }],
         updateId: 'approve-once',
       }),
     ).toEqual(started);
     expect(await refusal(handle, { by, visits: [] })).toBe('the plan is already approved');
-    const afterApproval = (await handle.query('inspectionPlan')) as InspectionPlanState;
+    const afterApproval = await inspectionPlanOf(handle);
     expect(afterApproval).toMatchObject({ stage: 'approved', approvedBy: by, approvedOn: '2027-09-09' });
     expect(afterApproval.approved!.find((v) => v.agency.code === 'SO-01')).toMatchObject({
       visitOn: '2027-10-15',
@@ -362,7 +361,7 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
 
     for (const line of approved) {
       const inspection = env.client.workflow.getHandle(inspectionWorkflowId(PROGRAM, YEAR, line.code));
-      const status = (await inspection.query('status')) as InspectionStatus;
+      const status = await inspection.query(inspectionStatusQuery);
       expect(status).toMatchObject({ kind: line.kind, visitOn: line.visitOn, stage: 'planned' });
       const { typedSearchAttributes: sa } = await inspection.describe();
       expect([sa.get(PhProgram), sa.get(PhYear), sa.get(PhAgency)]).toEqual([PROGRAM, YEAR, line.code]);
@@ -379,12 +378,12 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
     expect(result.agencies).toBe(17);
     const so01 = env.client.workflow.getHandle(inspectionWorkflowId(PROGRAM, YEAR, 'SO-01'));
     expect((await so01.describe()).status.name).toBe('RUNNING');
-    expect(((await so01.query('status')) as InspectionStatus).stage).toBe('visited');
+    expect((await so01.query(inspectionStatusQuery)).stage).toBe('visited');
     const notices = await database.db.prisma.notification.findMany({
       where: { workflowId: inspectionWorkflowId(PROGRAM, YEAR, 'SO-01'), status: 'sent' },
     });
     expect(notices.map((n) => n.recipient).sort()).toEqual(['dm@so-01.example', 'tt@so-01.example']);
-    expect(((await handle.query('inspectionPlan')) as InspectionPlanState).started).toEqual(started);
+    expect((await inspectionPlanOf(handle)).started).toEqual(started);
     // (An earlier recording, annual-cycle-inspection-plan, predates the coordinators' email.)
     await recordHistory(env, cycleId, 'annual-cycle-inspection-plan-email');
     for (const id of started) await env.client.workflow.getHandle(id).terminate('test over');

@@ -19,10 +19,17 @@ import {
   inspectionWorkflowId,
   type InspectionInput,
   type InspectionStatus,
-  type RecommendationStatus,
 } from '../../src/inspections/types';
 import { PhAgency, PhDueAt, PhProgram, PhStage, PhYear } from '../../src/workflows/search-attributes';
 import type { IsoDate } from '../../src/calendar/dates';
+import {
+  cancelInspectionUpdate,
+  closeRecommendationUpdate,
+  inspectionStatusQuery,
+  recordConclusionUpdate,
+  reopenRecommendationUpdate,
+  reportRecommendationUpdate,
+} from '../../src/workflows/messages/inspection';
 
 const YEAR = 2027;
 const PROGRAM = 'dien-bien-kh99';
@@ -81,7 +88,7 @@ describe('inspection (time-skipping server, real activities)', () => {
   }
 
   async function status(handle: WorkflowHandle): Promise<InspectionStatus> {
-    return (await handle.query('status')) as InspectionStatus;
+    return await handle.query(inspectionStatusQuery);
   }
 
   /** Lets time run (skipped) until a local date and hour of the calendar. */
@@ -166,7 +173,7 @@ describe('inspection (time-skipping server, real activities)', () => {
     // No conclusion before the visit.
     expect(
       await refusal(
-        handle.executeUpdate('recordConclusion', {
+        handle.executeUpdate(recordConclusionUpdate, {
           args: [{ conclusion: 'Sớm quá', recommendations: [], by: 'inspector:lan' }],
         }),
       ),
@@ -175,7 +182,7 @@ describe('inspection (time-skipping server, real activities)', () => {
     // The visit day: the conclusion with two recommendations (the second gets the default 20 working days).
     await advanceTo(handle, VISIT, 15);
     expect((await status(handle)).stage).toBe('visited');
-    const recorded = (await handle.executeUpdate('recordConclusion', {
+    const recorded = await handle.executeUpdate(recordConclusionUpdate, {
       args: [
         {
           conclusion: 'Đơn vị đã triển khai Kế hoạch; còn thiếu báo cáo định kỳ quý III.',
@@ -186,7 +193,7 @@ describe('inspection (time-skipping server, real activities)', () => {
           by: 'inspector:lan',
         },
       ],
-    })) as RecommendationStatus[];
+    });
     expect(recorded.map((r) => [r.number, r.dueOn, r.status])).toEqual([
       [1, '2027-09-24', 'open'],
       [2, '2027-10-07', 'open'],
@@ -198,19 +205,19 @@ describe('inspection (time-skipping server, real activities)', () => {
 
     // Recommendation 1: reminded 5 working days before its due date, reported with evidence, closed.
     await advanceTo(handle, '2027-09-20');
-    await handle.executeUpdate('reportRecommendation', {
+    await handle.executeUpdate(reportRecommendationUpdate, {
       args: [
         { number: 1, reportedBy: 'Trần Thanh Hà', summary: 'Đã gửi báo cáo quý III.', evidence: [EVIDENCE] },
       ],
     });
     expect(
       await refusal(
-        handle.executeUpdate('reportRecommendation', {
+        handle.executeUpdate(reportRecommendationUpdate, {
           args: [{ number: 1, reportedBy: 'Trần Thanh Hà', summary: 'Lần nữa' }],
         }),
       ),
     ).toBe('recommendation 1 is already reported');
-    await handle.executeUpdate('closeRecommendation', { args: [{ number: 1, by: 'inspector:lan' }] });
+    await handle.executeUpdate(closeRecommendationUpdate, { args: [{ number: 1, by: 'inspector:lan' }] });
     // The next due recommendation is now the second.
     expect((await searchAttributes(handle)).dueAt).toBe(
       new Date(localInstant('2027-10-07', 23, 59)).toISOString(),
@@ -228,19 +235,19 @@ describe('inspection (time-skipping server, real activities)', () => {
     expect(urgingText).toContain('quá hạn (07/10/2027) 3 ngày làm việc');
 
     // Reported, found wanting and reopened, reported again and closed: the inspection ends.
-    await handle.executeUpdate('reportRecommendation', {
+    await handle.executeUpdate(reportRecommendationUpdate, {
       args: [{ number: 2, reportedBy: 'Trần Thanh Hà', summary: 'Đã có quyết định kiện toàn.' }],
     });
-    const newDue = await handle.executeUpdate('reopenRecommendation', {
+    const newDue = await handle.executeUpdate(reopenRecommendationUpdate, {
       args: [
         { number: 2, by: 'inspector:lan', reason: 'Chưa có danh sách thành viên.', dueOn: '2027-10-20' },
       ],
     });
     expect(newDue).toBe('2027-10-20');
-    await handle.executeUpdate('reportRecommendation', {
+    await handle.executeUpdate(reportRecommendationUpdate, {
       args: [{ number: 2, reportedBy: 'Trần Thanh Hà', summary: 'Gửi kèm danh sách thành viên.' }],
     });
-    await handle.executeUpdate('closeRecommendation', {
+    await handle.executeUpdate(closeRecommendationUpdate, {
       args: [{ number: 2, by: 'inspector:lan', note: 'Đủ hồ sơ.' }],
     });
     const result = (await handle.result()) as InspectionStatus;
@@ -296,7 +303,7 @@ describe('inspection (time-skipping server, real activities)', () => {
     expect((await status(handle)).stage).toBe('noticed');
     expect(
       await refusal(
-        handle.executeUpdate('reportRecommendation', {
+        handle.executeUpdate(reportRecommendationUpdate, {
           args: [{ number: 1, reportedBy: 'X', summary: 'Y' }],
         }),
       ),
@@ -304,7 +311,7 @@ describe('inspection (time-skipping server, real activities)', () => {
 
     await advanceTo(handle, VISIT, 16);
     const conclude = (recommendations: { text: string; dueOn?: string }[]) =>
-      handle.executeUpdate('recordConclusion', {
+      handle.executeUpdate(recordConclusionUpdate, {
         args: [{ conclusion: 'Còn tồn tại.', recommendations, by: 'inspector:lan' }],
       });
     expect(await refusal(conclude([{ text: 'A', dueOn: '2027-09-11' }]))).toBe(
@@ -323,12 +330,12 @@ describe('inspection (time-skipping server, real activities)', () => {
     );
     expect(
       await refusal(
-        handle.executeUpdate('closeRecommendation', { args: [{ number: 3, by: 'inspector:lan' }] }),
+        handle.executeUpdate(closeRecommendationUpdate, { args: [{ number: 3, by: 'inspector:lan' }] }),
       ),
     ).toBe('no recommendation 3: the conclusion has 1 (1 to 1)');
     expect(
       await refusal(
-        handle.executeUpdate('reopenRecommendation', {
+        handle.executeUpdate(reopenRecommendationUpdate, {
           args: [{ number: 1, by: 'inspector:lan', reason: 'x' }],
         }),
       ),
@@ -356,7 +363,9 @@ describe('inspection (time-skipping server, real activities)', () => {
     expect(await openRecommendationsByAgency(database.db, 'other-program', 2028)).toEqual([]);
 
     // Cancelled: the workflow ends, the row says so, and nothing carries over.
-    await handle.executeUpdate('cancel', { args: [{ by: 'coordinator:huong', reason: 'Đơn vị sáp nhập.' }] });
+    await handle.executeUpdate(cancelInspectionUpdate, {
+      args: [{ by: 'coordinator:huong', reason: 'Đơn vị sáp nhập.' }],
+    });
     const result = (await handle.result()) as InspectionStatus;
     await recordHistory(env, workflowId, 'inspection-cancelled');
     expect(result.stage).toBe('cancelled');

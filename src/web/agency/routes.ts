@@ -14,6 +14,8 @@ import { checkFigures } from './figures';
 import { loadTaskView, type TaskView } from './task-page';
 import { readUploadForm, uploadProblems } from './upload-form';
 import { loadInspectionView, type InspectionView } from './inspection-view';
+import { requestExtensionUpdate, submitUpdate } from '../../workflows/messages/agency-obligations';
+import { reportRecommendationUpdate } from '../../workflows/messages/inspection';
 
 /** Statuses in which the agency may submit (again). */
 const OPEN_FOR_SUBMISSION = ['requested', 'overdue', 'returned'];
@@ -310,7 +312,7 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
         const handle = temporal.workflow.getHandle(scope.cycleId);
         let receipt: { receiptNumber: string };
         try {
-          receipt = (await handle.executeUpdate('submit', {
+          receipt = await handle.executeUpdate(submitUpdate, {
             args: [
               {
                 milestone: scope.milestone,
@@ -321,7 +323,7 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
               },
             ],
             updateId: `portal:${scope.milestone}:${key}`,
-          })) as { receiptNumber: string };
+          });
         } catch (err) {
           // Refused or no such workflow: nothing was recorded, so the files stored for it go too (unless a
           // submission already refers to the same content).
@@ -384,7 +386,7 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
         return page(reply, 400, 'error', lang, { heading: t.extensionRefused, message: problems.join(' ') });
       }
       try {
-        await deps.temporal.workflow.getHandle(scope.cycleId).executeUpdate('requestExtension', {
+        await deps.temporal.workflow.getHandle(scope.cycleId).executeUpdate(requestExtensionUpdate, {
           args: [{ milestone: scope.milestone, until, reason, requestedBy }],
           updateId: `portal-extension:${scope.milestone}:${key}`,
         });
@@ -489,7 +491,7 @@ export function registerAgencyPortal(app: FastifyInstance, ctx: WebContext): voi
 
         const evidence: AttachmentRef[] = await batch.commit();
         try {
-          await temporal.workflow.getHandle(inspection.workflowId).executeUpdate('reportRecommendation', {
+          await temporal.workflow.getHandle(inspection.workflowId).executeUpdate(reportRecommendationUpdate, {
             args: [{ number, reportedBy, summary, ...(evidence.length > 0 ? { evidence } : {}) }],
             updateId: `portal:recommendation:${number}:${key}`,
           });

@@ -1,8 +1,20 @@
 // Coordinators' actions on one agency's obligation: each through the agency workflow's Update, under an
 // Update ID made from the form's one-time key (a double click acts once), each outcome, done or refused,
 // recorded in the audit log and shown on the agency page after a 303 redirect (?ket-qua=<audit id>).
+import type { UpdateDefinition } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { isIsoDate } from '../../calendar/dates';
+import { isIsoDate, type IsoDate } from '../../calendar/dates';
+import {
+  acceptUpdate,
+  extendUpdate,
+  remindNowUpdate,
+  returnUpdate,
+  waiveUpdate,
+  type CoordinatorActionBase,
+  type ExtendInput,
+  type ReturnInput,
+  type WaiveInput,
+} from '../../workflows/messages/agency-obligations';
 import { agencyWorkflowId } from '../../workflows/obligation-types';
 import { pickLang, type Lang } from '../i18n';
 import type { WebContext } from '../server';
@@ -12,14 +24,25 @@ import { errorPage, withLang } from './page';
 import { runAuditedUpdate } from './audited-update';
 import { refusal, type Refusal } from '../../workflows/refusals';
 
+/** The argument and result of the workflow Update each dashboard action calls. */
+interface ActionMessage {
+  accept: { arg: CoordinatorActionBase; result: void };
+  return: { arg: ReturnInput; result: IsoDate };
+  extend: { arg: ExtendInput; result: IsoDate };
+  waive: { arg: WaiveInput; result: void };
+  remind: { arg: CoordinatorActionBase; result: void };
+}
+type Prepared<A extends ActionName> = { args: ActionMessage[A]['arg'] } | { problem: Refusal };
+
 /** The workflow Update each dashboard action calls. */
-const UPDATE: Record<ActionName, string> = {
-  accept: 'accept',
-  return: 'returnForRevision',
-  extend: 'extend',
-  waive: 'waive',
-  remind: 'remindNow',
-};
+const UPDATE: { [A in ActionName]: UpdateDefinition<ActionMessage[A]['result'], [ActionMessage[A]['arg']]> } =
+  {
+    accept: acceptUpdate,
+    return: returnUpdate,
+    extend: extendUpdate,
+    waive: waiveUpdate,
+    remind: remindNowUpdate,
+  };
 
 const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_REASON = 2000;
@@ -31,18 +54,46 @@ interface ActionBody {
   until?: unknown;
 }
 
+/** The form's fields each action's argument is made of, once checked for length and date. */
+interface ActionForm {
+  milestone: string;
+  by: string;
+  reason: string;
+  until: string;
+}
+
+const problem = (r: Refusal) => ({ problem: r });
+const noReason = () => problem(refusal('reason-required', {}, 'a reason is required'));
+
+/** Each action's argument from the form, or why the form cannot be sent (a refusal, coded as the workflow's are). */
+const PREPARE: { [A in ActionName]: (form: ActionForm) => Prepared<A> } = {
+  accept: ({ milestone, by }) => ({ args: { milestone, by } }),
+  remind: ({ milestone, by }) => ({ args: { milestone, by } }),
+  return: ({ milestone, by, reason, until }) => {
+    if (!reason) return noReason();
+    return { args: { milestone, by, reason, ...(until ? { until } : {}) } };
+  },
+  extend: ({ milestone, by, reason, until }) => {
+    if (!until) return problem(refusal('date-required', {}, 'a new due date is required'));
+    if (!reason) return noReason();
+    return { args: { milestone, by, until, reason } };
+  },
+  waive: ({ milestone, by, reason }) => {
+    if (!reason) return noReason();
+    return { args: { milestone, by, reason } };
+  },
+};
+
 /** The Update's argument, or why the form cannot be sent (a refusal, coded as the workflow's are). */
-export function actionArgs(
-  action: ActionName,
+export function actionArgs<A extends ActionName>(
+  action: A,
   milestone: string,
   by: string,
   body: ActionBody,
-): { args: Record<string, unknown> } | { problem: Refusal } {
+): Prepared<A> {
   const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
   const reason = text(body.reason);
   const until = text(body.until);
-  const problem = (r: Refusal) => ({ problem: r });
-  const noReason = () => problem(refusal('reason-required', {}, 'a reason is required'));
   if (reason.length > MAX_REASON) {
     const limit = MAX_REASON;
     return problem(
@@ -52,21 +103,7 @@ export function actionArgs(
   if (until && !isIsoDate(until)) {
     return problem(refusal('not-a-date', { value: until }, `"${until}" is not a date (YYYY-MM-DD)`));
   }
-  switch (action) {
-    case 'accept':
-    case 'remind':
-      return { args: { milestone, by } };
-    case 'return':
-      if (!reason) return noReason();
-      return { args: { milestone, by, reason, ...(until ? { until } : {}) } };
-    case 'extend':
-      if (!until) return problem(refusal('date-required', {}, 'a new due date is required'));
-      if (!reason) return noReason();
-      return { args: { milestone, by, until, reason } };
-    case 'waive':
-      if (!reason) return noReason();
-      return { args: { milestone, by, reason } };
-  }
+  return PREPARE[action]({ milestone, by, reason, until });
 }
 
 export function registerActionRoutes(dash: FastifyInstance, ctx: WebContext): void {
@@ -106,12 +143,11 @@ export function registerActionRoutes(dash: FastifyInstance, ctx: WebContext): vo
       const subject = `${workflowId}:${milestone}`;
       const auditAction = `obligation.${action}`;
       const by = `coordinator:${user.login}`;
-      const prepared = actionArgs(action, milestone, by, request.body ?? {});
       const body = request.body ?? {};
-
-      let auditId: number;
-      try {
-        auditId = await runAuditedUpdate({
+      // Generic in the action, so that the argument and the result are those of the action's Update.
+      const run = <A extends ActionName>(action: A) => {
+        const prepared = actionArgs(action, milestone, by, body);
+        return runAuditedUpdate({
           db: deps.db,
           temporal,
           actor: actorOf(user),
@@ -132,6 +168,11 @@ export function registerActionRoutes(dash: FastifyInstance, ctx: WebContext): vo
           detailsOfResult: (result) => (typeof result === 'string' ? { due: result } : {}),
           endedRefusal: refusal('workflow-ended', { workflow: 'agency' }, 'the agency’s workflow has ended'),
         });
+      };
+
+      let auditId: number;
+      try {
+        auditId = await run(action);
       } catch (err) {
         request.log.error(err);
         return errorPage(ctx, request, reply, 503, w.unavailable, w.unavailableBody);

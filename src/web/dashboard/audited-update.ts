@@ -2,12 +2,18 @@
 // outcome (done or refused, with the refusal's code, values and English message) in the audit log. The same form sent again (a double
 // click, a retry) returns the outcome already recorded instead of acting twice; two copies arriving at
 // once share one run. Used by the coordinators' actions (actions.ts) and the inspectors' (inspections.ts).
-import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
+import {
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type Client,
+  type UpdateDefinition,
+} from '@temporalio/client';
 import type { Database } from '../../db/client';
 import { refusalDetails, refusalOf } from '../../i18n/refusals';
 import type { Refusal } from '../../workflows/refusals';
 
-export interface AuditedUpdate {
+/** `Arg` is the Update's one argument, `Ret` its result. */
+export interface AuditedUpdate<Ret, Arg extends object> {
   db: Database;
   temporal: Client;
   /** Audit actor, action and subject, e.g. "coordinator:huong", "obligation.return", "<workflow id>:<milestone>". */
@@ -17,14 +23,14 @@ export interface AuditedUpdate {
   /** The form's one-time key (kept in the audit details to recognise a form sent again). */
   key: string;
   workflowId: string;
-  update: string;
+  update: UpdateDefinition<Ret, [Arg]>;
   updateId: string;
   /** The Update's argument, or why the form was refused before asking the workflow. */
-  prepared: { args: object } | { problem: Refusal };
+  prepared: { args: Arg } | { problem: Refusal };
   /** Details recorded with every outcome (besides the key, the arguments and the outcome). */
   details?: Record<string, unknown>;
   /** Details added when the Update returns (e.g. the new due date). */
-  detailsOfResult?: (result: unknown) => Record<string, unknown>;
+  detailsOfResult?: (result: Ret) => Record<string, unknown>;
   /** The refusal recorded when the workflow has ended. */
   endedRefusal: Refusal;
 }
@@ -32,7 +38,7 @@ export interface AuditedUpdate {
 const inFlight = new Map<string, Promise<number>>();
 
 /** Runs the action once per form key; resolves to the ID of the audit event holding its outcome. */
-export function runAuditedUpdate(a: AuditedUpdate): Promise<number> {
+export function runAuditedUpdate<Ret, Arg extends object>(a: AuditedUpdate<Ret, Arg>): Promise<number> {
   const flashKey = `${a.subject}|${a.action}|${a.key}`;
   let running = inFlight.get(flashKey);
   if (!running) {
@@ -42,7 +48,7 @@ export function runAuditedUpdate(a: AuditedUpdate): Promise<number> {
   return running;
 }
 
-async function perform(a: AuditedUpdate): Promise<number> {
+async function perform<Ret, Arg extends object>(a: AuditedUpdate<Ret, Arg>): Promise<number> {
   const earlier = await a.db.prisma.auditEvent.findMany({
     where: { subject: a.subject, action: a.action },
     orderBy: { id: 'desc' },

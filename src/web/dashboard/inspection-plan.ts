@@ -9,7 +9,13 @@ import { compareIsoDates, isIsoDate } from '../../calendar/dates';
 import { formatDate, pickLang, type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { cycleWorkflowId } from '../../workflows/cycle-types';
-import type { InspectionPlanState, PlanLine, PlannedVisit } from '../../inspections/plan';
+import {
+  approveInspectionPlanUpdate,
+  inspectionPlanQuery,
+  type ApproveInspectionPlanInput,
+  type InspectionPlanState,
+} from '../../workflows/messages/annual-cycle';
+import type { PlanLine, PlannedVisit } from '../../inspections/plan';
 import { INSPECTION_KINDS, inspectionWorkflowId } from '../../inspections/types';
 import { cachedProgramVersion } from '../read-cache';
 import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
@@ -35,7 +41,7 @@ type Body = Record<string, unknown>;
 export function planArgs(
   by: string,
   body: Body,
-): { args: { visits: PlanLine[]; by: string } } | { problem: Refusal } {
+): { args: ApproveInspectionPlanInput } | { problem: Refusal } {
   const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
   const count = Math.min(Number(text(body.lines)) || 0, MAX_LINES);
   const visits: PlanLine[] = [];
@@ -107,9 +113,9 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
       if (deps.temporal) {
         const temporal = deps.temporal;
         try {
-          plan = (await temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
-            temporal.workflow.getHandle(workflowId).query('inspectionPlan'),
-          )) as InspectionPlanState | null;
+          plan = await temporal.withDeadline(Date.now() + QUERY_DEADLINE_MS, () =>
+            temporal.workflow.getHandle(workflowId).query(inspectionPlanQuery),
+          );
         } catch (err) {
           request.log.warn({ err, workflowId }, 'the inspection plan could not be queried');
         }
@@ -232,10 +238,10 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
           subject: workflowId,
           key,
           workflowId,
-          update: 'approveInspectionPlan',
+          update: approveInspectionPlanUpdate,
           updateId: `dashboard:inspection-plan:${key}`,
           prepared: planArgs(by, body),
-          detailsOfResult: (started) => ({ started: Array.isArray(started) ? started.length : 0 }),
+          detailsOfResult: (started) => ({ started: started.length }),
           endedRefusal: refusal('workflow-ended', { workflow: 'cycle' }, "the cycle's workflow has ended"),
         });
       } catch (err) {

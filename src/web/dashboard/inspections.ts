@@ -5,8 +5,20 @@
 // audited (action "inspection.<action>", subject the workflow ID) and shown after a 303 redirect.
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import type { UpdateDefinition } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { isIsoDate } from '../../calendar/dates';
+import { isIsoDate, type IsoDate } from '../../calendar/dates';
+import {
+  cancelInspectionUpdate,
+  closeRecommendationUpdate,
+  recordConclusionUpdate,
+  reopenRecommendationUpdate,
+  type CancelInspectionInput,
+  type CloseRecommendationInput,
+  type RecommendationStatus,
+  type RecordConclusionInput,
+  type ReopenRecommendationInput,
+} from '../../workflows/messages/inspection';
 import { formatDate, formatSize, pickLang, type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { dashboardConfigFromEnv, temporalWorkflowUrl } from '../../config/dashboard';
@@ -28,12 +40,23 @@ import { runAuditedUpdate } from './audited-update';
 import { storedRefusalText } from '../../i18n/refusals';
 import { refusal, type Refusal } from '../../workflows/refusals';
 
+/** The argument and result of the workflow Update each action calls. */
+interface InspectionMessage {
+  conclude: { arg: RecordConclusionInput; result: RecommendationStatus[] };
+  close: { arg: CloseRecommendationInput; result: void };
+  reopen: { arg: ReopenRecommendationInput; result: IsoDate };
+  cancel: { arg: CancelInspectionInput; result: void };
+}
+type Prepared<A extends InspectionAction> = { args: InspectionMessage[A]['arg'] } | { problem: Refusal };
+
 /** The workflow Update each action calls. */
-const UPDATE: Record<InspectionAction, string> = {
-  conclude: 'recordConclusion',
-  close: 'closeRecommendation',
-  reopen: 'reopenRecommendation',
-  cancel: 'cancel',
+const UPDATE: {
+  [A in InspectionAction]: UpdateDefinition<InspectionMessage[A]['result'], [InspectionMessage[A]['arg']]>;
+} = {
+  conclude: recordConclusionUpdate,
+  close: closeRecommendationUpdate,
+  reopen: reopenRecommendationUpdate,
+  cancel: cancelInspectionUpdate,
 };
 
 /** Recommendation lines on the conclusion form. */
@@ -60,72 +83,86 @@ function evidenceFiles(json: unknown): EvidenceFile[] {
   );
 }
 
-/** The Update's argument, or why the form cannot be sent (a refusal, coded as the workflow's are). */
-export function inspectionArgs(
-  action: InspectionAction,
-  by: string,
-  body: Body,
-): { args: Record<string, unknown> } | { problem: Refusal } {
-  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-  const number = Number(text(body.number));
-  const problem = (r: Refusal) => ({ problem: r });
-  const tooLong = (field: 'conclusion' | 'note' | 'reason', limit: number, message: string) =>
-    problem(refusal('text-too-long', { field, limit }, message));
-  const noNumber = () => problem(refusal('recommendation-number-missing', {}, 'no recommendation number'));
-  switch (action) {
-    case 'conclude': {
-      const conclusion = text(body.conclusion);
-      if (!conclusion) {
-        return problem(refusal('field-required', { field: 'conclusion' }, 'the conclusion text is required'));
-      }
-      if (conclusion.length > MAX_CONCLUSION) {
-        return tooLong(
-          'conclusion',
-          MAX_CONCLUSION,
-          `the conclusion is longer than ${MAX_CONCLUSION} characters`,
-        );
-      }
-      const recommendations: { text: string; dueOn?: string }[] = [];
-      for (let i = 1; i <= FORM_LINES; i++) {
-        const line = text(body[`rec${i}`]);
-        const due = text(body[`due${i}`]);
-        if (!line) continue;
-        if (line.length > MAX_TEXT) {
-          const limit = MAX_TEXT;
-          return problem(
-            refusal(
-              'text-too-long',
-              { field: 'recommendation', limit },
-              `a recommendation is longer than ${limit} characters`,
-            ),
-          );
-        }
-        if (due && !isIsoDate(due)) {
-          return problem(refusal('not-a-date', { value: due }, `"${due}" is not a date (YYYY-MM-DD)`));
-        }
-        recommendations.push({ text: line, ...(due ? { dueOn: due } : {}) });
-      }
-      return { args: { conclusion, recommendations, by } };
-    }
-    case 'close': {
-      if (!Number.isInteger(number) || number < 1) return noNumber();
-      const note = text(body.note);
-      if (note.length > MAX_NOTE)
-        return tooLong('note', MAX_NOTE, `the note is longer than ${MAX_NOTE} characters`);
-      return { args: { number, by, ...(note ? { note } : {}) } };
-    }
-    case 'reopen':
-    case 'cancel': {
-      const reason = text(body.reason);
-      if (!reason) return problem(refusal('reason-required', {}, 'a reason is required'));
-      if (reason.length > MAX_NOTE) {
-        return tooLong('reason', MAX_NOTE, `the reason is longer than ${MAX_NOTE} characters`);
-      }
-      if (action === 'cancel') return { args: { by, reason } };
-      if (!Number.isInteger(number) || number < 1) return noNumber();
-      return { args: { number, by, reason } };
-    }
+/** The form's fields: the text of a field, trimmed (empty when missing), and the recommendation number. */
+interface InspectionForm {
+  body: Body;
+  by: string;
+  text: (v: unknown) => string;
+  number: number;
+}
+
+const problem = (r: Refusal) => ({ problem: r });
+const tooLong = (
+  field: 'conclusion' | 'note' | 'reason' | 'recommendation',
+  limit: number,
+  message: string,
+) => problem(refusal('text-too-long', { field, limit }, message));
+const noNumber = () => problem(refusal('recommendation-number-missing', {}, 'no recommendation number'));
+
+/** A reopen or cancel form's reason, or why it cannot be sent. */
+function reasonOf({ body, text }: InspectionForm): { reason: string } | { problem: Refusal } {
+  const reason = text(body.reason);
+  if (!reason) return problem(refusal('reason-required', {}, 'a reason is required'));
+  if (reason.length > MAX_NOTE) {
+    return tooLong('reason', MAX_NOTE, `the reason is longer than ${MAX_NOTE} characters`);
   }
+  return { reason };
+}
+
+/** Each action's argument from the form, or why the form cannot be sent (a refusal, coded as the workflow's are). */
+const PREPARE: { [A in InspectionAction]: (form: InspectionForm) => Prepared<A> } = {
+  conclude: ({ body, by, text }) => {
+    const conclusion = text(body.conclusion);
+    if (!conclusion) {
+      return problem(refusal('field-required', { field: 'conclusion' }, 'the conclusion text is required'));
+    }
+    if (conclusion.length > MAX_CONCLUSION) {
+      return tooLong(
+        'conclusion',
+        MAX_CONCLUSION,
+        `the conclusion is longer than ${MAX_CONCLUSION} characters`,
+      );
+    }
+    const recommendations: { text: string; dueOn?: string }[] = [];
+    for (let i = 1; i <= FORM_LINES; i++) {
+      const line = text(body[`rec${i}`]);
+      const due = text(body[`due${i}`]);
+      if (!line) continue;
+      if (line.length > MAX_TEXT) {
+        return tooLong('recommendation', MAX_TEXT, `a recommendation is longer than ${MAX_TEXT} characters`);
+      }
+      if (due && !isIsoDate(due)) {
+        return problem(refusal('not-a-date', { value: due }, `"${due}" is not a date (YYYY-MM-DD)`));
+      }
+      recommendations.push({ text: line, ...(due ? { dueOn: due } : {}) });
+    }
+    return { args: { conclusion, recommendations, by } };
+  },
+  close: ({ body, by, text, number }) => {
+    if (!Number.isInteger(number) || number < 1) return noNumber();
+    const note = text(body.note);
+    if (note.length > MAX_NOTE)
+      return tooLong('note', MAX_NOTE, `the note is longer than ${MAX_NOTE} characters`);
+    return { args: { number, by, ...(note ? { note } : {}) } };
+  },
+  reopen: (form) => {
+    const reason = reasonOf(form);
+    if ('problem' in reason) return reason;
+    const { number, by } = form;
+    if (!Number.isInteger(number) || number < 1) return noNumber();
+    return { args: { number, by, reason: reason.reason } };
+  },
+  cancel: (form) => {
+    const reason = reasonOf(form);
+    if ('problem' in reason) return reason;
+    return { args: { by: form.by, reason: reason.reason } };
+  },
+};
+
+/** The Update's argument, or why the form cannot be sent (a refusal, coded as the workflow's are). */
+export function inspectionArgs<A extends InspectionAction>(action: A, by: string, body: Body): Prepared<A> {
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  return PREPARE[action]({ body, by, text, number: Number(text(body.number)) });
 }
 
 export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext): void {
@@ -310,11 +347,9 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
       const subject = row.workflowId;
       const auditAction = `inspection.${action}`;
       const by = actorOf(user);
-      const prepared = inspectionArgs(action, by, body);
-
-      let auditId: number;
-      try {
-        auditId = await runAuditedUpdate({
+      // Generic in the action, so that the argument and the result are those of the action's Update.
+      const run = <A extends InspectionAction>(action: A) =>
+        runAuditedUpdate({
           db: deps.db,
           temporal,
           actor: by,
@@ -324,13 +359,17 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
           workflowId: subject,
           update: UPDATE[action],
           updateId: `dashboard:inspection:${action}:${key}`,
-          prepared,
+          prepared: inspectionArgs(action, by, body),
           endedRefusal: refusal(
             'workflow-ended',
             { workflow: 'inspection' },
             'the inspection’s workflow has ended',
           ),
         });
+
+      let auditId: number;
+      try {
+        auditId = await run(action);
       } catch (err) {
         request.log.error(err);
         return errorPage(ctx, request, reply, 503, d.unavailable, d.unavailableBody);

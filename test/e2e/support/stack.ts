@@ -22,6 +22,7 @@ import {
   type AgencyObligationsInput,
   type AgencyObligationsStatus,
 } from '../../../src/workflows/obligation-types';
+import { statusQuery } from '../../../src/workflows/messages/agency-obligations';
 
 export const YEAR = 2027;
 export const PROGRAM = 'dien-bien-kh99';
@@ -168,7 +169,7 @@ export async function startStack(options: {
         if (!clock) {
           const first = handles.values().next().value;
           if (!first) throw new Error('advanceTo: start an agency first');
-          clock = ((await first.query('status')) as AgencyObligationsStatus).clock;
+          clock = (await first.query(statusQuery)).clock;
         }
         const calendarNow = clock.originMs + ((await env.currentTimeMs()) - clock.startedMs) * clock.scale;
         const target = localInstant(date, hour);

@@ -20,11 +20,12 @@ import { localInstant } from '../../../src/cycle/clock';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { buildWebServer } from '../../../src/web/server';
 import type { IsoDate } from '../../../src/calendar/dates';
+import { inspectionWorkflowId, type InspectionInput } from '../../../src/inspections/types';
 import {
-  inspectionWorkflowId,
-  type InspectionInput,
-  type InspectionStatus,
-} from '../../../src/inspections/types';
+  closeRecommendationUpdate,
+  inspectionStatusQuery,
+  recordConclusionUpdate,
+} from '../../../src/workflows/messages/inspection';
 
 const YEAR = 2027;
 const PROGRAM = 'dien-bien-kh99';
@@ -64,7 +65,7 @@ describe('the agency portal takes a report on an inspection recommendation', () 
   const taskQueue = `agency-recommendations-${randomUUID()}`;
   const workflowId = inspectionWorkflowId(PROGRAM, YEAR, 'SO-YT');
 
-  const status = async () => (await handle.query('status')) as InspectionStatus;
+  const status = async () => await handle.query(inspectionStatusQuery);
 
   /** Lets time run (skipped) until a local date and hour of the calendar. */
   async function advanceTo(date: IsoDate, hour: number): Promise<void> {
@@ -116,7 +117,7 @@ describe('the agency portal takes a report on an inspection recommendation', () 
     // Past the visit: the conclusion with two recommendations.
     await advanceTo(VISIT, 15);
     expect((await status()).stage).toBe('visited');
-    await handle.executeUpdate('recordConclusion', {
+    await handle.executeUpdate(recordConclusionUpdate, {
       args: [
         {
           conclusion: 'Đơn vị đã triển khai Kế hoạch; còn thiếu báo cáo định kỳ quý III.',
@@ -290,7 +291,7 @@ describe('the agency portal takes a report on an inspection recommendation', () 
     expect(tree(files.root)).toEqual([stored(pdf, 'pdf')]);
   });
   it('refuses a report on a closed recommendation (a form left open in a tab), in both languages', async () => {
-    await handle.executeUpdate('closeRecommendation', {
+    await handle.executeUpdate(closeRecommendationUpdate, {
       args: [{ number: 2, by: 'inspector:lan', note: 'Đã kiện toàn tại buổi làm việc.' }],
     });
     const html = await (await fetch(link)).text();

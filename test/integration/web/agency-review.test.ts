@@ -15,11 +15,8 @@ import { HOLIDAYS_DIR } from '../../../src/cycle/compute-plan';
 import { localInstant } from '../../../src/cycle/clock';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { buildWebServer } from '../../../src/web/server';
-import {
-  agencyWorkflowId,
-  type AgencyObligationsInput,
-  type AgencyObligationsStatus,
-} from '../../../src/workflows/obligation-types';
+import { agencyWorkflowId, type AgencyObligationsInput } from '../../../src/workflows/obligation-types';
+import { returnUpdate, statusQuery } from '../../../src/workflows/messages/agency-obligations';
 
 const YEAR = 2027;
 
@@ -97,7 +94,7 @@ describe('the agency portal through extension requests and a return for revision
   const status = () =>
     env.client.workflow
       .getHandle(workflowId)
-      .query<AgencyObligationsStatus>('status')
+      .query(statusQuery)
       .then((s) => s.obligations[0]!);
 
   function askForTime(fields: Record<string, string>, lang = ''): Promise<Response> {
@@ -194,7 +191,7 @@ describe('the agency portal through extension requests and a return for revision
       minimalPdf('v1'),
     );
     expect(first.status).toBe(303);
-    const due = await env.client.workflow.getHandle(workflowId).executeUpdate('returnForRevision', {
+    const due = await env.client.workflow.getHandle(workflowId).executeUpdate(returnUpdate, {
       args: [
         {
           milestone: 'annual-plan',

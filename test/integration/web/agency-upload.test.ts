@@ -17,11 +17,8 @@ import { HOLIDAYS_DIR } from '../../../src/cycle/compute-plan';
 import { localInstant } from '../../../src/cycle/clock';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { buildWebServer } from '../../../src/web/server';
-import {
-  agencyWorkflowId,
-  type AgencyObligationsInput,
-  type AgencyObligationsStatus,
-} from '../../../src/workflows/obligation-types';
+import { agencyWorkflowId, type AgencyObligationsInput } from '../../../src/workflows/obligation-types';
+import { statusQuery } from '../../../src/workflows/messages/agency-obligations';
 
 const YEAR = 2027;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -137,7 +134,7 @@ describe('the agency portal takes a report with figures and attachments', () => 
   });
 
   async function workflowSubmissions(): Promise<number> {
-    const status = await env.client.workflow.getHandle(workflowId).query<AgencyObligationsStatus>('status');
+    const status = await env.client.workflow.getHandle(workflowId).query(statusQuery);
     return status.obligations[0]!.submissions.length;
   }
 
@@ -392,7 +389,7 @@ describe('the agency portal takes a report with figures and attachments', () => 
     expect(existsSync(join(files.root, '..', 'x.pdf'))).toBe(false);
 
     // The workflow has the figures and the file names.
-    const status = await env.client.workflow.getHandle(workflowId).query<AgencyObligationsStatus>('status');
+    const status = await env.client.workflow.getHandle(workflowId).query(statusQuery);
     expect(status.obligations[0]!.submissions[0]).toMatchObject({
       receiptNumber: '2027-SO-YT-report-6m-1',
       figures: { 'events-held': 12, participants: 1250, 'cultural-families': 87.5 },

@@ -23,9 +23,9 @@ import type { IsoDate } from '../../../src/calendar/dates';
 import {
   agencyWorkflowId,
   type AgencyObligationsInput,
-  type AgencyObligationsStatus,
   type AttachmentRef,
 } from '../../../src/workflows/obligation-types';
+import { statusQuery, submitUpdate } from '../../../src/workflows/messages/agency-obligations';
 
 const YEAR = 2027;
 const PROGRAM = 'dien-bien-kh99';
@@ -191,7 +191,7 @@ describe('the coordinators’ dashboard on a running cycle', () => {
   /** Lets (skipped) time run until a local date and hour of the calendar. */
   async function advanceTo(date: IsoDate, hour = 12): Promise<void> {
     const handle = handles.get('SO-YT')!;
-    const { clock } = (await handle.query('status')) as AgencyObligationsStatus;
+    const { clock } = await handle.query(statusQuery);
     const calendarNow = clock.originMs + ((await env.currentTimeMs()) - clock.startedMs) * clock.scale;
     const delta = localInstant(date, hour) - calendarNow;
     if (delta < 0) throw new Error(`already past ${date} ${hour}:00`);
@@ -215,13 +215,13 @@ describe('the coordinators’ dashboard on a running cycle', () => {
         },
       ];
     }
-    await handles.get(code)!.executeUpdate('submit', {
+    await handles.get(code)!.executeUpdate(submitUpdate, {
       args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary, attachments }],
     });
   }
 
   async function stage(code: string): Promise<string> {
-    return ((await handles.get(code)!.query('status')) as AgencyObligationsStatus).obligations[0]!.stage;
+    return (await handles.get(code)!.query(statusQuery)).obligations[0]!.stage;
   }
 
   const matrixPath = () => `/quan-ly/chu-ky/${seeded.cycleId}`;
@@ -417,7 +417,7 @@ describe('the coordinators’ dashboard on a running cycle', () => {
     const again = await huong.post(form.url, fields);
     expect(again.headers.get('location')).toBe(location);
 
-    const status = (await handles.get('SO-YT')!.query('status')) as AgencyObligationsStatus;
+    const status = await handles.get('SO-YT')!.query(statusQuery);
     expect(status.obligations[0]).toMatchObject({ stage: 'returned', due: '2027-02-26', round: 1 });
     expect(status.obligations[0]!.notes.filter((n) => n.startsWith('returned by'))).toEqual([
       'returned by coordinator:huong, new due date 2027-02-26: Thiếu phần kinh phí thực hiện',
@@ -510,9 +510,7 @@ describe('the coordinators’ dashboard on a running cycle', () => {
     expect(en).toContain(
       'Refused: Extend – Annual implementation plan. The new due date 18/01/2027 is not after today (20/01/2027).',
     );
-    expect(
-      ((await handles.get('SO-TP')!.query('status')) as AgencyObligationsStatus).obligations[0]!.due,
-    ).toBe('2027-02-12');
+    expect((await handles.get('SO-TP')!.query(statusQuery)).obligations[0]!.due).toBe('2027-02-12');
 
     const noReason = actionForm(page, 'waive');
     const refused = await huong.post(noReason.url, { ...noReason.fields, reason: ' ' });

@@ -17,8 +17,9 @@ import { localInstant } from '../../../src/cycle/clock';
 import { buildWebServer } from '../../../src/web/server';
 import { addUser } from '../../../src/auth/users';
 import type { IsoDate } from '../../../src/calendar/dates';
-import type { InspectionPlanState } from '../../../src/inspections/plan';
-import { inspectionWorkflowId, type InspectionStatus } from '../../../src/inspections/types';
+import { inspectionWorkflowId } from '../../../src/inspections/types';
+import { inspectionStatusQuery } from '../../../src/workflows/messages/inspection';
+import { inspectionPlanOf } from '../../support/inspection-plan';
 
 const PROGRAM = 'dien-bien-kh99';
 const YEAR = 2027;
@@ -130,7 +131,7 @@ describe('the inspection plan page on a running cycle', () => {
     if (delta < 0) throw new Error(`already past ${date} ${hour}:00`);
     await env.sleep(delta);
   }
-  const plan = async () => (await handle.query('inspectionPlan')) as InspectionPlanState;
+  const plan = async () => await inspectionPlanOf(handle);
   const audits = () => database.db.prisma.auditEvent.count();
 
   it('before the proposal day: when it will be proposed, and nothing to approve', async () => {
@@ -216,7 +217,7 @@ describe('the inspection plan page on a running cycle', () => {
       'done',
     ]);
     const soyt = env.client.workflow.getHandle(inspectionWorkflowId(PROGRAM, YEAR, 'SO-YT'));
-    expect((await soyt.query('status')) as InspectionStatus).toMatchObject({
+    expect(await soyt.query(inspectionStatusQuery)).toMatchObject({
       kind: 'thanh-tra',
       visitOn: '2027-10-20',
     });

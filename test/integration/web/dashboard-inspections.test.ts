@@ -21,11 +21,11 @@ import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { buildWebServer } from '../../../src/web/server';
 import { addUser } from '../../../src/auth/users';
 import type { IsoDate } from '../../../src/calendar/dates';
+import { inspectionWorkflowId, type InspectionInput } from '../../../src/inspections/types';
 import {
-  inspectionWorkflowId,
-  type InspectionInput,
-  type InspectionStatus,
-} from '../../../src/inspections/types';
+  inspectionStatusQuery,
+  reportRecommendationUpdate,
+} from '../../../src/workflows/messages/inspection';
 
 const YEAR = 2027;
 const PROGRAM = 'dien-bien-kh99';
@@ -166,14 +166,14 @@ describe('the inspector’s pages on a running inspection', () => {
   });
 
   async function advanceTo(date: IsoDate, hour = 12): Promise<void> {
-    const { clock } = (await handle.query('status')) as InspectionStatus;
+    const { clock } = await handle.query(inspectionStatusQuery);
     const now = clock.originMs + ((await env.currentTimeMs()) - clock.startedMs) * clock.scale;
     const delta = localInstant(date, hour) - now;
     if (delta < 0) throw new Error(`already past ${date} ${hour}:00`);
     await env.sleep(delta / clock.scale);
   }
 
-  const status = async () => (await handle.query('status')) as InspectionStatus;
+  const status = async () => await handle.query(inspectionStatusQuery);
   const audits = () => database.db.prisma.auditEvent.count();
 
   /** Follows a 303 after a form to the page it names; returns the page. */
@@ -295,7 +295,7 @@ describe('the inspector’s pages on a running inspection', () => {
     const storagePath = `${sha256.slice(0, 2)}/${sha256}.pdf`;
     mkdirSync(join(files.root, sha256.slice(0, 2)), { recursive: true });
     writeFileSync(join(files.root, storagePath), evidenceBytes);
-    await handle.executeUpdate('reportRecommendation', {
+    await handle.executeUpdate(reportRecommendationUpdate, {
       args: [
         {
           number: 1,

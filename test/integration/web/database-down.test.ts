@@ -20,11 +20,8 @@ import { localInstant } from '../../../src/cycle/clock';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { buildWebServer } from '../../../src/web/server';
 import { addUser } from '../../../src/auth/users';
-import {
-  agencyWorkflowId,
-  type AgencyObligationsInput,
-  type AgencyObligationsStatus,
-} from '../../../src/workflows/obligation-types';
+import { agencyWorkflowId, type AgencyObligationsInput } from '../../../src/workflows/obligation-types';
+import { statusQuery } from '../../../src/workflows/messages/agency-obligations';
 
 const YEAR = 2027;
 
@@ -137,7 +134,7 @@ describe('the database down for a while', () => {
     summary: 'Báo cáo 6 tháng đầu năm 2027',
     'figure.events-held': '12',
   });
-  const status = () => env.client.workflow.getHandle(workflowId).query<AgencyObligationsStatus>('status');
+  const status = () => env.client.workflow.getHandle(workflowId).query(statusQuery);
 
   it('answers "try again" while the database is away, writes nothing, and carries on once it is back', async () => {
     expect((await fetch(link)).status).toBe(200);

