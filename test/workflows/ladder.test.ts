@@ -10,7 +10,13 @@ import { yearsTouchedBy } from '../../src/cycle/plan';
 import { HOLIDAYS_DIR } from '../../src/cycle/compute-plan';
 import type { IsoDate } from '../../src/calendar/dates';
 import type { RecipientRole } from '../../src/programs/types';
-import type { ProbeInput, ProbeStatus } from '../support/ladder-probe-workflow';
+import {
+  moveDueUpdate,
+  probeQuery,
+  receiveUpdate,
+  type ProbeInput,
+  type ProbeStatus,
+} from '../support/ladder-probe-workflow';
 
 // Due Fri 12/02/2027, requested Fri 15/01: reminders 5, 2 and 0 working days before (29/01; 03/02 over
 // the Tết holiday; 12/02), overdue from midnight, the overdue notice 1 working day after (Mon 15/02) and
@@ -75,7 +81,7 @@ describe('runLadder (time-skipping server)', () => {
     return { handle: handle as WorkflowHandle, origin: input.originMs, startedAt: await env.currentTimeMs() };
   }
 
-  const probe = async (handle: WorkflowHandle) => (await handle.query('probe')) as ProbeStatus;
+  const probe = async (handle: WorkflowHandle) => await handle.query(probeQuery);
 
   /** Lets (skipped) time run until a local date and hour of the workflow's calendar. */
   async function advanceTo(w: { origin: number; startedAt: number }, date: IsoDate, hour: number) {
@@ -111,9 +117,9 @@ describe('runLadder (time-skipping server)', () => {
   it('a due date moved mid-wait re-arms the ladder for the new round; a received task gets nothing more', async () => {
     const w = await start({ date: '2027-01-14', hour: 7 });
     await advanceTo(w, '2027-01-30', 12);
-    await w.handle.executeUpdate('moveDue', { args: ['2027-03-05'] });
+    await w.handle.executeUpdate(moveDueUpdate, { args: ['2027-03-05'] });
     await advanceTo(w, '2027-03-04', 12);
-    await w.handle.executeUpdate('receive');
+    await w.handle.executeUpdate(receiveUpdate);
     const result = (await w.handle.result()) as ProbeStatus;
     // Round 1 (due Fri 05/03) began on 30/01: its reminders on 26/02 and 03/03; 03/02 of round 0 never.
     expect(result.sent).toEqual([
