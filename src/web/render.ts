@@ -3,18 +3,9 @@ import type { FastifyReply } from 'fastify';
 import { Liquid } from 'liquidjs';
 import { TEXT, type Lang } from './i18n';
 
-/** Security headers on every HTML page: nothing cached, no referrer (task tokens are in URLs), strict CSP. */
-export function htmlHeaders(reply: FastifyReply): FastifyReply {
-  return reply
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .header('referrer-policy', 'no-referrer')
-    .header('x-content-type-options', 'nosniff')
-    .header('x-frame-options', 'DENY')
-    .header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'",
-    );
+/** An HTML page is never cached (it may show a task's token and what was sent); its other security headers come with every response (security-headers.ts). */
+function htmlHeaders(reply: FastifyReply): FastifyReply {
+  return reply.header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store');
 }
 
 export interface PageOptions {

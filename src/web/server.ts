@@ -6,9 +6,12 @@ import type { Database } from '../db/client';
 import type { LinkConfig } from '../config/links';
 import type { FilesConfig } from '../config/files';
 import { createRenderer, type Renderer } from './render';
-import { registerAgencyPortal } from './agency/routes';
-import { registerDashboard } from './dashboard/routes';
-import { pickLang, TEXT } from './i18n';
+import { agencyPortal } from './agency/portal';
+import { dashboard } from './dashboard/routes';
+import { decorateLanguage } from './language';
+import helmet from '@fastify/helmet';
+import { SECURITY_HEADERS } from './security-headers';
+import { DASHBOARD_PREFIX } from '../links/dashboard-paths';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './errors';
 import type { DashboardConfig } from '../config/dashboard';
 
@@ -35,9 +38,10 @@ export interface WebContext {
 }
 
 /**
- * The portal's HTTP server: server-rendered pages (LiquidJS, HTML-escaped output), no build step. The
- * agency portal (src/web/agency) and the coordinators' dashboard (src/web/dashboard) register their
- * routes on it.
+ * The portal's HTTP server: server-rendered pages (LiquidJS, HTML-escaped output), no build step. Shared
+ * by everything on it: the security headers (helmet), the body parsers, the reader's language
+ * (`request.lang`, `request.text`) and the last-resort error page; the agency portal (src/web/agency)
+ * and the coordinators' dashboard (src/web/dashboard, under /quan-ly) are encapsulated plugins on it.
  */
 export function buildWebServer(deps: WebDeps): FastifyInstance {
   // A task token is a few hundred characters: room for it in the path, within limits.
@@ -45,9 +49,14 @@ export function buildWebServer(deps: WebDeps): FastifyInstance {
     logger: deps.logger ?? false,
     trustProxy: true,
     routerOptions: { maxParamLength: 1024 },
+    // A schema checks what was sent as it was sent: no value is turned into a string (or an array) to
+    // fit one, so a field of the wrong shape stays wrong and counts as not filled in (agency/schemas.ts).
+    ajv: { customOptions: { coerceTypes: false } },
   });
   const ctx: WebContext = { deps, page: createRenderer() };
 
+  void app.register(helmet, SECURITY_HEADERS);
+  decorateLanguage(app);
   void app.register(formbody, { bodyLimit: 64 * 1024 });
   // Uploads (submission attachments, directory files): each route reads its parts with its own limits;
   // these are the ceilings.
@@ -60,8 +69,7 @@ export function buildWebServer(deps: WebDeps): FastifyInstance {
   // The portal's last resort (the dashboard has its own, in its plugin): an error page in the reader's
   // language, 503 with Retry-After while the database cannot be reached, never Fastify's JSON.
   app.setErrorHandler(async (err: FastifyError, request, reply) => {
-    const lang = pickLang(request.query);
-    const t = TEXT[lang];
+    const { lang, text: t } = request;
     if (err.statusCode && err.statusCode < 500) {
       return ctx.page(reply, err.statusCode, 'error', lang, {
         heading: t.submitFailed,
@@ -77,8 +85,8 @@ export function buildWebServer(deps: WebDeps): FastifyInstance {
     return ctx.page(reply, 500, 'error', lang, { heading: t.unavailable, message: t.tryAgain });
   });
 
-  registerAgencyPortal(app, ctx);
-  registerDashboard(app, ctx);
+  void app.register(agencyPortal, ctx);
+  void app.register(dashboard, { ...ctx, prefix: DASHBOARD_PREFIX });
 
   return app;
 }

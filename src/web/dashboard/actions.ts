@@ -16,7 +16,7 @@ import {
   type WaiveInput,
 } from '../../workflows/messages/agency-obligations';
 import { agencyWorkflowId } from '../../workflows/obligation-types';
-import { pickLang, type Lang } from '../i18n';
+import { type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { actorOf, currentUser, DASHBOARD_PREFIX, requireRole } from './auth';
 import { ACTIONS, DASH, type ActionName } from './i18n';
@@ -117,7 +117,7 @@ export function registerActionRoutes(dash: FastifyInstance, ctx: WebContext): vo
     '/chu-ky/:cycleId/don-vi/:code/:action',
     { preHandler: requireRole(ctx, 'coordinator') },
     async (request, reply) => {
-      const lang: Lang = pickLang(request.query);
+      const lang: Lang = request.lang;
       const w = DASH[lang];
       const user = currentUser(request)!;
       const action = request.params.action as ActionName;

@@ -2,14 +2,10 @@
 // outcome (done or refused, with the refusal's code, values and English message) in the audit log. The same form sent again (a double
 // click, a retry) returns the outcome already recorded instead of acting twice; two copies arriving at
 // once share one run. Used by the coordinators' actions (actions.ts) and the inspectors' (inspections.ts).
-import {
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type Client,
-  type UpdateDefinition,
-} from '@temporalio/client';
+import type { Client, UpdateDefinition } from '@temporalio/client';
 import type { Database } from '../../db/client';
-import { refusalDetails, refusalOf } from '../../i18n/refusals';
+import { refusalDetails } from '../../i18n/refusals';
+import { updateFailureOf } from '../update-failure';
 import type { Refusal } from '../../workflows/refusals';
 
 /** `Arg` is the Update's one argument, `Ret` its result. */
@@ -80,14 +76,18 @@ async function perform<Ret, Arg extends object>(a: AuditedUpdate<Ret, Arg>): Pro
     });
     return record({ outcome: 'done', ...a.detailsOfResult?.(result) });
   } catch (err) {
-    if (err instanceof WorkflowUpdateFailedError) {
-      const message = (err.cause as Error | undefined)?.message ?? err.message;
-      const refused = refusalOf(err);
-      return record({ outcome: 'refused', ...(refused ? refusalDetails(refused) : { refusal: message }) });
+    // Refused or ended: recorded as refused. Unknown (Temporal unreachable): the caller's error page.
+    const failure = updateFailureOf(err);
+    switch (failure.kind) {
+      case 'refused':
+        return record({
+          outcome: 'refused',
+          ...(failure.refusal ? refusalDetails(failure.refusal) : { refusal: failure.message }),
+        });
+      case 'ended':
+        return record({ outcome: 'refused', ...refusalDetails(a.endedRefusal) });
+      case 'unknown':
+        throw err;
     }
-    if (err instanceof WorkflowNotFoundError || /already completed/.test((err as Error).message)) {
-      return record({ outcome: 'refused', ...refusalDetails(a.endedRefusal) });
-    }
-    throw err;
   }
 }

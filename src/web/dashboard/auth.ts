@@ -19,7 +19,6 @@
 //   with its `_csrf` field before doing anything else (see the directory import in directory.ts).
 // - Roles: viewer reads; inspector reads (and records inspections); coordinator acts.
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { pickLang } from '../i18n';
 import {
   ABSOLUTE_MS,
   createSession,
@@ -86,7 +85,7 @@ export function loadSession(ctx: WebContext, secure: boolean) {
  */
 export function requireRole(ctx: WebContext, ...roles: Role[]): preHandlerAsyncHookHandler {
   return async function (request, reply) {
-    const lang = pickLang(request.query);
+    const lang = request.lang;
     const user = currentUser(request);
     if (!user) {
       if (request.method === 'GET' || request.method === 'HEAD') {
@@ -123,14 +122,14 @@ export function registerLoginRoutes(dash: FastifyInstance, ctx: WebContext, secu
     login = '',
   ) {
     return dashPage(ctx, request, reply, status, 'dashboard/login', {
-      title: DASH[pickLang(request.query)].loginTitle,
+      title: DASH[request.lang].loginTitle,
       message,
       login,
     });
   }
 
   dash.get('/dang-nhap', async (request, reply) => {
-    const lang = pickLang(request.query);
+    const lang = request.lang;
     if (currentUser(request)) return reply.redirect(withLang(DASHBOARD_PREFIX, lang), 303);
     const q = request.query as { het?: string; bye?: string };
     const message = q.bye
@@ -142,7 +141,7 @@ export function registerLoginRoutes(dash: FastifyInstance, ctx: WebContext, secu
   });
 
   dash.post<{ Body: { login?: unknown; password?: unknown } }>('/dang-nhap', async (request, reply) => {
-    const lang = pickLang(request.query);
+    const lang = request.lang;
     const body = request.body ?? {};
     const login = normalizeLogin(typeof body.login === 'string' ? body.login : '').slice(0, 64);
     const password = typeof body.password === 'string' ? body.password.slice(0, MAX_PASSWORD_LENGTH) : '';
@@ -166,7 +165,7 @@ export function registerLoginRoutes(dash: FastifyInstance, ctx: WebContext, secu
   });
 
   dash.post('/dang-xuat', async (request, reply) => {
-    const lang = pickLang(request.query);
+    const lang = request.lang;
     await endSession(ctx.deps.db, request.cookies[SESSION_COOKIE]);
     reply.clearCookie(SESSION_COOKIE, cookieOptions(secure));
     const query = new URLSearchParams({ ...(lang === 'en' ? { lang } : {}), bye: '1' });

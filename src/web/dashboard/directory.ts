@@ -15,7 +15,7 @@ import { REQUIRED_COLUMNS } from '../../directory/csv';
 import { parseDirectoryFile } from '../../directory/xlsx';
 import { CONTACT_ROLES, DirectoryError, type ContactRole, type DirectoryIssue } from '../../directory/types';
 import { foldText } from '../../reports/matrix';
-import { formatDate, pickLang, type Lang } from '../i18n';
+import { formatDate, type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
 import { agencyFieldLabel, contactRoleLabel, directoryProblem, DIR } from './directory-i18n';
@@ -85,7 +85,7 @@ export function registerDirectoryRoutes(dash: FastifyInstance, ctx: WebContext):
     '/danh-ba',
     { preHandler: requireRole(ctx, ...READERS) },
     async (request, reply) => {
-      const lang = pickLang(request.query);
+      const lang = request.lang;
       const t = DIR[lang];
       const day = today(ctx);
       const snapshot = await directorySnapshot(deps.db, day);
@@ -163,7 +163,7 @@ export function registerDirectoryRoutes(dash: FastifyInstance, ctx: WebContext):
     attempt?: EditAttempt,
     flash?: { kind: 'done' | 'info' | 'error'; text: string },
   ): Promise<FastifyReply> {
-    const lang = pickLang(request.query);
+    const lang = request.lang;
     const t = DIR[lang];
     const w = DASH[lang];
     const day = today(ctx);
@@ -217,7 +217,7 @@ export function registerDirectoryRoutes(dash: FastifyInstance, ctx: WebContext):
     '/danh-ba/don-vi/:code',
     { preHandler: requireRole(ctx, ...READERS) },
     async (request, reply) => {
-      const lang = pickLang(request.query);
+      const lang = request.lang;
       const t = DIR[lang];
       const code = request.params.code;
       let flash: { kind: 'done' | 'info'; text: string } | undefined;
@@ -237,7 +237,7 @@ export function registerDirectoryRoutes(dash: FastifyInstance, ctx: WebContext):
     '/danh-ba/don-vi/:code/lien-he',
     { preHandler: requireRole(ctx, 'coordinator') },
     async (request, reply) => {
-      const lang = pickLang(request.query);
+      const lang = request.lang;
       const t = DIR[lang];
       const body = request.body ?? {};
       const code = request.params.code;
@@ -297,7 +297,7 @@ export function registerDirectoryRoutes(dash: FastifyInstance, ctx: WebContext):
     problem?: string,
     effectiveFrom?: string,
   ) {
-    const lang = pickLang(request.query);
+    const lang = request.lang;
     const t = DIR[lang];
     return dashPage(ctx, request, reply, status, 'dashboard/directory-import', {
       title: t.importTitle,
@@ -317,7 +317,7 @@ export function registerDirectoryRoutes(dash: FastifyInstance, ctx: WebContext):
     '/danh-ba/nhap',
     { preHandler: requireRole(ctx, 'coordinator'), config: { multipartCsrf: true } },
     async (request, reply) => {
-      const lang = pickLang(request.query);
+      const lang = request.lang;
       const t = DIR[lang];
       if (!request.isMultipart()) return importForm(request, reply, 400, t.fileRequired);
       const form = await readUploadForm(request, 'file', MAX_DIRECTORY_BYTES);
@@ -358,7 +358,7 @@ export function registerDirectoryRoutes(dash: FastifyInstance, ctx: WebContext):
     fileName: string,
     uploadId: string | undefined,
   ) {
-    const lang = pickLang(request.query);
+    const lang = request.lang;
     const t = DIR[lang];
     const contact = (c: { name: string; email: string; phone: string | null } | null) =>
       c ? [c.name, c.email, c.phone].filter(Boolean).join(', ') : '';
@@ -402,7 +402,7 @@ export function registerDirectoryRoutes(dash: FastifyInstance, ctx: WebContext):
     '/danh-ba/nhap/ap-dung',
     { preHandler: requireRole(ctx, 'coordinator') },
     async (request, reply) => {
-      const lang = pickLang(request.query);
+      const lang = request.lang;
       const t = DIR[lang];
       const id = text(request.body?.upload, 64);
       const kept = await takeUpload(deps.files.root, id);

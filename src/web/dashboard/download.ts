@@ -3,7 +3,6 @@ import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { pickLang } from '../i18n';
 import type { WebContext } from '../server';
 import { READERS, requireRole } from './auth';
 import { DASH } from './i18n';
@@ -49,7 +48,7 @@ export function registerDownloadRoute(dash: FastifyInstance, ctx: WebContext): v
     '/tep/:attachmentId',
     { preHandler: requireRole(ctx, ...READERS) },
     async (request, reply) => {
-      const w = DASH[pickLang(request.query)];
+      const w = DASH[request.lang];
       const id = Number(request.params.attachmentId);
       const attachment =
         Number.isInteger(id) && id > 0

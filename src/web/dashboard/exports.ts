@@ -11,7 +11,7 @@ import {
   renderConsolidatedXlsx,
   type ReportFormat,
 } from '../../reports/consolidated';
-import { pickLang, type Lang } from '../i18n';
+import { type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { DASHBOARD_PREFIX, READERS, requireRole } from './auth';
 import { contentDisposition } from './download';
@@ -69,7 +69,7 @@ export function registerExportRoutes(dash: FastifyInstance, ctx: WebContext): vo
     '/chu-ky/:cycleId/xuat/:file',
     { preHandler: requireRole(ctx, ...READERS) },
     async (request, reply) => {
-      const lang = pickLang(request.query);
+      const lang = request.lang;
       const w = DASH[lang];
       const cycleId = Number(request.params.cycleId);
       const wanted = Object.hasOwn(FILES, request.params.file) ? FILES[request.params.file] : undefined;

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { compareIsoDates, isIsoDate } from '../../calendar/dates';
-import { formatDate, pickLang, type Lang } from '../i18n';
+import { formatDate, type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { cycleWorkflowId } from '../../workflows/cycle-types';
 import {
@@ -101,7 +101,7 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
     '/chu-ky/:cycleId/ke-hoach-kiem-tra',
     { preHandler: requireRole(ctx, ...READERS) },
     async (request, reply) => {
-      const lang = pickLang(request.query);
+      const lang = request.lang;
       const w = PLAN[lang];
       const i = INSPECT[lang];
       const cycle = await cycleOfParam(ctx, request.params.cycleId);
@@ -217,7 +217,7 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
     '/chu-ky/:cycleId/ke-hoach-kiem-tra',
     { preHandler: requireRole(ctx, 'coordinator') },
     async (request, reply) => {
-      const lang: Lang = pickLang(request.query);
+      const lang: Lang = request.lang;
       const i = INSPECT[lang];
       const d = DASH[lang];
       const cycle = await cycleOfParam(ctx, request.params.cycleId);

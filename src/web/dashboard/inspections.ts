@@ -19,7 +19,7 @@ import {
   type RecordConclusionInput,
   type ReopenRecommendationInput,
 } from '../../workflows/messages/inspection';
-import { formatDate, formatSize, pickLang, type Lang } from '../i18n';
+import { formatDate, formatSize, type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { dashboardConfigFromEnv, temporalWorkflowUrl } from '../../config/dashboard';
 import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
@@ -173,7 +173,7 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
     '/chu-ky/:cycleId/kiem-tra',
     { preHandler: requireRole(ctx, ...READERS) },
     async (request, reply) => {
-      const lang = pickLang(request.query);
+      const lang = request.lang;
       const w = INSPECT[lang];
       const cycle = await cycleOfParam(ctx, request.params.cycleId);
       if (!cycle) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
@@ -213,7 +213,7 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
     '/kiem-tra/:inspectionId',
     { preHandler: requireRole(ctx, ...READERS) },
     async (request, reply) => {
-      const lang = pickLang(request.query);
+      const lang = request.lang;
       const w = INSPECT[lang];
       const id = Number(request.params.inspectionId);
       const row =
@@ -301,7 +301,7 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
     '/kiem-tra/:inspectionId/khuyen-nghi/:number/tep/:index',
     { preHandler: requireRole(ctx, ...READERS) },
     async (request, reply) => {
-      const w = INSPECT[pickLang(request.query)];
+      const w = INSPECT[request.lang];
       const inspectionId = Number(request.params.inspectionId);
       const number = Number(request.params.number);
       const index = Number(request.params.index);
@@ -328,7 +328,7 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
     '/kiem-tra/:inspectionId/:action',
     { preHandler: requireRole(ctx, 'inspector', 'coordinator') },
     async (request, reply) => {
-      const lang: Lang = pickLang(request.query);
+      const lang: Lang = request.lang;
       const w = INSPECT[lang];
       const user = currentUser(request)!;
       const action = request.params.action as InspectionAction;

@@ -1,6 +1,6 @@
 // Rendering of dashboard pages: the dashboard's layout, its words, the user and the language switch.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { pickLang, type Lang } from '../i18n';
+import { type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { DASH, roleLabel } from './i18n';
 
@@ -32,7 +32,7 @@ export function dashPage(
   view: string,
   vars: Record<string, unknown>,
 ): Promise<FastifyReply> {
-  const lang = pickLang(request.query);
+  const lang = request.lang;
   const user = request.dashboardUser ?? null;
   const d = DASH[lang];
   const L = lang === 'en' ? '?lang=en' : '';

@@ -4,7 +4,6 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
-import { pickLang } from '../i18n';
 import type { WebContext } from '../server';
 import { dashboardConfigFromEnv, temporalWorkflowUrl, type DashboardConfig } from '../../config/dashboard';
 import {
@@ -33,143 +32,139 @@ import { PLAN } from './inspection-plan-i18n';
 import { multipartCsrfToken } from './directory-upload';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../errors';
 
-/** Registers the dashboard on the web server (its own plugin context: cookies, CSRF, session hook). */
-export function registerDashboard(app: FastifyInstance, ctx: WebContext): void {
+/**
+ * The dashboard, an encapsulated plugin (registered under /quan-ly): its own cookies, CSRF, session hook,
+ * error and not-found pages.
+ */
+export async function dashboard(dash: FastifyInstance, options: WebContext): Promise<void> {
+  const ctx: WebContext = { deps: options.deps, page: options.page };
   const config: DashboardConfig = ctx.deps.dashboard ?? dashboardConfigFromEnv();
   const secure = ctx.deps.links.publicUrl.startsWith('https:');
+  if (!dash.hasDecorator('parseCookie')) await dash.register(cookie);
+  await dash.register(csrf, {
+    cookieKey: CSRF_COOKIE,
+    cookieOpts: cookieOptions(secure),
+    getToken: (req) => (req.body as { _csrf?: string } | undefined)?._csrf ?? multipartCsrfToken(req),
+  });
+  dash.decorateRequest('dashboardUser', null);
+  dash.addHook('onRequest', loadSession(ctx, secure));
+  // Every POST (the login form included) carries the form's CSRF token, checked before any handler;
+  // a multipart upload to a route marked `multipartCsrf` is checked by the route once its fields are
+  // read, before it acts (directory-upload.ts); any other multipart POST fails here (no token).
+  dash.addHook('preHandler', (request, reply, done) => {
+    const checkedByRoute = request.routeOptions.config.multipartCsrf === true && request.isMultipart();
+    if (request.method === 'POST' && !checkedByRoute) dash.csrfProtection(request, reply, done);
+    else done();
+  });
+  dash.setErrorHandler(async (err: FastifyError, request, reply) => {
+    const w = DASH[request.lang];
+    if (err.code === 'FST_CSRF_MISSING_SECRET' || err.code === 'FST_CSRF_INVALID_TOKEN') {
+      return errorPage(ctx, request, reply, 403, w.csrfTitle, w.csrfBody);
+    }
+    if (err.statusCode && err.statusCode < 500) {
+      return errorPage(ctx, request, reply, err.statusCode, w.badRequest, err.message);
+    }
+    if (isDatabaseUnavailable(err)) {
+      request.log.warn({ err }, 'database unavailable');
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return errorPage(ctx, request, reply, 503, w.unavailable, w.dbUnavailableBody);
+    }
+    request.log.error(err);
+    return errorPage(ctx, request, reply, 500, w.unavailable, w.unavailableBody);
+  });
+  dash.setNotFoundHandler(async (request, reply) => {
+    const w = DASH[request.lang];
+    return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+  });
 
-  void app.register(
-    async (dash) => {
-      if (!dash.hasDecorator('parseCookie')) await dash.register(cookie);
-      await dash.register(csrf, {
-        cookieKey: CSRF_COOKIE,
-        cookieOpts: cookieOptions(secure),
-        getToken: (req) => (req.body as { _csrf?: string } | undefined)?._csrf ?? multipartCsrfToken(req),
+  registerLoginRoutes(dash, ctx, secure);
+
+  dash.get('/', { preHandler: requireRole(ctx, ...READERS) }, async (request, reply) => {
+    const lang = request.lang;
+    const cycles = await loadCycles(ctx.deps.db, lang);
+    return dashPage(ctx, request, reply, 200, 'dashboard/cycles', { title: DASH[lang].cycles, cycles });
+  });
+
+  dash.get<{ Params: { cycleId: string }; Querystring: Record<string, unknown> }>(
+    '/chu-ky/:cycleId',
+    { preHandler: requireRole(ctx, ...READERS) },
+    async (request, reply) => {
+      const lang = request.lang;
+      const w = DASH[lang];
+      const cycleId = Number(request.params.cycleId);
+      const filters = parseFilters(request.query);
+      const view = Number.isInteger(cycleId)
+        ? await loadMatrixView(ctx.deps.db, cycleId, filters, lang)
+        : undefined;
+      if (!view) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+      const pageUrl = (page: number) =>
+        `${DASHBOARD_PREFIX}/chu-ky/${cycleId}${filterQuery(filters, lang, page)}`;
+      return dashPage(ctx, request, reply, 200, 'dashboard/matrix', {
+        title: `${w.matrix} ${view.cycle.year}`,
+        ...view,
+        filters,
+        filtered: Boolean(filters.state || filters.group || filters.q),
+        shownText: w.shown(view.rows.length, view.total),
+        previousUrl: view.page > 1 ? pageUrl(view.page - 1) : undefined,
+        nextUrl: view.page < view.pages ? pageUrl(view.page + 1) : undefined,
+        exports: exportLinks(cycleId, filters, lang),
+        legend: CELL_STATES.map((s) => ({ state: s, label: stateLabel(s, lang) })),
+        inspectionsLink: INSPECT[lang].inspections,
+        planLink: PLAN[lang].link,
       });
-      dash.decorateRequest('dashboardUser', null);
-      dash.addHook('onRequest', loadSession(ctx, secure));
-      // Every POST (the login form included) carries the form's CSRF token, checked before any handler;
-      // a multipart upload to a route marked `multipartCsrf` is checked by the route once its fields are
-      // read, before it acts (directory-upload.ts); any other multipart POST fails here (no token).
-      dash.addHook('preHandler', (request, reply, done) => {
-        const checkedByRoute = request.routeOptions.config.multipartCsrf === true && request.isMultipart();
-        if (request.method === 'POST' && !checkedByRoute) dash.csrfProtection(request, reply, done);
-        else done();
-      });
-      dash.setErrorHandler(async (err: FastifyError, request, reply) => {
-        const w = DASH[pickLang(request.query)];
-        if (err.code === 'FST_CSRF_MISSING_SECRET' || err.code === 'FST_CSRF_INVALID_TOKEN') {
-          return errorPage(ctx, request, reply, 403, w.csrfTitle, w.csrfBody);
-        }
-        if (err.statusCode && err.statusCode < 500) {
-          return errorPage(ctx, request, reply, err.statusCode, w.badRequest, err.message);
-        }
-        if (isDatabaseUnavailable(err)) {
-          request.log.warn({ err }, 'database unavailable');
-          reply.header('retry-after', String(RETRY_AFTER_SECONDS));
-          return errorPage(ctx, request, reply, 503, w.unavailable, w.dbUnavailableBody);
-        }
-        request.log.error(err);
-        return errorPage(ctx, request, reply, 500, w.unavailable, w.unavailableBody);
-      });
-      dash.setNotFoundHandler(async (request, reply) => {
-        const w = DASH[pickLang(request.query)];
-        return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
-      });
-
-      registerLoginRoutes(dash, ctx, secure);
-
-      dash.get('/', { preHandler: requireRole(ctx, ...READERS) }, async (request, reply) => {
-        const lang = pickLang(request.query);
-        const cycles = await loadCycles(ctx.deps.db, lang);
-        return dashPage(ctx, request, reply, 200, 'dashboard/cycles', { title: DASH[lang].cycles, cycles });
-      });
-
-      dash.get<{ Params: { cycleId: string }; Querystring: Record<string, unknown> }>(
-        '/chu-ky/:cycleId',
-        { preHandler: requireRole(ctx, ...READERS) },
-        async (request, reply) => {
-          const lang = pickLang(request.query);
-          const w = DASH[lang];
-          const cycleId = Number(request.params.cycleId);
-          const filters = parseFilters(request.query);
-          const view = Number.isInteger(cycleId)
-            ? await loadMatrixView(ctx.deps.db, cycleId, filters, lang)
-            : undefined;
-          if (!view) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
-          const pageUrl = (page: number) =>
-            `${DASHBOARD_PREFIX}/chu-ky/${cycleId}${filterQuery(filters, lang, page)}`;
-          return dashPage(ctx, request, reply, 200, 'dashboard/matrix', {
-            title: `${w.matrix} ${view.cycle.year}`,
-            ...view,
-            filters,
-            filtered: Boolean(filters.state || filters.group || filters.q),
-            shownText: w.shown(view.rows.length, view.total),
-            previousUrl: view.page > 1 ? pageUrl(view.page - 1) : undefined,
-            nextUrl: view.page < view.pages ? pageUrl(view.page + 1) : undefined,
-            exports: exportLinks(cycleId, filters, lang),
-            legend: CELL_STATES.map((s) => ({ state: s, label: stateLabel(s, lang) })),
-            inspectionsLink: INSPECT[lang].inspections,
-            planLink: PLAN[lang].link,
-          });
-        },
-      );
-
-      dash.get<{ Params: { cycleId: string; code: string }; Querystring: Record<string, unknown> }>(
-        '/chu-ky/:cycleId/don-vi/:code',
-        { preHandler: requireRole(ctx, ...READERS) },
-        async (request, reply) => {
-          const lang = pickLang(request.query);
-          const w = DASH[lang];
-          const cycleId = Number(request.params.cycleId);
-          const view = Number.isInteger(cycleId)
-            ? await loadAgencyView(ctx.deps.db, cycleId, request.params.code, lang)
-            : undefined;
-          if (!view) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
-          const user = currentUser(request)!;
-          const flashEvent = await flashEventOf(ctx, request.query);
-          let flash: { kind: 'done' | 'refused'; text: string } | undefined;
-          if (flashEvent && flashEvent.subject.startsWith(`${view.workflowId}:`)) {
-            const details = (flashEvent.details ?? {}) as { outcome?: string };
-            const milestone = view.milestones.find(
-              (m) => `${view.workflowId}:${m.key}` === flashEvent.subject,
-            );
-            const what = `${actionLabel(flashEvent.action.replace(/^obligation\./, ''), lang)} – ${milestone?.title ?? ''}`;
-            flash =
-              details.outcome === 'refused'
-                ? {
-                    kind: 'refused',
-                    text: `${w.refused}: ${what}. ${storedRefusalText(flashEvent.details, lang) ?? ''}`,
-                  }
-                : { kind: 'done', text: `${w.done}: ${what}.` };
-          }
-          const canAct = user.role === 'coordinator' && Boolean(ctx.deps.temporal);
-          return dashPage(ctx, request, reply, 200, 'dashboard/agency', {
-            title: `${view.agency.name} – ${view.cycle.year}`,
-            ...view,
-            flash,
-            canAct,
-            readOnly: user.role !== 'coordinator',
-            temporalUrl: temporalWorkflowUrl(config, view.workflowId),
-            matrixUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycleId}`, lang),
-            actionBase: `${DASHBOARD_PREFIX}/chu-ky/${cycleId}/don-vi/${encodeURIComponent(view.agency.code)}`,
-            milestones: view.milestones.map((m) => ({
-              ...m,
-              forms: canAct
-                ? m.actions.map((a) => ({ action: a, label: actionLabel(a, lang), key: randomUUID() }))
-                : [],
-            })),
-          });
-        },
-      );
-
-      registerActionRoutes(dash, ctx);
-      registerDownloadRoute(dash, ctx);
-      registerExportRoutes(dash, ctx);
-      registerDirectoryRoutes(dash, ctx);
-      registerInspectionRoutes(dash, ctx);
-      registerInspectionPlanRoutes(dash, ctx);
     },
-    { prefix: DASHBOARD_PREFIX },
   );
+
+  dash.get<{ Params: { cycleId: string; code: string }; Querystring: Record<string, unknown> }>(
+    '/chu-ky/:cycleId/don-vi/:code',
+    { preHandler: requireRole(ctx, ...READERS) },
+    async (request, reply) => {
+      const lang = request.lang;
+      const w = DASH[lang];
+      const cycleId = Number(request.params.cycleId);
+      const view = Number.isInteger(cycleId)
+        ? await loadAgencyView(ctx.deps.db, cycleId, request.params.code, lang)
+        : undefined;
+      if (!view) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+      const user = currentUser(request)!;
+      const flashEvent = await flashEventOf(ctx, request.query);
+      let flash: { kind: 'done' | 'refused'; text: string } | undefined;
+      if (flashEvent && flashEvent.subject.startsWith(`${view.workflowId}:`)) {
+        const details = (flashEvent.details ?? {}) as { outcome?: string };
+        const milestone = view.milestones.find((m) => `${view.workflowId}:${m.key}` === flashEvent.subject);
+        const what = `${actionLabel(flashEvent.action.replace(/^obligation\./, ''), lang)} – ${milestone?.title ?? ''}`;
+        flash =
+          details.outcome === 'refused'
+            ? {
+                kind: 'refused',
+                text: `${w.refused}: ${what}. ${storedRefusalText(flashEvent.details, lang) ?? ''}`,
+              }
+            : { kind: 'done', text: `${w.done}: ${what}.` };
+      }
+      const canAct = user.role === 'coordinator' && Boolean(ctx.deps.temporal);
+      return dashPage(ctx, request, reply, 200, 'dashboard/agency', {
+        title: `${view.agency.name} – ${view.cycle.year}`,
+        ...view,
+        flash,
+        canAct,
+        readOnly: user.role !== 'coordinator',
+        temporalUrl: temporalWorkflowUrl(config, view.workflowId),
+        matrixUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycleId}`, lang),
+        actionBase: `${DASHBOARD_PREFIX}/chu-ky/${cycleId}/don-vi/${encodeURIComponent(view.agency.code)}`,
+        milestones: view.milestones.map((m) => ({
+          ...m,
+          forms: canAct
+            ? m.actions.map((a) => ({ action: a, label: actionLabel(a, lang), key: randomUUID() }))
+            : [],
+        })),
+      });
+    },
+  );
+
+  registerActionRoutes(dash, ctx);
+  registerDownloadRoute(dash, ctx);
+  registerExportRoutes(dash, ctx);
+  registerDirectoryRoutes(dash, ctx);
+  registerInspectionRoutes(dash, ctx);
+  registerInspectionPlanRoutes(dash, ctx);
 }

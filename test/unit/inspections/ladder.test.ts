@@ -3,7 +3,7 @@ import { WorkingCalendar } from '../../../src/calendar/working-calendar';
 import { localInstant } from '../../../src/cycle/clock';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { HOLIDAYS_DIR } from '../../../src/cycle/compute-plan';
-import { ladderEvents } from '../../../src/inspections/ladder';
+import { ladderEvents } from '../../../src/workflows/ladder/schedule';
 import { inspectionSearchStage, inspectionWorkflowId } from '../../../src/inspections/types';
 
 const calendar = new WorkingCalendar(buildCalendarData(yearsTouchedBy(2027), HOLIDAYS_DIR));

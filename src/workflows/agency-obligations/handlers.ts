@@ -1,0 +1,304 @@
+// The Updates of the agencyObligations workflow: each one's validator (refuses before anything is written
+// to the history) and handler, on the workflow's state. The workflow sets them on their definitions.
+// Workflow-safe.
+import { compareIsoDates, type IsoDate } from '../../calendar/dates';
+import { localDate } from '../../cycle/clock';
+import {
+  CLOSED_STAGES,
+  DEFAULT_REVISION_WORKING_DAYS,
+  type CoordinatorActionBase,
+  type ExtendInput,
+  type ExtensionRequestInput,
+  type ReturnInput,
+  type SubmitInput,
+  type SubmitResult,
+  type WaiveInput,
+} from '../obligation-types';
+import { refuse, refusalFailure } from '../refusals';
+import { recordActivities } from '../ladder/activities';
+import { submissionShapeProblem } from '../submission-shape';
+import { updateHandler } from '../update-handler';
+import type { AgencyObligations, Obligation } from './state';
+
+const { recordSubmission, recordAudit } = recordActivities();
+
+export function obligationHandlers(state: AgencyObligations) {
+  const { input, calendar, obligations, workflowId } = state;
+  const now = () => state.now();
+  const today = () => state.today();
+  const lateness: AgencyObligations['lateness'] = (o, at) => state.lateness(o, at);
+  const setStage: AgencyObligations['setStage'] = (o, stage) => state.setStage(o, stage);
+  const notify: AgencyObligations['notify'] = (...args) => state.notify(...args);
+
+  function obligation(milestone: string): Obligation {
+    const o = obligations.get(milestone);
+    if (!o) {
+      const owed = [...obligations.keys()].join(', ');
+      refuse(
+        'unknown-milestone',
+        { milestone, owed },
+        `${input.agency.code} owes no milestone "${milestone}" in ${input.program} ${input.year}; ` +
+          `it owes: ${owed}`,
+      );
+    }
+    return o;
+  }
+
+  /** Refuses a date the working calendar does not cover (the handler would fail its workflow task). */
+  function requireCovered(date: IsoDate, what: string): void {
+    if (!calendar.covers(date)) {
+      const years = calendar.coveredYears.join(', ');
+      refuse(
+        'date-outside-calendar',
+        { date, years },
+        `${what} ${date} is outside the working calendar (${years})`,
+      );
+    }
+  }
+
+  function requireOpen(o: Obligation, action: string): void {
+    if (CLOSED_STAGES.includes(o.status.stage)) {
+      refuse(
+        'obligation-closed',
+        { milestone: o.plan.key, stage: o.status.stage as 'accepted' | 'waived' | 'cancelled' },
+        `"${o.plan.key}" is already ${o.status.stage}: cannot ${action}`,
+      );
+    }
+  }
+
+  function notAfterToday(date: IsoDate): never {
+    refuse(
+      'date-not-after-today',
+      { date, today: today() },
+      `the new due date ${date} is not after today (${today()})`,
+    );
+  }
+
+  function noSubmissionWaiting(milestone: string): never {
+    refuse('no-submission-waiting', { milestone }, `"${milestone}" has no submission waiting for review`);
+  }
+
+  const submit = updateHandler<SubmitResult, [SubmitInput]>(
+    async ({ milestone, submittedBy, summary, figures, attachments }) => {
+      const o = obligation(milestone);
+      const receiptNumber = `${input.year}-${input.agency.code}-${milestone}-${o.status.submissions.length + 1}`;
+      const at = now();
+      const lateByWorkingDays = lateness(o, at);
+      o.status.submissions.push({
+        receiptNumber,
+        at,
+        submittedBy,
+        summary,
+        round: o.status.round,
+        ...(figures && Object.keys(figures).length > 0 ? { figures } : {}),
+        ...(attachments?.length ? { attachments: attachments.map((a) => a.fileName) } : {}),
+      });
+      // At once, before any await: the milestone's loop must not send another reminder or escalation.
+      o.status.stage = 'submitted';
+      o.version++;
+      await recordSubmission({
+        cycleId: input.cycleId,
+        agencyCode: input.agency.code,
+        milestone,
+        receiptNumber,
+        at,
+        submittedBy,
+        summary,
+        figures,
+        attachments,
+      });
+      await setStage(o, 'submitted');
+      await notify(o, 'received', `received-${o.status.submissions.length}`, ['focal_point'], {
+        receiptNumber,
+        submittedOn: localDate(at),
+      });
+      return { receiptNumber, lateByWorkingDays };
+    },
+    {
+      validator: ({ milestone, submittedBy, summary, figures, attachments }) => {
+        const o = obligation(milestone);
+        requireOpen(o, 'submit');
+        if (o.status.stage === 'scheduled') {
+          refuse(
+            'not-open-yet',
+            { milestone, requestOn: o.plan.requestOn },
+            `"${milestone}" is not open yet: the request goes out on ${o.plan.requestOn}`,
+          );
+        }
+        if (o.status.stage === 'submitted') {
+          refuse(
+            'already-submitted',
+            { milestone },
+            `"${milestone}" was already submitted and is waiting for review`,
+          );
+        }
+        if (!submittedBy?.trim())
+          refuse('field-required', { field: 'submittedBy' }, 'submittedBy is required');
+        if (!summary?.trim()) refuse('field-required', { field: 'summary' }, 'summary is required');
+        const problem = submissionShapeProblem({ submittedBy, summary, figures, attachments });
+        if (problem) throw refusalFailure(problem);
+      },
+    },
+  );
+
+  const requestExtension = updateHandler<string, [ExtensionRequestInput]>(
+    async ({ milestone, until, reason, requestedBy }) => {
+      const o = obligation(milestone);
+      o.status.notes.push(`extension requested by ${requestedBy} until ${until}: ${reason}`);
+      await recordAudit({
+        actor: `agency:${input.agency.code}`,
+        action: 'obligation.request-extension',
+        subject: `${workflowId}:${milestone}`,
+        details: { until, reason, requestedBy, due: o.status.due },
+      });
+      return 'extension request recorded; the coordinator decides';
+    },
+    {
+      validator: ({ milestone, until, reason }) => {
+        const o = obligation(milestone);
+        requireOpen(o, 'request an extension');
+        if (compareIsoDates(until, o.status.due) <= 0) {
+          refuse(
+            'date-not-after-due',
+            { date: until, due: o.status.due },
+            `the requested date ${until} is not after the current due date ${o.status.due}`,
+          );
+        }
+        if (!reason?.trim()) refuse('reason-required', {}, 'a reason is required');
+      },
+    },
+  );
+
+  const extend = updateHandler<IsoDate, [ExtendInput]>(
+    async ({ milestone, until, by, reason }) => {
+      const o = obligation(milestone);
+      const due = calendar.nextWorkingDayOnOrAfter(until);
+      o.status.due = due;
+      o.status.round++;
+      o.status.notes.push(`extended to ${due} by ${by}: ${reason}`);
+      o.version++;
+      await setStage(o, o.status.stage === 'scheduled' ? 'scheduled' : 'requested');
+      return due;
+    },
+    {
+      validator: ({ milestone, until, reason }) => {
+        const o = obligation(milestone);
+        requireOpen(o, 'extend');
+        requireCovered(until, 'the new due date');
+        if (compareIsoDates(until, today()) <= 0) notAfterToday(until);
+        if (compareIsoDates(until, o.status.due) <= 0) {
+          refuse(
+            'date-not-after-current',
+            { date: until, due: o.status.due },
+            `the new due date ${until} is not after the current one (${o.status.due})`,
+          );
+        }
+        if (!reason?.trim()) refuse('reason-required', {}, 'a reason is required');
+      },
+    },
+  );
+
+  const returnForRevision = updateHandler<IsoDate, [ReturnInput]>(
+    async ({ milestone, until, reason, by }) => {
+      const o = obligation(milestone);
+      const due = calendar.nextWorkingDayOnOrAfter(
+        until ?? calendar.addWorkingDays(today(), DEFAULT_REVISION_WORKING_DAYS),
+      );
+      o.status.due = due;
+      o.status.round++;
+      o.status.notes.push(`returned by ${by}, new due date ${due}: ${reason}`);
+      o.version++;
+      await setStage(o, 'returned');
+      const last = o.status.submissions.at(-1)!;
+      await notify(o, 'returned', 'returned', ['focal_point'], {
+        reason,
+        receiptNumber: last.receiptNumber,
+        submittedOn: localDate(last.at),
+      });
+      return due;
+    },
+    {
+      validator: ({ milestone, until, reason }) => {
+        const o = obligation(milestone);
+        requireOpen(o, 'return for revision');
+        if (o.status.stage !== 'submitted') noSubmissionWaiting(milestone);
+        if (!reason?.trim()) refuse('reason-required', {}, 'a reason is required');
+        if (until !== undefined) requireCovered(until, 'the new due date');
+        else requireCovered(today(), 'today');
+        if (until !== undefined && compareIsoDates(until, today()) <= 0) notAfterToday(until);
+      },
+    },
+  );
+
+  const accept = updateHandler<void, [CoordinatorActionBase]>(
+    async ({ milestone, by }) => {
+      const o = obligation(milestone);
+      const last = o.status.submissions.at(-1)!;
+      const late = lateness(o, last.at);
+      if (late > 0) o.status.lateByWorkingDays = late;
+      o.status.notes.push(`accepted by ${by}`);
+      o.version++;
+      await setStage(o, 'accepted');
+      await notify(o, 'accepted', 'accepted', ['focal_point'], {
+        receiptNumber: last.receiptNumber,
+        submittedOn: localDate(last.at),
+      });
+    },
+    {
+      validator: ({ milestone }) => {
+        const o = obligation(milestone);
+        requireOpen(o, 'accept');
+        if (o.status.stage !== 'submitted') noSubmissionWaiting(milestone);
+      },
+    },
+  );
+
+  const waive = updateHandler<void, [WaiveInput]>(
+    async ({ milestone, by, reason }) => {
+      const o = obligation(milestone);
+      o.status.notes.push(`waived by ${by}: ${reason}`);
+      o.version++;
+      await setStage(o, 'waived');
+    },
+    {
+      validator: ({ milestone, reason }) => {
+        requireOpen(obligation(milestone), 'waive');
+        if (!reason?.trim()) refuse('reason-required', {}, 'a reason is required');
+      },
+    },
+  );
+
+  const remindNow = updateHandler<void, [CoordinatorActionBase]>(
+    async ({ milestone }) => {
+      const o = obligation(milestone);
+      o.remindNowRequests++;
+      o.version++;
+    },
+    {
+      validator: ({ milestone }) => {
+        const o = obligation(milestone);
+        requireOpen(o, 'remind');
+        if (o.status.stage === 'scheduled') {
+          refuse('not-requested-yet', { milestone }, `"${milestone}" has not been requested yet`);
+        }
+        if (o.status.stage === 'submitted') {
+          refuse(
+            'reminder-not-needed',
+            { milestone },
+            `"${milestone}" was submitted and is waiting for review`,
+          );
+        }
+      },
+    },
+  );
+
+  return {
+    submit,
+    requestExtension,
+    extend,
+    returnForRevision,
+    accept,
+    waive,
+    remindNow,
+  };
+}
