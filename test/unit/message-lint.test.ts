@@ -1,18 +1,8 @@
-import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
-
-const root = join(__dirname, '../..');
+import { lintAs } from '../support/eslint';
 
 /** Lints `code` as if it were the file `file`, through the project's real ESLint configuration. */
 function lint(code: string, file: string): string {
-  const result = spawnSync(
-    join(root, 'node_modules/.bin/eslint'),
-    ['--stdin', '--stdin-filename', join(root, file), '--format', 'json'],
-    { input: code, cwd: root, encoding: 'utf8' },
-  );
-  if (result.status === 2) throw new Error(`eslint failed: ${result.stderr}`);
-  const [report] = JSON.parse(result.stdout) as { messages: { ruleId: string; message: string }[] }[];
-  return report!.messages.map((m) => `${m.ruleId}: ${m.message}`).join('\n');
+  return lintAs([{ code, file }])[0]!;
 }
 
 const HEADER =

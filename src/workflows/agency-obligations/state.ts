@@ -109,7 +109,8 @@ export class AgencyObligations {
     const current = open[0] ?? [...this.obligations.values()].at(-1);
     if (!current) return;
     // Only when the values change: most stage changes are of another milestone than the one shown, and
-    // each upsert is a history event and a visibility write on the server. Before the patch, every call.
+    // each upsert is a history event and a visibility write on the server. Histories recorded before the
+    // patch upsert on every call.
     const shown = `${current.plan.key}|${current.status.stage}|${current.status.due}`;
     if (shown === this.shownSearchAttributes && patched('search-attributes-on-change')) return;
     this.shownSearchAttributes = shown;
@@ -130,7 +131,7 @@ export class AgencyObligations {
   /**
    * How many working days late a submission made at `at` is. A submission after the due date on a day off
    * (the weekend after a Friday deadline, a holiday) is taken in on the next working day, so it is late by
-   * one working day, never "on time". Before the patch it counted as on time.
+   * one working day, never "on time" (histories recorded before the patch count it on time).
    */
   lateness(o: Obligation, at: number): number {
     const { calendar } = this;
