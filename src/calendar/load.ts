@@ -45,7 +45,7 @@ export class HolidayFileError extends Error {
     super(
       `Holiday file problems (nothing was loaded):\n` +
         problems.map((p) => `  ${p.file}:${p.line}:${p.col}: ${p.path}: ${p.message}`).join('\n') +
-        `\nSee README, "Working days and holidays", for the file format.`,
+        `\nSee docs/operators.md, "Working days and holidays", for the file format.`,
     );
     this.name = 'HolidayFileError';
   }

@@ -22,7 +22,7 @@ export class ProgramValidationError extends Error {
     super(
       `${file}: the program definition is not valid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
         issues.map((issue) => `  ${formatProgramIssue(issue)}`).join('\n') +
-        '\nFix the file and load it again (the program format is described in README, "Programs").',
+        '\nFix the file and load it again (the program format is described in docs/coordinators.md, "Program files").',
     );
     this.name = 'ProgramValidationError';
   }

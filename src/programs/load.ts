@@ -100,7 +100,7 @@ function issuesFromZod(file: string, doc: Document, lines: LineCounter, error: z
           file,
           path: formatPath(full),
           ...locate(doc, lines, full),
-          message: `unknown field "${key}" (check its spelling and indentation; the format is in README, "Programs")`,
+          message: `unknown field "${key}" (check its spelling and indentation; the format is in docs/coordinators.md, "Program files")`,
         });
       }
       continue;

@@ -1,7 +1,7 @@
 // The documented variables of email templates, and which template slots may use them. Pure data:
 // safe to import from workflow code. The loader rejects a template that uses any other variable.
 
-/** The template slots a milestone fills (see the program format in README, "Programs"). */
+/** The template slots a milestone fills (see the program format in docs/coordinators.md, "Program files"). */
 export const TEMPLATE_SLOTS = [
   'request',
   'reminder',
