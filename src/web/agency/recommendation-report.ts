@@ -15,10 +15,8 @@ import type { PortalApp, PortalContext } from './portal';
 import { FORM_KEY, RECOMMENDATION_NUMBER, type TypedReport } from './portal-pages';
 import type { InspectionView } from './inspection-view';
 import type { TaskView } from './task-page';
-import { readUploadForm, uploadProblems } from './upload-form';
+import { readUploadForm, uploadProblems, type Respond } from './upload-form';
 import { langQuery, recommendationParams } from './schemas';
-
-type Respond = () => FastifyReply | Promise<FastifyReply>;
 
 export function registerRecommendationReport(app: PortalApp, { ctx, pages }: PortalContext): void {
   const { deps } = ctx;

@@ -13,11 +13,8 @@ import type { PortalApp, PortalContext } from './portal';
 import { FORM_KEY, OPEN_FOR_SUBMISSION, type TypedForm } from './portal-pages';
 import { checkFigures } from './figures';
 import type { TaskView } from './task-page';
-import { readUploadForm, uploadProblems } from './upload-form';
+import { readUploadForm, uploadProblems, type Respond } from './upload-form';
 import { langQuery, tokenParams } from './schemas';
-
-/** The reply, sent once the upload's temp area is clean (a response must not race the clean-up). */
-type Respond = () => FastifyReply | Promise<FastifyReply>;
 
 export function registerSubmission(app: PortalApp, { ctx, pages }: PortalContext): void {
   const { deps } = ctx;

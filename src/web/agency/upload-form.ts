@@ -1,10 +1,13 @@
 import type { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyMultipartBaseOptions } from '@fastify/multipart';
 import type { FilesConfig } from '../../config/files';
 import type { FileProblem, UploadBatch } from '../../files/storage';
 import { formatSize, TEXT, type Lang } from '../i18n';
+
+/** The reply, sent once the upload's temp area is clean (a response must not race the clean-up). */
+export type Respond = () => FastifyReply | Promise<FastifyReply>;
 
 /** The fields and files of a portal form, read from a multipart or URL-encoded body. */
 export interface ReadForm {
