@@ -4,12 +4,15 @@ import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { WebContext } from '../server';
+import { downloadName, visibleName } from '../../files/names';
 import { READERS, requireRole } from './auth';
 import { DASH } from './i18n';
 import { errorPage } from './page';
 
 /** `Content-Disposition: attachment` with an ASCII fallback name and the UTF-8 name (RFC 5987/6266). */
-export function contentDisposition(fileName: string): string {
+export function contentDisposition(name: string): string {
+  // Without control and format characters (a bidi override could make the saved name read as another).
+  const fileName = visibleName(name);
   const ascii =
     fileName
       .normalize('NFD')
@@ -65,7 +68,10 @@ export function registerDownloadRoute(dash: FastifyInstance, ctx: WebContext): v
       }
       return reply
         .header('content-type', 'application/octet-stream')
-        .header('content-disposition', contentDisposition(attachment.fileName))
+        .header(
+          'content-disposition',
+          contentDisposition(downloadName(attachment.fileName, attachment.storagePath)),
+        )
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', 'sandbox')
         .header('cache-control', 'private, no-store')

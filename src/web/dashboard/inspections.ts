@@ -8,6 +8,7 @@ import { createReadStream } from 'node:fs';
 import type { UpdateDefinition } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { isIsoDate, type IsoDate } from '../../calendar/dates';
+import { downloadName } from '../../files/names';
 import {
   cancelInspectionUpdate,
   closeRecommendationUpdate,
@@ -269,7 +270,7 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
           reportedAt: r.reportedAt ? formatDateTime(r.reportedAt) : '',
           closedBy: r.closedBy ?? '',
           files: evidenceFiles(r.evidence).map((f, i) => ({
-            name: f.fileName,
+            name: downloadName(f.fileName, f.storagePath ?? ''),
             size: typeof f.sizeBytes === 'number' ? formatSize(f.sizeBytes, lang) : '',
             url: `${base}/khuyen-nghi/${r.number}/tep/${i + 1}`,
           })),
@@ -315,7 +316,7 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
       if (!file || !path) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
       return reply
         .header('content-type', 'application/octet-stream')
-        .header('content-disposition', contentDisposition(file.fileName))
+        .header('content-disposition', contentDisposition(downloadName(file.fileName, path)))
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', 'sandbox')
         .header('cache-control', 'private, no-store')
