@@ -6,7 +6,7 @@ import { SUBMISSION_LIMITS } from '../workflows/obligation-types';
 /**
  * C0 and C1 control characters, DEL, the Unicode line/paragraph separators, and every format character
  * (Unicode category Cf: the bidi overrides and isolates U+202A–202E and U+2066–2069, the marks U+200E/F,
- * zero-width characters, the BOM). A right-to-left override makes "hoso‮fdp.exe" read as "hosoexe.pdf".
+ * zero-width characters, the BOM). A right-to-left override makes "hoso<U+202E>fdp.exe" read as "hosoexe.pdf".
  */
 const HIDDEN = /[\p{Cc}\p{Cf}\u2028\u2029]/gu;
 
