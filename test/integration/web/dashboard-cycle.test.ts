@@ -334,6 +334,19 @@ describe('the coordinators’ dashboard on a running cycle', () => {
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     expect(Buffer.from(await res.arrayBuffer()).equals(attachmentBytes)).toBe(true);
 
+    // A name stored with a bidi override and another extension is downloaded without the one and with
+    // the stored type's extension ("hoso<U+202E>fdp.exe" would read "hosoexe.pdf").
+    const misleading = await database.db.prisma.attachment.create({
+      data: { ...attachment, id: undefined, createdAt: undefined, fileName: 'hoso\u202efdp.exe' },
+    });
+    const renamed = await viewer.fetch(`/quan-ly/tep/${misleading.id}`);
+    expect(renamed.status).toBe(200);
+    expect(renamed.headers.get('content-disposition')).toBe(
+      `attachment; filename="hosofdp.exe.pdf"; filename*=UTF-8''hosofdp.exe.pdf`,
+    );
+    await renamed.arrayBuffer();
+    await database.db.prisma.attachment.delete({ where: { id: misleading.id } });
+
     // Without a session: to the login page, no file.
     expect((await fetch(`${base}/quan-ly/tep/${attachment.id}`, { redirect: 'manual' })).status).toBe(303);
 
