@@ -13,7 +13,8 @@ import { createWorker } from '../../src/temporal/create-worker';
 import { importDirectoryFile } from '../../src/directory/import-file';
 import { startCycle } from '../../src/cycle/start';
 import { temporalConfigFromEnv } from '../../src/config/temporal';
-import { cycleTotals, type CycleResult, type CycleSummary } from '../../src/workflows/cycle-types';
+import { cycleTotals, type CycleSummary } from '../../src/workflows/cycle-types';
+import type { annualCycle } from '../../src/workflows/annual-cycle';
 
 const PROGRAM = 'dien-bien-kh99';
 const YEAR = 2027;
@@ -101,7 +102,7 @@ describe('the Temporal server restarted mid-cycle', () => {
     await new Promise((r) => setTimeout(r, 3000));
     await server.start();
 
-    const result = (await client.workflow.getHandle(started.workflowId).result()) as CycleResult;
+    const result = await client.workflow.getHandle<typeof annualCycle>(started.workflowId).result();
     expect(result.agencies).toBe(4);
     // Nobody answered: every milestone owed is missing, as without a restart.
     const stored = await database.db.prisma.cycle.findFirstOrThrow({ where: { year: YEAR } });
