@@ -7,6 +7,8 @@
 //   dash.get('/xuat', { preHandler: requireRole('coordinator', 'inspector', 'viewer') }, handler)
 //   dash.post('/danh-ba', { preHandler: requireRole('coordinator') }, handler)
 //
+// with the route's `schema` (schemas.ts) and `attachValidation: true`, so that these checks come before
+// the schema's verdict, which the handler reads with `invalidPart(request)`.
 // - Every request under /quan-ly has `request.dashboardUser` (a SessionUser, or null when not logged
 //   in), loaded from the `phoihop_session` cookie by `loadSession` (idle 8 h, absolute 12 h, a disabled
 //   user is out at the next request); `currentUser(request)` reads it.
