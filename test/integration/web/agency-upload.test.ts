@@ -19,6 +19,7 @@ import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { buildWebServer } from '../../../src/web/server';
 import { agencyWorkflowId, type AgencyObligationsInput } from '../../../src/workflows/obligation-types';
 import { statusQuery } from '../../../src/workflows/messages/agency-obligations';
+import { agencyObligations } from '../../../src/workflows/agency-obligations';
 
 const YEAR = 2027;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -89,7 +90,7 @@ describe('the agency portal takes a report with figures and attachments', () => 
       clock: { originMs: localInstant(report.requestOn, 7), scale: 1 },
       closesOn: seeded.plan.endsOn,
     };
-    await env.client.workflow.start('agencyObligations', { taskQueue, workflowId, args: [input] });
+    await env.client.workflow.start(agencyObligations, { taskQueue, workflowId, args: [input] });
     await env.sleep('3 hours');
     const mail = new MailpitApi(smtp.apiUrl);
     const [request] = await mail.waitFor(() => true, 1);

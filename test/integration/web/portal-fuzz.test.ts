@@ -42,6 +42,8 @@ import { inspectionWorkflowId, type InspectionInput } from '../../../src/inspect
 import type { FigureDefinition } from '../../../src/web/agency/figures';
 import { statusQuery } from '../../../src/workflows/messages/agency-obligations';
 import { inspectionStatusQuery, recordConclusionUpdate } from '../../../src/workflows/messages/inspection';
+import { agencyObligations } from '../../../src/workflows/agency-obligations';
+import { inspection as inspectionWorkflow } from '../../../src/workflows/inspection';
 
 // Fuzzed requests against the agency portal: the task page with mangled links, and the three forms
 // (submission, extension request, a recommendation's report) with random field values, random files
@@ -367,11 +369,11 @@ describe('the agency portal under fuzzed requests', () => {
       calendar,
       clock: { originMs: localInstant('2027-08-30', 7), scale: 1 },
     };
-    inspection = (await env.client.workflow.start('inspection', {
+    inspection = await env.client.workflow.start(inspectionWorkflow, {
       taskQueue,
       workflowId: inspectionWorkflowId(PROGRAM, YEAR, AGENCY),
       args: [inspectionInput],
-    })) as WorkflowHandle;
+    });
     await env.sleep(localInstant(VISIT, 15) - localInstant('2027-08-30', 7));
     expect((await inspection.query(inspectionStatusQuery)).stage).toBe('visited');
     await inspection.executeUpdate(recordConclusionUpdate, {
@@ -401,11 +403,11 @@ describe('the agency portal under fuzzed requests', () => {
       clock: { originMs: localInstant(report.requestOn, 7), scale: 1 },
       closesOn: seeded.plan.endsOn,
     };
-    obligations = (await env.client.workflow.start('agencyObligations', {
+    obligations = await env.client.workflow.start(agencyObligations, {
       taskQueue,
       workflowId: agencyWorkflow,
       args: [input],
-    })) as WorkflowHandle;
+    });
     await env.sleep('3 hours');
 
     // The links the focal point received: the inspection notice's and the report request's.
