@@ -241,7 +241,8 @@ export const TEXT = {
     receiptsHeading: 'Documents received, waiting to be processed',
     receiptPending: (n: string, at: string) =>
       `Receipt number ${n}, received at ${at}: recorded as of the time it was sent; the review will follow.`,
-    receiptRefused: (n: string, at: string, why: string) => `Receipt number ${n}, received at ${at}: not accepted. ${why}`,
+    receiptRefused: (n: string, at: string, why: string) =>
+      `Receipt number ${n}, received at ${at}: not accepted. ${why}`,
     submitFailed: 'Not sent',
     submitRefused: 'Not accepted',
     fieldRequired: (f: string) => `Please fill in “${f}”.`,

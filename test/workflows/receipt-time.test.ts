@@ -106,7 +106,10 @@ describe('the submission time is the receipt time (time-skipping server)', () =>
   async function refusalCode(handle: WorkflowHandle, input: SubmitInput): Promise<string | undefined> {
     const err: unknown = await handle
       .executeUpdate(submitUpdate, { args: [input], updateId: randomUUID() })
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
     return refusalOf(err as WorkflowUpdateFailedError)?.code;
   }
@@ -121,7 +124,10 @@ describe('the submission time is the receipt time (time-skipping server)', () =>
     // Ahead of the workflow's clock by more than the tolerance, or before the request: refused.
     const now = await env.currentTimeMs();
     expect(
-      await refusalCode(handle, form({ receivedAt: now + RECEIPT_CLOCK_SKEW_MS + 60_000, receiptNumber: 'x-1' })),
+      await refusalCode(
+        handle,
+        form({ receivedAt: now + RECEIPT_CLOCK_SKEW_MS + 60_000, receiptNumber: 'x-1' }),
+      ),
     ).toBe('receipt-in-future');
     const beforeRequest = await wallAt(handle, localInstant('2027-01-15', 7, 30));
     expect(await refusalCode(handle, form({ receivedAt: beforeRequest, receiptNumber: 'x-1' }))).toBe(
@@ -149,7 +155,9 @@ describe('the submission time is the receipt time (time-skipping server)', () =>
     const stored = await database.db.prisma.submission.findUniqueOrThrow({ where: { receiptNumber } });
     expect(stored.submittedAt.getTime()).toBe(sentAt);
 
-    await handle.executeUpdate(acceptUpdate, { args: [{ milestone: 'annual-plan', by: 'coordinator:test' }] });
+    await handle.executeUpdate(acceptUpdate, {
+      args: [{ milestone: 'annual-plan', by: 'coordinator:test' }],
+    });
     const final = (await handle.result()) as AgencyObligationsStatus;
     expect(final.obligations[0]).toMatchObject({ stage: 'accepted' });
     expect(final.obligations[0]!.lateByWorkingDays).toBeUndefined();

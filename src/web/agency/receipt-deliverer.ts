@@ -57,7 +57,11 @@ export class ReceiptDeliverer {
       if (!(await claimReceipt(this.db, row.id))) continue;
       const outcome = await deliverReceipt(this.temporal, row, this.options.deadlineMs);
       await settleReceipt(this.db, row, outcome);
-      const fields = { receiptNumber: row.receiptNumber, workflowId: row.workflowId, attempt: row.attempts + 1 };
+      const fields = {
+        receiptNumber: row.receiptNumber,
+        workflowId: row.workflowId,
+        attempt: row.attempts + 1,
+      };
       if (outcome.kind === 'unknown') {
         this.log.warn({ ...fields, error: outcome.error }, 'receipt delivery: no answer; will retry');
         return;

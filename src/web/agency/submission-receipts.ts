@@ -13,7 +13,7 @@ import { isRefusalCode, type Refusal } from '../../workflows/refusals';
 import { updateFailureOf } from '../update-failure';
 
 /** How long the portal waits for the workflow before it answers "received, the review will follow". */
-export const DELIVERY_DEADLINE_MS = 4_000;
+export const DELIVERY_DEADLINE_MS = 5_000;
 /** A claim outlives one delivery attempt by far; a lapsed one (a crashed process) may be taken over. */
 export const CLAIM_LEASE_MS = 60_000;
 /** Backoff between attempts: 2 s, doubling, at most 5 minutes. */
@@ -173,7 +173,11 @@ export async function deliverReceipt(
     if (failure.kind === 'ended') {
       return {
         kind: 'refused',
-        refusal: { code: 'workflow-ended', values: { workflow: 'agency' }, message: 'the workflow has ended' },
+        refusal: {
+          code: 'workflow-ended',
+          values: { workflow: 'agency' },
+          message: 'the workflow has ended',
+        },
         message: 'the workflow has ended',
       };
     }
@@ -189,7 +193,12 @@ export async function settleReceipt(db: Database, row: ReceiptRow, outcome: Deli
   const now = new Date();
   const data: Prisma.SubmissionReceiptUpdateManyMutationInput =
     outcome.kind === 'delivered'
-      ? { status: 'delivered', deliveredAt: now, lateByWorkingDays: outcome.lateByWorkingDays, lastError: null }
+      ? {
+          status: 'delivered',
+          deliveredAt: now,
+          lateByWorkingDays: outcome.lateByWorkingDays,
+          lastError: null,
+        }
       : outcome.kind === 'refused'
         ? {
             status: 'refused',
@@ -197,7 +206,10 @@ export async function settleReceipt(db: Database, row: ReceiptRow, outcome: Deli
             refusalValues: (outcome.refusal?.values ?? undefined) as Prisma.InputJsonValue | undefined,
             refusalMessage: outcome.message,
           }
-        : { lastError: outcome.error.slice(0, 1000), nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)) };
+        : {
+            lastError: outcome.error.slice(0, 1000),
+            nextAttemptAt: new Date(now.getTime() + retryDelayMs(attempts)),
+          };
   await db.prisma.submissionReceipt.updateMany({
     where: { id: row.id, claimedBy: PROCESS_ID },
     data: { ...data, attempts, claimedBy: null, claimedUntil: null },

@@ -102,7 +102,8 @@ export function registerSubmission(app: PortalApp, { ctx, pages }: PortalContext
     const waiting = await otherPendingReceipt(deps.db, workflowId, scope.milestone, updateId);
     if (waiting) {
       await batch.discard();
-      return () => pages.errorPage(reply, 409, lang, t.submitRefused, t.receiptStillPending(waiting.receiptNumber));
+      return () =>
+        pages.errorPage(reply, 409, lang, t.submitRefused, t.receiptStillPending(waiting.receiptNumber));
     }
     const attachments: AttachmentRef[] = await batch.commit();
     // Recorded before the workflow is asked: from here on the submission is the agency's, at this time.
@@ -137,7 +138,11 @@ export function registerSubmission(app: PortalApp, { ctx, pages }: PortalContext
       const message = ended ? t.taskClosed : refusalTextForAgency(outcome, lang);
       return () => pages.errorPage(reply, ended ? 410 : 409, lang, t.submitRefused, message);
     }
-    if (outcome?.kind === 'unknown') request.log.warn({ receipt: row.receiptNumber, error: outcome.error }, 'submission recorded; the workflow did not answer yet');
+    if (outcome?.kind === 'unknown')
+      request.log.warn(
+        { receipt: row.receiptNumber, error: outcome.error },
+        'submission recorded; the workflow did not answer yet',
+      );
     const delivered = outcome ? outcome.kind === 'delivered' : row.status === 'delivered';
     const query = new URLSearchParams({
       receipt: row.receiptNumber,

@@ -104,7 +104,11 @@ export async function loadTaskView(
   });
   const last = submissions.at(-1);
   const receipts = await db.prisma.submissionReceipt.findMany({
-    where: { workflowId: scope.cycleId, milestoneKey: scope.milestone, status: { in: ['pending', 'refused'] } },
+    where: {
+      workflowId: scope.cycleId,
+      milestoneKey: scope.milestone,
+      status: { in: ['pending', 'refused'] },
+    },
     orderBy: { id: 'asc' },
   });
   const audits = await db.prisma.auditEvent.findMany({
@@ -170,7 +174,11 @@ export async function loadTaskView(
         return { receiptNumber: r.receiptNumber, pending: true, text: t.receiptPending(r.receiptNumber, at) };
       const refusal = refusalOfRow(r);
       const why = refusal ? translateRefusal(refusal, lang, 'agency') : (r.refusalMessage ?? '');
-      return { receiptNumber: r.receiptNumber, pending: false, text: t.receiptRefused(r.receiptNumber, at, why) };
+      return {
+        receiptNumber: r.receiptNumber,
+        pending: false,
+        text: t.receiptRefused(r.receiptNumber, at, why),
+      };
     }),
     extensionRequests: audits.map((a) => {
       const d = (a.details ?? {}) as { until?: string; reason?: string; requestedBy?: string };

@@ -94,9 +94,9 @@ export function obligationHandlers(state: AgencyObligations) {
         const known = o.status.submissions.find((s) => s.receiptNumber === given);
         if (known) return { receiptNumber: given, lateByWorkingDays: lateness(o, known.at) };
       }
-      const receiptNumber =
-        receipt && given !== undefined ? given : nextReceiptNumber(o, milestone, receipt);
-      const at = receipt && receivedAt !== undefined ? receiptInstant(state.clock, receivedAt, Date.now()) : now();
+      const receiptNumber = receipt && given !== undefined ? given : nextReceiptNumber(o, milestone, receipt);
+      const at =
+        receipt && receivedAt !== undefined ? receiptInstant(state.clock, receivedAt, Date.now()) : now();
       const lateByWorkingDays = lateness(o, at);
       o.status.submissions.push({
         receiptNumber,
@@ -132,7 +132,10 @@ export function obligationHandlers(state: AgencyObligations) {
       validator: ({ milestone, submittedBy, summary, figures, attachments, receivedAt, receiptNumber }) => {
         const o = obligation(milestone);
         // A receipt already taken (delivered again) is answered by the handler, not refused.
-        if (receiptNumber !== undefined && o.status.submissions.some((s) => s.receiptNumber === receiptNumber))
+        if (
+          receiptNumber !== undefined &&
+          o.status.submissions.some((s) => s.receiptNumber === receiptNumber)
+        )
           return;
         requireOpen(o, 'submit');
         if (o.status.stage === 'scheduled') {

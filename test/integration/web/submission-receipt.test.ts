@@ -102,7 +102,11 @@ describe('submissions received while the worker or Temporal is away', () => {
       closesOn: seeded.plan.endsOn,
     };
     const workflowId = `cycle:dien-bien-kh99:${YEAR}:${code}`;
-    const handle = await env.client.workflow.start('agencyObligations', { taskQueue, workflowId, args: [input] });
+    const handle = await env.client.workflow.start('agencyObligations', {
+      taskQueue,
+      workflowId,
+      args: [input],
+    });
     return { handle: handle as WorkflowHandle, workflowId };
   }
 
@@ -160,7 +164,9 @@ describe('submissions received while the worker or Temporal is away', () => {
     expect(en).toContain(`Received. Receipt number: ${receiptNumber}.`);
     // A double post of the same form records once.
     expect((await submit(link, key)).status).toBe(303);
-    const [row] = await database.db.prisma.submissionReceipt.findMany({ where: { workflowId: handle.workflowId } });
+    const [row] = await database.db.prisma.submissionReceipt.findMany({
+      where: { workflowId: handle.workflowId },
+    });
     expect(row).toMatchObject({ status: 'pending', receiptNumber });
     expect(await database.db.prisma.submissionReceipt.count()).toBe(1);
     const sentAt = calendarNow(clock, row!.receivedAt.getTime());
@@ -217,7 +223,9 @@ describe('submissions received while the worker or Temporal is away', () => {
     expect(location.searchParams.get('pending')).toBe('1');
     expect(await (await fetch(location)).text()).toContain(`Số tiếp nhận: ${receiptNumber}.`);
     await new Promise((r) => setTimeout(r, 3_000));
-    const waiting = await database.db.prisma.submissionReceipt.findUniqueOrThrow({ where: { receiptNumber } });
+    const waiting = await database.db.prisma.submissionReceipt.findUniqueOrThrow({
+      where: { receiptNumber },
+    });
     expect(waiting.status).toBe('pending');
     expect(waiting.attempts).toBeGreaterThanOrEqual(1);
 
