@@ -90,7 +90,8 @@ export function obligationHandlers(state: AgencyObligations) {
       // patch number it here and take the time the workflow handles it.
       const receipt = patched('receipt-time');
       if (receipt && given !== undefined) {
-        // Delivered again (a new run after continue-as-new does not know the Update ID): the same answer.
+        // The same receipt delivered again under another Update ID (Temporal deduplicates only the same
+        // ID): the answer it had, not a second submission.
         const known = o.status.submissions.find((s) => s.receiptNumber === given);
         if (known) return { receiptNumber: given, lateByWorkingDays: lateness(o, known.at) };
       }
