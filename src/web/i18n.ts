@@ -99,6 +99,15 @@ export const TEXT = {
     summary: 'Tóm tắt nội dung',
     submit: 'Gửi',
     received: (n: string) => `Đã tiếp nhận. Số tiếp nhận: ${n}. Thư xác nhận sẽ được gửi tới đơn vị.`,
+    receivedPending: (n: string) =>
+      `Đã tiếp nhận. Số tiếp nhận: ${n}. Văn bản đã được ghi nhận vào thời điểm gửi; việc xem xét sẽ được thực hiện sau, thư xác nhận sẽ được gửi tới đơn vị. Không cần gửi lại.`,
+    receiptStillPending: (n: string) =>
+      `Văn bản số tiếp nhận ${n} đã được ghi nhận và đang chờ chuyển xem xét; không cần gửi lại.`,
+    receiptsHeading: 'Văn bản đã tiếp nhận, chờ xử lý',
+    receiptPending: (n: string, at: string) =>
+      `Số tiếp nhận ${n}, nhận lúc ${at}: đã ghi nhận theo thời điểm gửi; việc xem xét sẽ được thực hiện sau.`,
+    receiptRefused: (n: string, at: string, why: string) =>
+      `Số tiếp nhận ${n}, nhận lúc ${at}: không được tiếp nhận. ${why}`,
     submitFailed: 'Chưa gửi được',
     submitRefused: 'Không tiếp nhận',
     fieldRequired: (f: string) => `Vui lòng nhập “${f}”.`,
@@ -232,6 +241,15 @@ export const TEXT = {
     summary: 'Summary',
     submit: 'Send',
     received: (n: string) => `Received. Receipt number: ${n}. A confirmation email follows.`,
+    receivedPending: (n: string) =>
+      `Received. Receipt number: ${n}. Your document is recorded as of the time you sent it; the review will follow, with a confirmation email. There is no need to send it again.`,
+    receiptStillPending: (n: string) =>
+      `The document with receipt number ${n} is recorded and waiting to go to review; there is no need to send it again.`,
+    receiptsHeading: 'Documents received, waiting to be processed',
+    receiptPending: (n: string, at: string) =>
+      `Receipt number ${n}, received at ${at}: recorded as of the time it was sent; the review will follow.`,
+    receiptRefused: (n: string, at: string, why: string) =>
+      `Receipt number ${n}, received at ${at}: not accepted. ${why}`,
     submitFailed: 'Not sent',
     submitRefused: 'Not accepted',
     fieldRequired: (f: string) => `Please fill in “${f}”.`,

@@ -103,6 +103,8 @@ export async function startStack(options: {
       files,
       now: () => stack.pageTime,
       temporal: env.client,
+      // Submissions are stamped with the time-skipping server's time, the workflows' clock.
+      receiptClock: () => env.currentTimeMs(),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => app.close());

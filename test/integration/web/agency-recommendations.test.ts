@@ -89,6 +89,8 @@ describe('the agency portal takes a report on an inspection recommendation', () 
       // The portal's today: the day after the visit.
       now: () => localInstant('2027-09-10', 10),
       temporal: env.client,
+      // Submissions are stamped with the time-skipping server's time, the workflows' clock.
+      receiptClock: () => env.currentTimeMs(),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

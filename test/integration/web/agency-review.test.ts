@@ -53,6 +53,8 @@ describe('the agency portal through extension requests and a return for revision
       files,
       now: () => localInstant('2027-01-20', 10),
       temporal: env.client,
+      // Submissions are stamped with the time-skipping server's time, the workflows' clock.
+      receiptClock: () => env.currentTimeMs(),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

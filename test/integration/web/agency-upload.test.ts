@@ -74,6 +74,8 @@ describe('the agency portal takes a report with figures and attachments', () => 
       files,
       now: () => localInstant(report.requestOn, 10),
       temporal: env.client,
+      // Submissions are stamped with the time-skipping server's time, the workflows' clock.
+      receiptClock: () => env.currentTimeMs(),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

@@ -79,6 +79,8 @@ describe('the database down for a while', () => {
       files,
       now: () => localInstant(report.requestOn, 10),
       temporal: env.client,
+      // Submissions are stamped with the time-skipping server's time, the workflows' clock.
+      receiptClock: () => env.currentTimeMs(),
       dashboard: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
     });
     base = await listening(app);

@@ -340,6 +340,8 @@ describe('the agency portal under fuzzed requests', () => {
       // The day after the inspection's visit (the report of the 6-month milestone is still open).
       now: () => localInstant('2027-09-10', 10),
       temporal: env.client,
+      // Submissions are stamped with the time-skipping server's time, the workflows' clock.
+      receiptClock: () => env.currentTimeMs(),
     });
     app.addHook('onError', async (_request, reply, error) => {
       // 4xx errors (a body Fastify refuses) and requests the client stopped sending are not failures.
