@@ -1,16 +1,24 @@
 // Security headers on every response, through @fastify/helmet: nothing loads but the page's own inline
-// styles and images, forms post only to the portal, no framing, no referrer (task tokens are in URLs), no
-// MIME sniffing. Helmet's other headers are off: the response headers are these and no more. Routes that
-// serve stored files replace the CSP with `sandbox` (dashboard/download.ts).
-import type { FastifyHelmetOptions } from '@fastify/helmet';
+// styles and images, forms post only to the portal, no <base> element can redirect relative links, no
+// framing, no referrer (task tokens are in URLs), no MIME sniffing; and a Permissions-Policy that gives
+// no page a camera, microphone, location or other powerful feature. Helmet's other headers are off: the
+// response headers are these and no more. Routes that serve stored files replace the CSP with `sandbox`
+// (dashboard/download.ts). HSTS is the reverse proxy's (docs/operators.md), where TLS ends.
+//
+// Fastify answers a URL it cannot decode, or a path parameter over its length limit, before any hook
+// runs (its `frameworkErrors`); server.ts sends those with the same headers through helmet itself
+// (applySecurityHeaders), so that no response goes out without them.
+import fastifyHelmet from '@fastify/helmet';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import helmet, { type HelmetOptions } from 'helmet';
 
-/** @fastify/helmet's options (registered on the root instance: every route, Fastify's own 404 too). */
-export const SECURITY_HEADERS: FastifyHelmetOptions = {
-  global: true,
+/** Helmet's options: the headers every response carries. */
+const HELMET_OPTIONS: HelmetOptions = {
   contentSecurityPolicy: {
     useDefaults: false,
     directives: {
       defaultSrc: ["'none'"],
+      baseUri: ["'none'"],
       styleSrc: ["'unsafe-inline'"],
       imgSrc: ["'self'"],
       formAction: ["'self'"],
@@ -30,3 +38,49 @@ export const SECURITY_HEADERS: FastifyHelmetOptions = {
   xPermittedCrossDomainPolicies: false,
   xXssProtection: false,
 };
+
+/** @fastify/helmet's options (registered on the root instance: every route, Fastify's own 404 too). */
+export const SECURITY_HEADERS = { global: true, ...HELMET_OPTIONS };
+
+/** Browser features no page of the portal uses, each allowed to no origin at all. */
+export const PERMISSIONS_POLICY = [
+  'accelerometer',
+  'autoplay',
+  'bluetooth',
+  'camera',
+  'display-capture',
+  'geolocation',
+  'gyroscope',
+  'hid',
+  'magnetometer',
+  'microphone',
+  'midi',
+  'payment',
+  'publickey-credentials-get',
+  'screen-wake-lock',
+  'serial',
+  'usb',
+  'xr-spatial-tracking',
+]
+  .map((feature) => `${feature}=()`)
+  .join(', ');
+
+/**
+ * Registers the headers on the root instance: helmet's and the Permissions-Policy, both set in onRequest
+ * hooks of the root, which run for every request (Fastify's own 404 and error replies too).
+ */
+export function registerSecurityHeaders(app: FastifyInstance): void {
+  void app.register(fastifyHelmet, SECURITY_HEADERS);
+  app.addHook('onRequest', (_request, reply, done) => {
+    reply.header('permissions-policy', PERMISSIONS_POLICY);
+    done();
+  });
+}
+
+const applyHelmet = helmet(HELMET_OPTIONS);
+
+/** Sets the headers on a reply that no hook has run for (Fastify's framework errors). */
+export function applySecurityHeaders(reply: FastifyReply): void {
+  applyHelmet(reply.request.raw, reply.raw, () => undefined);
+  reply.header('permissions-policy', PERMISSIONS_POLICY);
+}
