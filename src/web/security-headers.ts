@@ -7,7 +7,12 @@
 //
 // Fastify answers a URL it cannot decode, or a path parameter over its length limit, before any hook
 // runs (its `frameworkErrors`); server.ts sends those with the same headers through helmet itself
-// (applySecurityHeaders), so that no response goes out without them.
+// (applySecurityHeaders); and a request Node's parser refuses (a head over its size limit, a broken
+// chunked body) is answered on the socket with them too (answerClientError), so that no response goes
+// out without them.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import fastifyHelmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
@@ -83,4 +88,35 @@ const applyHelmet = helmet(HELMET_OPTIONS);
 export function applySecurityHeaders(reply: FastifyReply): void {
   applyHelmet(reply.request.raw, reply.raw, () => undefined);
   reply.header('permissions-policy', PERMISSIONS_POLICY);
+}
+
+/** The headers as lines, for answers written straight to a socket (helmet's, collected once). */
+const SOCKET_HEADER_LINES: string = (() => {
+  const lines: string[] = [];
+  const collector = {
+    setHeader: (name: string, value: unknown) => void lines.push(`${name}: ${String(value)}`),
+    removeHeader: () => undefined,
+  };
+  applyHelmet({} as IncomingMessage, collector as unknown as ServerResponse, () => undefined);
+  lines.push(`Permissions-Policy: ${PERMISSIONS_POLICY}`);
+  return lines.join('\r\n');
+})();
+
+/**
+ * Fastify's clientErrorHandler: a request Node's HTTP parser could not read gets the status Fastify would
+ * give (408 timeout, 431 head too large, 400 otherwise), a short text, and the security headers.
+ */
+export function answerClientError(error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const body = `${status} ${STATUS_CODES[status] ?? ''}\n`;
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nConnection: close\r\n` +
+        `Content-Type: text/plain; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+        `Cache-Control: no-store\r\n${SOCKET_HEADER_LINES}\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

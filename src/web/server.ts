@@ -9,7 +9,7 @@ import { createRenderer, type Renderer } from './render';
 import { agencyPortal } from './agency/portal';
 import { dashboard } from './dashboard/routes';
 import { decorateLanguage } from './language';
-import { applySecurityHeaders, registerSecurityHeaders } from './security-headers';
+import { answerClientError, applySecurityHeaders, registerSecurityHeaders } from './security-headers';
 import { TEXT } from './i18n';
 import { portalLoggerOptions, type LogStream } from './log-redaction';
 import { DASHBOARD_PREFIX } from '../links/dashboard-paths';
@@ -55,8 +55,10 @@ export function buildWebServer(deps: WebDeps): FastifyInstance {
     // A schema checks what was sent as it was sent: no value is turned into a string (or an array) to
     // fit one, so a field of the wrong shape stays wrong and counts as not filled in (agency/schemas.ts).
     ajv: { customOptions: { coerceTypes: false } },
-    // A URL that cannot be decoded, or a path parameter too long: answered before any hook, so with
-    // the security headers set here, and the portal's error page rather than Fastify's JSON.
+    // A request Node cannot parse, a URL that cannot be decoded, a path parameter too long: answered
+    // before any hook, so with the security headers set here (and the portal's error page, for the
+    // last two, rather than Fastify's JSON).
+    clientErrorHandler: answerClientError,
     frameworkErrors: (err, request, reply) => {
       applySecurityHeaders(reply);
       const t = TEXT.vi;

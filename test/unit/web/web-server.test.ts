@@ -110,7 +110,8 @@ describe('the web server', () => {
     const dashboard404 = await get('/quan-ly/khong-co');
     expect(dashboard404.status).toBe(404);
     expectStrictHeaders(dashboard404.headers);
-    // A URL Fastify cannot decode or a path parameter over its limit (answered before any hook), a body
+    // A URL Fastify cannot decode, a path parameter over its limit or a head over Node's (answered
+    // before any hook), a body
     // of a type no route reads, a body too large: errors before any handler runs.
     const badUrl = await get('/nhiem-vu/%E0%A4%A');
     expect(badUrl.status).toBe(400);
@@ -119,6 +120,10 @@ describe('the web server', () => {
     const longParam = await get(`/nhiem-vu/${'a'.repeat(2000)}`);
     expect(longParam.status).toBe(414);
     expectStrictHeaders(longParam.headers);
+    // A request head over Node's limit: refused by the HTTP parser, answered on the socket.
+    const hugeHead = await get(`/nhiem-vu/${'a'.repeat(20_000)}`);
+    expect(hugeHead.status).toBe(431);
+    expectStrictHeaders(hugeHead.headers);
     const send = async (body: string, type: string) => {
       const res = await fetch(`${base}/nhiem-vu/x`, {
         method: 'POST',
