@@ -64,6 +64,8 @@ describe('scripts/stack: the embedded Temporal dev server', () => {
 
     // A workflow no worker will pick up: it stays running in the server's database.
     const runId = await withClient(async (client) => {
+      // A type no worker has: the workflow only has to exist on the server, never to run.
+      // eslint-disable-next-line no-restricted-syntax
       const handle = await client.workflow.start('notRegistered', {
         taskQueue: 'restart-check',
         workflowId: 'restart-check',

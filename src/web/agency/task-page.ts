@@ -1,4 +1,5 @@
 import type { Database } from '../../db/client';
+import { downloadName } from '../../files/names';
 import { cachedCycleCalendar, cachedProgramVersion } from '../read-cache';
 import { localDate } from '../../cycle/clock';
 import type { IsoDate } from '../../calendar/dates';
@@ -142,7 +143,7 @@ export async function loadTaskView(
           };
         }),
         attachments: s.attachments.map((a) => ({
-          fileName: a.fileName,
+          fileName: downloadName(a.fileName, a.storagePath),
           size: formatSize(a.sizeBytes, lang),
         })),
       };

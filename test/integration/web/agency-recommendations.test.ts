@@ -26,6 +26,7 @@ import {
   inspectionStatusQuery,
   recordConclusionUpdate,
 } from '../../../src/workflows/messages/inspection';
+import { inspection as inspectionWorkflow } from '../../../src/workflows/inspection';
 
 const YEAR = 2027;
 const PROGRAM = 'dien-bien-kh99';
@@ -108,11 +109,11 @@ describe('the agency portal takes a report on an inspection recommendation', () 
       calendar: buildCalendarData(yearsTouchedBy(YEAR), HOLIDAYS_DIR),
       clock: { originMs: localInstant('2027-08-30', 7), scale: 1 },
     };
-    handle = (await env.client.workflow.start('inspection', {
+    handle = await env.client.workflow.start(inspectionWorkflow, {
       taskQueue,
       workflowId,
       args: [input],
-    })) as WorkflowHandle;
+    });
 
     // Past the visit: the conclusion with two recommendations.
     await advanceTo(VISIT, 15);
