@@ -1,58 +1,99 @@
-// Parses a directory workbook (.xlsx) into DirectoryRows: the first worksheet holds the same table as
-// the CSV format (csv.ts: same header names, one agency per row), so validation and import are shared.
-// Problems are reported like the CSV's, with the worksheet row number (as Excel shows it) as the line.
-import ExcelJS from 'exceljs';
-import { decodeDirectoryBytes, directoryRowsFromTable, parseDirectoryCsv, type TableLine } from './csv';
-import { DirectoryError, type DirectoryIssue, type DirectoryRow } from './types';
+// Parses a directory file, CSV or XLSX. A workbook is checked as an archive first (xlsx-archive.ts), then
+// read in a worker thread with a memory ceiling and a time limit (xlsx-read.ts runs there): reading a
+// large or hostile workbook never blocks the portal's event loop, and one the limits stop is refused with
+// a clear message instead of taking the process down.
+import { Worker } from 'node:worker_threads';
+import { decodeDirectoryBytes, parseDirectoryCsv } from './csv';
+import { DirectoryError, type DirectoryRow } from './types';
+import { workbookArchiveProblem } from './xlsx-archive';
+import { fileIssue, type WorkbookReading } from './xlsx-read';
 
 /** Every XLSX file is a ZIP archive, which starts with a local file header: "PK\x03\x04". */
 export function looksLikeZip(bytes: Uint8Array): boolean {
   return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
-function fileIssue(file: string, message: string, line = 0, field: string | null = null): DirectoryIssue {
-  return { file, line, field, code: null, message };
+/** The reading worker's bounds: its heap, and how long it may take. */
+export interface WorkbookReadLimits {
+  heapMb: number;
+  timeoutMs: number;
 }
 
-/** The text of a cell as a person sees it; a problem when the cell holds something that is not text. */
-function cellText(cell: ExcelJS.Cell): { text: string } | { problem: string } {
-  const value = cell.value;
-  if (value === null || value === undefined) return { text: '' };
-  if (typeof value === 'string') return { text: value };
-  if (typeof value === 'number') return { text: String(value) };
-  if (typeof value === 'boolean') return { text: value ? 'TRUE' : 'FALSE' };
-  if (value instanceof Date) {
-    return { problem: 'the cell holds a date; directory cells are text: format the column as Text' };
-  }
-  if (typeof value === 'object') {
-    if ('error' in value) return { problem: `the cell holds the error ${String(value.error)}` };
-    if ('richText' in value) return { text: value.richText.map((part) => part.text).join('') };
-    if ('hyperlink' in value) {
-      // Excel turns typed email addresses into mailto: links; the shown text is the address.
-      const text = (value as { text?: unknown }).text;
-      if (typeof text === 'string') return { text };
-      if (text && typeof text === 'object' && 'richText' in text) {
-        return { text: (text as ExcelJS.CellRichTextValue).richText.map((p) => p.text).join('') };
-      }
-      return { text: String(value.hyperlink).replace(/^mailto:/i, '') };
-    }
-    if ('formula' in value || 'sharedFormula' in value) {
-      const result = (value as ExcelJS.CellFormulaValue).result;
-      if (result === undefined || result === null) {
-        return { problem: 'the cell holds a formula without a saved value: paste it as a value' };
-      }
-      if (typeof result === 'string' || typeof result === 'number') return { text: String(result) };
-      return { problem: 'the cell holds a formula whose value is not text: paste it as a value' };
-    }
-  }
-  return { text: cell.text };
+/** A 10,000-row directory workbook reads in a few seconds within about 200 MB of heap. */
+export const WORKBOOK_READ_LIMITS: WorkbookReadLimits = { heapMb: 512, timeoutMs: 60_000 };
+
+/**
+ * The worker's script: loads xlsx-read (through tsx's require hook when it is TypeScript, as under tsx
+ * and jest; compiled JavaScript needs none) and answers with its reading.
+ */
+const WORKER_SCRIPT = `
+const { parentPort, workerData } = require('node:worker_threads');
+if (workerData.tsx) require(workerData.tsx).register();
+require(workerData.module)
+  .readDirectoryWorkbook(workerData.bytes, workerData.fileName)
+  .then((reading) => parentPort.postMessage(reading));
+`;
+
+function readerModule(): { module: string; tsx: string | undefined } {
+  const module = require.resolve('./xlsx-read');
+  return { module, tsx: /\.[cm]?ts$/.test(module) ? require.resolve('tsx/cjs/api') : undefined };
+}
+
+const SAVE_SMALLER =
+  'save the table alone (the first worksheet, only its rows and columns) as "Excel Workbook (*.xlsx)" or ' +
+  'as "CSV UTF-8" and import it again';
+
+/** Reads a workbook in a bounded worker thread; throws DirectoryError when it is bad or too big to read. */
+async function readInWorker(
+  bytes: Uint8Array,
+  fileName: string,
+  limits: WorkbookReadLimits,
+): Promise<DirectoryRow[]> {
+  const reading = await new Promise<WorkbookReading>((resolve, reject) => {
+    const worker = new Worker(WORKER_SCRIPT, {
+      eval: true,
+      workerData: { ...readerModule(), bytes, fileName },
+      resourceLimits: { maxOldGenerationSizeMb: limits.heapMb, maxYoungGenerationSizeMb: 32 },
+      stdout: false,
+      stderr: false,
+    });
+    const refuse = (problem: string) =>
+      resolve({ issues: [fileIssue(fileName, `${problem}: ${SAVE_SMALLER}`)] });
+    const timer = setTimeout(() => {
+      void worker.terminate();
+      refuse(`the workbook could not be read within ${limits.timeoutMs / 1000} seconds`);
+    }, limits.timeoutMs);
+    worker.once('message', (message: WorkbookReading) => {
+      clearTimeout(timer);
+      void worker.terminate();
+      resolve(message);
+    });
+    worker.once('error', (error: Error & { code?: string }) => {
+      clearTimeout(timer);
+      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        refuse(`the workbook needs more than ${limits.heapMb} MB of memory to read`);
+      } else reject(error);
+    });
+    worker.once('exit', (code) => {
+      clearTimeout(timer);
+      // After a message or an error the promise is settled already and this does nothing.
+      reject(new Error(`the workbook reader stopped (exit code ${code}) without an answer`));
+    });
+  });
+  if ('issues' in reading) throw new DirectoryError(reading.issues);
+  return reading.rows;
 }
 
 /**
  * Parses a directory workbook: the first worksheet, header in its first row. Throws DirectoryError listing
- * every problem (file not a workbook, bad header, bad rows), with the row number and column.
+ * every problem (file not a workbook, an archive or sheet beyond a directory's size, bad header, bad rows),
+ * with the row number and column.
  */
-export async function parseDirectoryXlsx(bytes: Uint8Array, fileName: string): Promise<DirectoryRow[]> {
+export async function parseDirectoryXlsx(
+  bytes: Uint8Array,
+  fileName: string,
+  limits: WorkbookReadLimits = WORKBOOK_READ_LIMITS,
+): Promise<DirectoryRow[]> {
   if (!looksLikeZip(bytes)) {
     throw new DirectoryError([
       fileIssue(
@@ -62,90 +103,9 @@ export async function parseDirectoryXlsx(bytes: Uint8Array, fileName: string): P
       ),
     ]);
   }
-  const workbook = new ExcelJS.Workbook();
-  try {
-    await workbook.xlsx.load(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) as never);
-  } catch (error) {
-    throw new DirectoryError([
-      fileIssue(
-        fileName,
-        `the file is a ZIP archive but not a readable Excel workbook (${(error as Error).message}): ` +
-          'open it in Excel and save it again as "Excel Workbook (*.xlsx)"',
-      ),
-    ]);
-  }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) {
-    throw new DirectoryError([fileIssue(fileName, 'the workbook has no worksheet')]);
-  }
-
-  const issues: DirectoryIssue[] = [];
-  const lines: TableLine[] = [];
-  /** Cells holding numbers, by row: a phone number typed as a number has lost its leading zero. */
-  const numbers: { line: number; index: number; address: string; value: number }[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, rowNumber) => {
-    const cells: string[] = [];
-    for (let column = 1; column <= row.cellCount; column++) {
-      const cell = row.getCell(column);
-      if (typeof cell.value === 'number') {
-        numbers.push({ line: rowNumber, index: column - 1, address: cell.address, value: cell.value });
-      }
-      const read = cellText(cell);
-      if ('problem' in read) {
-        issues.push(fileIssue(`${fileName}`, `cell ${cell.address}: ${read.problem}`, rowNumber));
-        cells.push('');
-      } else {
-        cells.push(read.text);
-      }
-    }
-    if (cells.every((cell) => cell.trim() === '')) return; // a row with only formatting
-    lines.push({ cells, line: rowNumber });
-  });
-  const [header, ...body] = lines;
-  if (header) {
-    // Trailing empty header cells are formatting, not columns; cells beyond the header must be empty.
-    while (header.cells.length > 0 && (header.cells.at(-1) as string).trim() === '') header.cells.pop();
-    const width = header.cells.length;
-    for (const line of body) {
-      const extra = line.cells.slice(width).findIndex((cell) => cell.trim() !== '');
-      if (extra >= 0) {
-        const address = sheet.getRow(line.line).getCell(width + extra + 1).address;
-        issues.push(
-          fileIssue(
-            fileName,
-            `cell ${address} has a value but its column has no header: delete it, or add the column name in row ${header.line}`,
-            line.line,
-          ),
-        );
-      }
-      line.cells = Array.from({ length: width }, (_, i) => line.cells[i] ?? '');
-    }
-    for (const number of numbers) {
-      const column = (header.cells[number.index] ?? '').trim().toLowerCase();
-      if (number.line === header.line || !column.endsWith('_phone')) continue;
-      issues.push(
-        fileIssue(
-          fileName,
-          `cell ${number.address} holds the number ${number.value}, so Excel has dropped any leading zero of ` +
-            'the phone number: format the column as Text and type the number again',
-          number.line,
-          column,
-        ),
-      );
-    }
-  }
-  if (issues.length > 0) {
-    // Report the cell problems together with the rows' own problems, when the table can be read.
-    let more: DirectoryIssue[] = [];
-    try {
-      directoryRowsFromTable(fileName, header, body);
-    } catch (error) {
-      if (error instanceof DirectoryError) more = error.issues;
-      else throw error;
-    }
-    throw new DirectoryError([...issues, ...more].sort((a, b) => a.line - b.line));
-  }
-  return directoryRowsFromTable(fileName, header, body);
+  const problem = await workbookArchiveProblem(bytes);
+  if (problem) throw new DirectoryError([fileIssue(fileName, problem)]);
+  return readInWorker(bytes, fileName, limits);
 }
 
 /** The formats a directory file can have. */

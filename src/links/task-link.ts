@@ -4,7 +4,7 @@ import jwt from 'jsonwebtoken';
 /**
  * The personal link in every task email: a signed token (HS256 JWT) scoped to one cycle, one agency and
  * one milestone, expiring after the cycle. The portal accepts only a token whose signature, audience,
- * expiry and scope all check out; anything else is refused with the reason.
+ * expiry (which it must have) and scope all check out; anything else is refused with the reason.
  */
 export interface TaskScope {
   /** Workflow ID of the agency's obligations, e.g. `cycle:dien-bien-kh99:2027:SOYT`. */
@@ -82,6 +82,10 @@ export function verifyTaskToken(
       throw new TaskLinkError('bad-signature', 'the link was altered or was not issued by this system');
     }
     throw new TaskLinkError('malformed', `the link is not valid: ${(err as Error).message}`);
+  }
+  // jsonwebtoken checks `exp` only when it is there: a link without one would never expire.
+  if (typeof payload.exp !== 'number') {
+    throw new TaskLinkError('malformed', 'the link has no expiry');
   }
   const { c, a, m } = payload as { c?: unknown; a?: unknown; m?: unknown };
   if (typeof c !== 'string' || typeof a !== 'string' || typeof m !== 'string') {

@@ -9,8 +9,9 @@ import { createRenderer, type Renderer } from './render';
 import { agencyPortal } from './agency/portal';
 import { dashboard } from './dashboard/routes';
 import { decorateLanguage } from './language';
-import helmet from '@fastify/helmet';
-import { SECURITY_HEADERS } from './security-headers';
+import { answerClientError, applySecurityHeaders, registerSecurityHeaders } from './security-headers';
+import { TEXT } from './i18n';
+import { portalLoggerOptions, type LogStream } from './log-redaction';
 import { DASHBOARD_PREFIX } from '../links/dashboard-paths';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './errors';
 import type { DashboardConfig } from '../config/dashboard';
@@ -20,8 +21,10 @@ export interface WebDeps {
   db: Database;
   links: LinkConfig;
   holidaysDir?: string;
-  /** Fastify's logger (default: off; the process entry turns it on). */
+  /** Fastify's logger (default: off; the process entry turns it on). Link tokens are redacted. */
   logger?: boolean;
+  /** Where the logger writes (default: standard output); tests read it. */
+  logStream?: LogStream;
   /** The present instant (tests set a calendar date; default: the clock). */
   now?: () => number;
   /** Submitted files: storage root and upload limits. */
@@ -54,16 +57,28 @@ export interface WebContext {
 export function buildWebServer(deps: WebDeps): FastifyInstance {
   // A task token is a few hundred characters: room for it in the path, within limits.
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger: deps.logger ? portalLoggerOptions(deps.logStream) : false,
     trustProxy: true,
     routerOptions: { maxParamLength: 1024 },
     // A schema checks what was sent as it was sent: no value is turned into a string (or an array) to
     // fit one, so a field of the wrong shape stays wrong and counts as not filled in (agency/schemas.ts).
     ajv: { customOptions: { coerceTypes: false } },
+    // A request Node cannot parse, a URL that cannot be decoded, a path parameter too long: answered
+    // before any hook, so with the security headers set here (and the portal's error page, for the
+    // last two, rather than Fastify's JSON).
+    clientErrorHandler: answerClientError,
+    frameworkErrors: (err, request, reply) => {
+      applySecurityHeaders(reply);
+      const t = TEXT.vi;
+      void ctx.page(reply, err.statusCode ?? 400, 'error', 'vi', {
+        heading: t.submitFailed,
+        message: t.badRequest,
+      });
+    },
   });
   const ctx: WebContext = { deps, page: createRenderer() };
 
-  void app.register(helmet, SECURITY_HEADERS);
+  registerSecurityHeaders(app);
   decorateLanguage(app);
   void app.register(formbody, { bodyLimit: 64 * 1024 });
   // Uploads (submission attachments, directory files): each route reads its parts with its own limits;

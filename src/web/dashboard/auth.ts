@@ -15,7 +15,8 @@
 // - `requireRole(...roles)`: a GET without a session is redirected (303) to the login page; any other
 //   request without one, or a user whose role is not listed, gets the 403 page and nothing runs.
 // - Every POST under /quan-ly must carry the CSRF token in the form field `_csrf` (take it from
-//   `csrfToken(reply)`, which sets the secret cookie when needed); the check runs before any route
+//   `csrfToken(reply)`, which sets the secret cookie when needed and binds the token to the session: a
+//   token from before a login, or from another session, is refused); the check runs before any route
 //   handler, and a missing or wrong token gets the 403 page. A multipart upload reads its fields first:
 //   mark the route `config: { multipartCsrf: true }` and call `verifyMultipartCsrf` (directory-upload.ts)
 //   with its `_csrf` field before doing anything else (see the directory import in directory.ts).
@@ -37,6 +38,7 @@ import type { WebContext } from '../server';
 import { DASH } from './i18n';
 import { dashPage, errorPage, withLang } from './page';
 import { DASHBOARD_PREFIX } from '../../links/dashboard-paths';
+import { boundCsrfToken } from './csrf-binding';
 import type { DashboardApp } from './routes';
 import { invalidPart, langQuery, loginBody, loginQuery, pageQuery } from './schemas';
 import { stringFields } from '../agency/schemas';
@@ -69,9 +71,12 @@ export function cookieOptions(secure: boolean) {
   return { path: DASHBOARD_PREFIX, httpOnly: true, sameSite: 'lax' as const, secure };
 }
 
-/** A CSRF token for a form of this response (`<input type="hidden" name="_csrf" value="…">`). */
+/**
+ * A CSRF token for a form of this response (`<input type="hidden" name="_csrf" value="…">`), valid only
+ * in the session it was issued in (csrf-binding.ts).
+ */
 export function csrfToken(reply: FastifyReply): string {
-  return reply.generateCsrf();
+  return boundCsrfToken(reply);
 }
 
 /** The session hook: sets request.dashboardUser from the cookie; clears a cookie whose session has ended. */

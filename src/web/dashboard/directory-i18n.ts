@@ -23,6 +23,12 @@ export function agencyFieldLabel(field: string, lang: Lang): string {
   return FIELDS[field]?.[lang] ?? field;
 }
 
+const SAVE_AGAIN_VI =
+  'hãy mở tệp bằng Excel và lưu riêng bảng danh bạ thành “Excel Workbook (*.xlsx)” hoặc “CSV UTF-8”.';
+const SAVE_SMALLER_VI =
+  'hãy lưu riêng bảng danh bạ (trang tính đầu tiên, chỉ các dòng và cột của bảng) thành ' +
+  '“Excel Workbook (*.xlsx)” hoặc “CSV UTF-8” rồi nhập lại.';
+
 /**
  * A problem found by the directory code (which words it in English), as a coordinator reads it; a problem
  * without a known wording is shown as given.
@@ -63,6 +69,43 @@ export function directoryProblem(message: string, lang: Lang): string {
       /^code (\S+) belonged to an agency that ceased on (\S+);/,
       (m) =>
         `Mã ${m[1]} đã thuộc một đơn vị hết hiệu lực từ ${fmt(m[2]!)}; mã không được dùng lại: hãy đặt mã mới.`,
+    ],
+    // A workbook beyond a directory's size (xlsx-archive.ts, xlsx-read.ts, xlsx.ts).
+    [
+      /^the workbook's archive has (\d+) entries, more than the (\d+)/,
+      (m) =>
+        `Tệp Excel (một tệp nén ZIP) có ${m[1]} thành phần, nhiều hơn ${m[2]} thành phần mà một tệp danh bạ ` +
+        `có thể có: ${SAVE_AGAIN_VI}`,
+    ],
+    [
+      /^the workbook unpacks to more than (\d+) MB/,
+      (m) => `Tệp Excel khi giải nén lớn hơn ${m[1]} MB, vượt quá cỡ của một tệp danh bạ: ${SAVE_AGAIN_VI}`,
+    ],
+    [
+      /^the workbook's part (\S+) is compressed (\d+) times, far more than a spreadsheet is \(at most (\d+)\)/,
+      (m) =>
+        `Thành phần ${m[1]} của tệp Excel bị nén tới ${m[2]} lần, cao bất thường so với một bảng tính ` +
+        `(tối đa ${m[3]} lần): tệp bị từ chối vì có thể là “bom ZIP”; ${SAVE_AGAIN_VI}`,
+    ],
+    [
+      /^cell (\S+) lies beyond column (\d+), far outside/,
+      (m) =>
+        `Ô ${m[1]} nằm ngoài cột thứ ${m[2]}, quá xa bảng danh bạ: hãy xóa các cột sau bảng (giá trị hoặc ` +
+        'định dạng ở xa bên phải) rồi lưu tệp lại.',
+    ],
+    [
+      /^the worksheet reaches row (\d+), more than the (\d+) rows/,
+      (m) =>
+        `Trang tính kéo dài tới dòng ${m[1]}, nhiều hơn ${m[2]} dòng mà một danh bạ có thể có: hãy xóa các ` +
+        'dòng sau bảng (giá trị hoặc định dạng ở xa bên dưới) rồi lưu tệp lại.',
+    ],
+    [
+      /^the workbook could not be read within (\S+) seconds/,
+      (m) => `Không đọc xong tệp Excel trong ${m[1]} giây: ${SAVE_SMALLER_VI}`,
+    ],
+    [
+      /^the workbook needs more than (\d+) MB of memory to read/,
+      (m) => `Tệp Excel cần hơn ${m[1]} MB bộ nhớ để đọc: ${SAVE_SMALLER_VI}`,
     ],
   ];
   for (const [re, text] of known) {
@@ -159,6 +202,9 @@ export const DIR = {
     goneBody:
       'Bản xem trước này không còn (đã được áp dụng, hoặc quá hạn). Không có gì được áp dụng. Hãy tải tệp lên và xem trước lại.',
     notApplied: 'Không áp dụng được danh bạ. Không có gì thay đổi.',
+    notYoursTitle: 'Bản xem trước của người khác',
+    notYoursBody: (who: string) =>
+      `Bản xem trước này do ${who} tạo; chỉ người đã xem trước mới áp dụng được. Không có gì được áp dụng. Hãy tự tải tệp lên và xem trước.`,
   },
   en: {
     title: 'Agency directory',
@@ -243,6 +289,9 @@ export const DIR = {
     goneBody:
       'This preview no longer exists (it was applied, or it expired). Nothing was applied. Upload the file and preview it again.',
     notApplied: 'The directory could not be applied. Nothing was changed.',
+    notYoursTitle: 'Someone else’s preview',
+    notYoursBody: (who: string) =>
+      `This preview was made by ${who}; only the coordinator who previewed a file can apply it. Nothing was applied. Upload the file and preview it yourself.`,
   },
 } satisfies Record<Lang, Record<string, unknown>>;
 

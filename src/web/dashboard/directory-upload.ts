@@ -6,7 +6,7 @@
 // again, and could pick another). So the previewed bytes are written under <files root>/tmp/danh-ba/
 // with a random id, next to what the preview showed (its content hash and the revision compared with);
 // the apply form carries only the id. importDirectory's `previewed` check then refuses the import if the
-// directory changed in between. Kept files are removed when applied, refused as stale, or after a day.
+// directory changed in between; only the coordinator who previewed may apply (mayApply). Kept files are removed when applied, refused as stale, or after a day.
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -160,6 +160,14 @@ export async function takeUpload(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Whether `actor` may apply a kept preview: only the coordinator who previewed it, who saw its changes
+ * (another coordinator holding the form, or its id, previews the file themselves).
+ */
+export function mayApply(preview: KeptPreview, actor: string): boolean {
+  return preview.actor === actor;
 }
 
 export async function dropUpload(root: string, id: string): Promise<void> {

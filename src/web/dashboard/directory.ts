@@ -26,6 +26,7 @@ import {
   readUploadForm,
   takeUpload,
   verifyMultipartCsrf,
+  mayApply,
 } from './directory-upload';
 import { DASH, groupLabel } from './i18n';
 import { dashPage, errorPage, invalidFormPage, withLang } from './page';
@@ -443,6 +444,11 @@ export function registerDirectoryRoutes(dash: DashboardApp, ctx: WebContext): vo
       const kept = await takeUpload(deps.files.root, id);
       if (!kept) return errorPage(ctx, request, reply, 410, t.goneTitle, t.goneBody);
       const { bytes, preview } = kept;
+      // Someone else's preview stays, for the coordinator who made it.
+      if (!mayApply(preview, actorOf(currentUser(request)!))) {
+        const who = preview.actor.replace(/^[^:]*:/, '');
+        return errorPage(ctx, request, reply, 403, t.notYoursTitle, t.notYoursBody(who));
+      }
       try {
         const rows = await parseDirectoryFile(bytes, preview.fileName);
         const result = await importDirectory(deps.db, rows, {

@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { DASH, roleLabel } from './i18n';
+import { boundCsrfToken } from './csrf-binding';
 
 /** `path` in the page's language: "?lang=en" added for English (Vietnamese is the default). */
 export function withLang(path: string, lang: Lang): string {
@@ -36,8 +37,9 @@ export function dashPage(
   const user = request.dashboardUser ?? null;
   const d = DASH[lang];
   const L = lang === 'en' ? '?lang=en' : '';
-  // One token per response: generateCsrf() sets a new secret cookie each time none came with the request.
-  const csrf = reply.generateCsrf();
+  // One token per response, bound to the session (csrf-binding.ts): generateCsrf() sets a new secret
+  // cookie each time none came with the request.
+  const csrf = boundCsrfToken(reply);
   return ctx.page(
     reply,
     status,

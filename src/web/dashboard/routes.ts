@@ -38,6 +38,8 @@ import { registerInspectionRoutes } from './inspections';
 import { registerInspectionPlanRoutes } from './inspection-plan';
 import { PLAN } from './inspection-plan-i18n';
 import { multipartCsrfToken } from './directory-upload';
+import { csrfBinding, csrfHmacKey } from './csrf-binding';
+import { SESSION_COOKIE } from '../../auth/sessions';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../errors';
 import {
   cycleAgencyParams,
@@ -71,6 +73,10 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
     cookieKey: CSRF_COOKIE,
     cookieOpts: cookieOptions(secure),
     getToken: (req) => (req.body as { _csrf?: string } | undefined)?._csrf ?? multipartCsrfToken(req),
+    // A token is valid only in the session it was issued in (csrf-binding.ts); the session hook below
+    // runs first, as an onRequest hook, so the session is known when a token is checked.
+    getUserInfo: csrfBinding,
+    csrfOpts: { userInfo: true, hmacKey: csrfHmacKey(ctx.deps.links.secret) },
   });
   dash.decorateRequest('dashboardUser', null);
   dash.addHook('onRequest', loadSession(ctx, secure));
@@ -85,6 +91,10 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
   dash.setErrorHandler(async (err: FastifyError, request, reply) => {
     const w = DASH[request.lang];
     if (err.code === 'FST_CSRF_MISSING_SECRET' || err.code === 'FST_CSRF_INVALID_TOKEN') {
+      // A form posted after its session ended fails the token's session binding: say the session ended.
+      if (request.cookies[SESSION_COOKIE] && !currentUser(request)) {
+        return errorPage(ctx, request, reply, 403, w.forbidden, w.sessionEnded);
+      }
       return errorPage(ctx, request, reply, 403, w.csrfTitle, w.csrfBody);
     }
     if (err.statusCode && err.statusCode < 500) {

@@ -290,6 +290,37 @@ describe('dashboard login and sessions', () => {
     expect(await (await b.fetch('/quan-ly/dang-nhap?bye=1')).text()).toContain('Bạn đã đăng xuất.');
   });
 
+  it('binds a form’s CSRF token to its session: one from before a new login, or from another session, is refused', async () => {
+    const b = new Browser(base);
+    expect((await b.login('xem', 'mật khẩu của người xem')).status).toBe(303);
+    const before = await b.csrf('/quan-ly');
+    const secret = b.cookies.get('phoihop_csrf');
+    expect((await b.post('/quan-ly/dang-xuat', { _csrf: await b.csrf('/quan-ly') })).status).toBe(303);
+    expect((await b.login('xem', 'mật khẩu của người xem')).status).toBe(303);
+    // The same browser, the same CSRF secret cookie, a new session: the old page's token is refused.
+    expect(b.cookies.get('phoihop_csrf')).toBe(secret);
+    const replayed = await b.post('/quan-ly/dang-xuat', { _csrf: before });
+    expect(replayed.status).toBe(403);
+    expect(await replayed.text()).toContain('Biểu mẫu không hợp lệ');
+    expect((await b.fetch('/quan-ly')).status).toBe(200); // still logged in
+    // Another session sharing that secret (a copied cookie): its tokens do not pass in this one.
+    const other = new Browser(base);
+    other.cookies.set('phoihop_csrf', secret!);
+    expect((await other.login('xem', 'mật khẩu của người xem')).status).toBe(303);
+    const theirs = await other.csrf('/quan-ly');
+    expect((await b.post('/quan-ly/dang-xuat', { _csrf: theirs })).status).toBe(403);
+    // A form of a session that has since ended says so.
+    const stale = await other.csrf('/quan-ly');
+    await database.db.prisma.webSession.deleteMany({
+      where: { id: sessionId(other.cookies.get('phoihop_session')!) },
+    });
+    const ended = await other.post('/quan-ly/dang-xuat', { _csrf: stale });
+    expect(ended.status).toBe(403);
+    expect(await ended.text()).toContain('Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.');
+    // This session's own token works.
+    expect((await b.post('/quan-ly/dang-xuat', { _csrf: await b.csrf('/quan-ly') })).status).toBe(303);
+  });
+
   it('puts a disabled user out at their next request, and refuses their login', async () => {
     const b = new Browser(base);
     expect((await b.login('huong.lt', 'Mường Thanh 2027')).status).toBe(303);

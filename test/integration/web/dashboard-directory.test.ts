@@ -67,6 +67,8 @@ describe('dashboard directory management', () => {
   let base: string;
   let huong: Browser;
   let viewer: Browser;
+  /** A second coordinator. */
+  let lan: Browser;
   const files = testFiles();
   const keptFiles = () => {
     const dir = join(files.root, 'tmp', 'danh-ba');
@@ -104,6 +106,12 @@ describe('dashboard directory management', () => {
     base = await listening(app);
     huong = await loggedIn(base, database.db, USERS.coordinator);
     viewer = await loggedIn(base, database.db, USERS.viewer);
+    lan = await loggedIn(base, database.db, {
+      login: 'lan',
+      name: 'Vì Thị Lan',
+      role: 'coordinator',
+      password: 'Đồi A1 năm 2027',
+    } as never);
   });
 
   afterAll(async () => {
@@ -382,5 +390,81 @@ describe('dashboard directory management', () => {
       expect({ upload, status: forged.status }).toEqual({ upload, status: 410 });
     }
     expect(await revisions()).toEqual([...before, '2026-12-01']);
+  });
+  it('applies a preview only for the coordinator who made it; another one’s apply is refused, changing nothing', async () => {
+    // SO-TP ceased in the import above (its code cannot come back); this file also ends SO-YT.
+    const lines = LINES.filter((l) => !l.startsWith('SO-TP,') && !l.startsWith('SO-YT,'));
+    const preview = await upload('danh-ba-cua-huong.csv', csv(lines), '2026-12-15');
+    expect(preview.status).toBe(200);
+    const form = applyForm(await preview.text())!;
+    const before = { audits: await audits(), revisions: await revisions() };
+    // Lan holds Hương's upload id (a shared screen, a forwarded form) and her own valid CSRF token.
+    const _csrf = Browser.csrfOf(await lan.html('/quan-ly/danh-ba/nhap'));
+    const theirs = await lan.post('/quan-ly/danh-ba/nhap/ap-dung', { _csrf, upload: form.upload! });
+    expect(theirs.status).toBe(403);
+    expect(await theirs.text()).toContain(
+      'Bản xem trước này do huong tạo; chỉ người đã xem trước mới áp dụng được. Không có gì được áp dụng.',
+    );
+    expect(await audits()).toBe(before.audits);
+    expect(await revisions()).toEqual(before.revisions);
+    // The preview is still Hương's to apply.
+    expect(keptFiles()).toHaveLength(2);
+    const own = await huong.post('/quan-ly/danh-ba/nhap/ap-dung', form);
+    expect(own.status).toBe(303);
+    expect(await revisions()).toEqual([...before.revisions, '2026-12-15']);
+    const event = await database.db.prisma.auditEvent.findFirstOrThrow({ orderBy: { id: 'desc' } });
+    expect(event).toMatchObject({ actor: 'coordinator:huong', action: 'directory.import' });
+  });
+
+  it('refuses the review’s XFD workbook quickly with a clear message, and keeps answering while a large workbook is read', async () => {
+    // One cell at column XFD in each of 800 rows: 11 KB that took 26 s of blocked event loop and 3.4 GB.
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Danh bạ');
+    sheet.addRow(HEADER.split(','));
+    for (let row = 2; row <= 801; row++) sheet.getRow(row).getCell(16_384).value = 'x';
+    const xfd = Buffer.from(await workbook.xlsx.writeBuffer());
+    const before = { audits: await audits(), revisions: await revisions() };
+    const started = Date.now();
+    const refused = await upload('danh-ba-xfd.xlsx', xfd, '2027-01-01');
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(refused.status).toBe(422);
+    const html = await refused.text();
+    expect(issueRows(html)).toEqual([
+      [
+        '2',
+        '',
+        '',
+        'Ô XFD2 nằm ngoài cột thứ 64, quá xa bảng danh bạ: hãy xóa các cột sau bảng (giá trị hoặc định dạng ở xa bên phải) rồi lưu tệp lại.',
+      ],
+    ]);
+    expect(applyForm(html)).toBeUndefined();
+
+    // A large workbook (6,000 rows under a misspelt header, so that reading it is the work): while it is
+    // read, the server answers other requests at once.
+    const big = new ExcelJS.Workbook();
+    const rows = big.addWorksheet('Danh bạ');
+    rows.addRow(HEADER.replace('focal_point_email', 'focal_point_mail').split(','));
+    const [record] = parse(csv(LINES.slice(0, 1)), { from_line: 2 }) as string[][];
+    for (let i = 0; i < 6_000; i++) rows.addRow([`DV-${i}`, ...record!.slice(1)]);
+    const bytes = Buffer.from(await big.xlsx.writeBuffer());
+    let done = false;
+    const reading = upload('danh-ba-lon.xlsx', bytes, '2027-01-01').finally(() => {
+      done = true;
+    });
+    const waits: number[] = [];
+    while (!done) {
+      const asked = performance.now();
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+      if (!done) waits.push(performance.now() - asked);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    const res = await reading;
+    expect(res.status).toBe(422);
+    expect(await res.text()).toContain('focal_point_mail');
+    expect(waits.length).toBeGreaterThan(5);
+    expect(Math.max(...waits)).toBeLessThan(500);
+    expect(await audits()).toBe(before.audits);
+    expect(await revisions()).toEqual(before.revisions);
+    expect(keptFiles()).toEqual([]);
   });
 });

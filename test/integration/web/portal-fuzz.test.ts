@@ -49,7 +49,16 @@ import { inspection as inspectionWorkflow } from '../../../src/workflows/inspect
 // (submission, extension request, a recommendation's report) with random field values, random files
 // and broken bodies. Every request is built to be invalid (at least one defect that the portal must
 // refuse), so the whole run must end with nothing recorded: no Submission, no stored file, no temp file,
-// no workflow Update accepted. And no answer may be a 5xx. Replay a run with FUZZ_SEED=<seed>.
+// no workflow Update accepted. And no answer may be a 5xx, nor lack the security headers. Replay a run
+// with FUZZ_SEED=<seed>.
+
+/** Header lines every answer must have (the strict CSP with base-uri, the Permissions-Policy, nosniff). */
+const SECURITY_HEADER_LINES = [
+  /\r\ncontent-security-policy: [^\r]*base-uri 'none'/i,
+  /\r\npermissions-policy: [^\r]*camera=\(\)/i,
+  /\r\nx-content-type-options: nosniff/i,
+  /\r\nreferrer-policy: no-referrer/i,
+];
 
 const DEFAULT_SEED = 20261129;
 const SEED = seedFromEnv('FUZZ_SEED', DEFAULT_SEED);
@@ -458,6 +467,7 @@ describe('the agency portal under fuzzed requests', () => {
         'alg none',
         'wrong secret',
         'expired',
+        'no expiry',
         'unknown task',
         'double-encoded',
         'empty',
@@ -521,6 +531,13 @@ describe('the agency portal under fuzzed requests', () => {
             TEST_LINKS.secret,
           );
           break;
+        case 'no expiry': {
+          // Correctly signed, for the real task, but valid forever: refused.
+          const { exp, ...forever } = claims;
+          void exp;
+          path = jwt.sign(forever, TEST_LINKS.secret, { algorithm: 'HS256', noTimestamp: true });
+          break;
+        }
         case 'unknown task':
           path = signTaskToken(
             { cycleId: `cycle:khong-co:${YEAR}:X`, agency: 'KHONG-CO', milestone: String(claims.m) },
@@ -1247,6 +1264,7 @@ describe('the agency portal under fuzzed requests', () => {
 
       const failures: { case: string; status: number | null; error?: string; body?: string }[] = [];
       const stored: { case: string; files: string[]; submissions: number }[] = [];
+      const bare: { case: string; status: number; missing: string[] }[] = [];
       const statuses = new Map<number | null, number>();
       let hangUps = 0;
       let lastHangUp = 0;
@@ -1262,6 +1280,13 @@ describe('the agency portal under fuzzed requests', () => {
         else statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         if (process.env.FUZZ_TRACE)
           console.log(`#${i} → ${res.status ?? res.error} (${Date.now() - started} ms): ${c.label}`);
+        // Every answer carries the security headers, whichever layer gave it (a route, Fastify's 404,
+        // its framework and client errors).
+        if (!hungUp && res.status !== null) {
+          const missing = SECURITY_HEADER_LINES.filter((line) => !line.test(res.head));
+          if (missing.length > 0)
+            bare.push({ case: `#${i} ${c.label}`, status: res.status, missing: missing.map(String) });
+        }
         if (!hungUp && (res.status === null || res.status >= 500)) {
           failures.push({
             case: `#${i} ${c.label}`,
@@ -1299,6 +1324,7 @@ describe('the agency portal under fuzzed requests', () => {
         console.log(`server error at request #${e.request}:\n${e.error}`);
 
       expect(failures).toEqual([]);
+      expect(bare.slice(0, 5)).toEqual([]);
       expect(stored).toEqual([]);
       // Nothing recorded anywhere.
       expect(await database.db.prisma.submission.count()).toBe(0);

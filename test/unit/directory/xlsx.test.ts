@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
@@ -5,6 +6,7 @@ import { parse } from 'csv-parse/sync';
 import { parseDirectoryCsv } from '../../../src/directory/csv';
 import { DirectoryError, type DirectoryIssue } from '../../../src/directory/types';
 import { directoryFileFormat, parseDirectoryFile, parseDirectoryXlsx } from '../../../src/directory/xlsx';
+import { zip } from '../../support/fuzz-http';
 
 const FIXTURE = path.resolve(__dirname, '..', '..', 'fixtures', 'directory-small.csv');
 const csvBytes = readFileSync(FIXTURE);
@@ -139,5 +141,108 @@ describe('directory workbooks (.xlsx)', () => {
     expect((await issuesOf(Buffer.from(await empty.xlsx.writeBuffer())))[0]?.message).toMatch(
       /the file is empty/,
     );
+  });
+});
+
+describe('directory workbooks that would take the server down', () => {
+  /** The review's workbook: the directory's header, then 800 rows with one cell each, at column XFD. */
+  async function xfdWorkbook(): Promise<Buffer> {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Danh bạ');
+    sheet.addRow(table[0] as string[]);
+    for (let row = 2; row <= 801; row++) sheet.getRow(row).getCell(16_384).value = 'x';
+    return Buffer.from(await workbook.xlsx.writeBuffer());
+  }
+
+  it('refuse a workbook with a cell at column XFD quickly, with one clear message', async () => {
+    const bytes = await xfdWorkbook();
+    expect(bytes.length).toBeLessThan(20_000);
+    const started = Date.now();
+    const issues = await issuesOf(bytes);
+    // Reading every row 16,384 cells wide took 26 s and 3.4 GB; the extent is checked before any cell.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(issues).toEqual([
+      {
+        file: 'danh-ba.xlsx',
+        line: 2,
+        field: null,
+        code: null,
+        message: expect.stringMatching(/^cell XFD2 lies beyond column 64, far outside the directory's table/),
+      },
+    ]);
+  });
+
+  it('refuse a worksheet far longer than a directory', async () => {
+    const workbook = new ExcelJS.Workbook();
+    const sheet = workbook.addWorksheet('Danh bạ');
+    for (const row of table) sheet.addRow(row);
+    sheet.getRow(1_048_576).getCell(1).value = 'x';
+    const issues = await issuesOf(Buffer.from(await workbook.xlsx.writeBuffer()));
+    expect(issues.map((i) => i.message)).toEqual([
+      expect.stringMatching(/^the worksheet reaches row 1048576, more than the 50000 rows/),
+    ]);
+  });
+
+  it('refuse a ZIP bomb and an archive of too many entries from the central directory alone', async () => {
+    // 20 MB of one byte deflate to about 20 KB: a ratio of about 1,000.
+    const bomb = zip([
+      { name: '[Content_Types].xml', data: Buffer.from('<Types/>') },
+      { name: 'xl/worksheets/sheet1.xml', data: Buffer.alloc(20 * 1024 * 1024, 0x20), deflate: true },
+    ]);
+    expect(bomb.length).toBeLessThan(1024 * 1024);
+    const started = Date.now();
+    expect((await issuesOf(bomb)).map((i) => i.message)).toEqual([
+      expect.stringMatching(/^the workbook's part xl\/worksheets\/sheet1\.xml is compressed \d+ times/),
+    ]);
+    expect(Date.now() - started).toBeLessThan(2_000);
+    // Parts that claim to unpack to more than a directory workbook can (each within the ratio).
+    const large = zip(
+      Array.from({ length: 3 }, (_, i) => ({
+        name: `xl/media/image${i}.bin`,
+        data: randomBytes(400 * 1024),
+        deflate: true,
+        claimedSize: 30 * 1024 * 1024,
+      })),
+    );
+    expect((await issuesOf(large)).map((i) => i.message)).toEqual([
+      expect.stringMatching(/^the workbook unpacks to more than 64 MB/),
+    ]);
+    const many = zip(
+      Array.from({ length: 501 }, (_, i) => ({ name: `x/${i}.xml`, data: Buffer.from('<x/>') })),
+    );
+    expect((await issuesOf(many)).map((i) => i.message)).toEqual([
+      expect.stringMatching(/^the workbook's archive has 501 entries, more than the 500/),
+    ]);
+  });
+
+  it('read a workbook off the event loop, within a time limit', async () => {
+    // 3,000 agencies: a workbook whose reading takes seconds of CPU.
+    const [header, first] = table as [string[], string[]];
+    const rows = [
+      header,
+      ...Array.from({ length: 3_000 }, (_, i) => first.map((c, j) => (j === 0 ? `DV-${i}` : c))),
+    ];
+    const bytes = await workbookOf(rows);
+    // A timer that should fire every 10 ms: the longest gap is how long the event loop was blocked.
+    let last = performance.now();
+    let longest = 0;
+    const tick = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 10);
+    const started = performance.now();
+    const parsed = await parseDirectoryXlsx(bytes, 'danh-ba.xlsx');
+    const took = performance.now() - started;
+    clearInterval(tick);
+    expect(parsed).toHaveLength(3_000);
+    expect(longest).toBeLessThan(Math.max(250, took / 4));
+    const refused = await parseDirectoryXlsx(bytes, 'danh-ba.xlsx', { heapMb: 512, timeoutMs: 50 }).catch(
+      (error: unknown) => error,
+    );
+    expect(refused).toBeInstanceOf(DirectoryError);
+    expect((refused as DirectoryError).issues.map((i) => i.message)).toEqual([
+      expect.stringMatching(/^the workbook could not be read within 0\.05 seconds: save the table alone/),
+    ]);
   });
 });

@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import jwt from 'jsonwebtoken';
 import { signTaskToken, taskUrl, TaskLinkError, verifyTaskToken } from '../../../src/links/task-link';
 import { linkConfigFromEnv } from '../../../src/config/links';
 
@@ -31,6 +32,18 @@ describe('task links', () => {
     expect(problem(() => verifyTaskToken(token, SECRET, undefined, new Date('2028-02-01T00:00:00Z')))).toBe(
       'expired',
     );
+  });
+
+  it('refuses a correctly signed link without an expiry', () => {
+    const now = new Date('2027-06-01T00:00:00Z');
+    const forever = jwt.sign({ c: scope.cycleId, a: scope.agency, m: scope.milestone }, SECRET, {
+      algorithm: 'HS256',
+      audience: 'phoihop-portal',
+      issuer: 'phoihop',
+      noTimestamp: true,
+    });
+    expect(() => verifyTaskToken(forever, SECRET, undefined, now)).toThrow('the link has no expiry');
+    expect(problem(() => verifyTaskToken(forever, SECRET, undefined, now))).toBe('malformed');
   });
 
   it('refuses a forged or altered link', () => {

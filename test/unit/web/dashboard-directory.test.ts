@@ -30,6 +30,51 @@ describe('directory problems in Vietnamese', () => {
   });
 });
 
+describe('workbooks beyond a directory’s size, in Vietnamese', () => {
+  it('words every refusal of the archive check, the sheet extent and the reading limits', () => {
+    const vi = (message: string) => directoryProblem(message, 'vi');
+    const save = 'open it in Excel and save the table alone as "Excel Workbook (*.xlsx)" or "CSV UTF-8"';
+    const smaller =
+      'save the table alone (the first worksheet, only its rows and columns) as "Excel Workbook (*.xlsx)" or ' +
+      'as "CSV UTF-8" and import it again';
+    expect(
+      vi(`the workbook's archive has 501 entries, more than the 500 a directory workbook can have: ${save}`),
+    ).toBe(
+      'Tệp Excel (một tệp nén ZIP) có 501 thành phần, nhiều hơn 500 thành phần mà một tệp danh bạ có thể có: ' +
+        'hãy mở tệp bằng Excel và lưu riêng bảng danh bạ thành “Excel Workbook (*.xlsx)” hoặc “CSV UTF-8”.',
+    );
+    expect(
+      vi(`the workbook unpacks to more than 64 MB, more than a directory workbook can: ${save}`),
+    ).toMatch(/^Tệp Excel khi giải nén lớn hơn 64 MB/);
+    expect(
+      vi(
+        "the workbook's part xl/worksheets/sheet1.xml is compressed 1018 times, far more than a spreadsheet is " +
+          `(at most 100): the file is refused as a possible ZIP bomb; ${save}`,
+      ),
+    ).toMatch(
+      /^Thành phần xl\/worksheets\/sheet1\.xml của tệp Excel bị nén tới 1018 lần, .*\(tối đa 100 lần\)/,
+    );
+    expect(
+      vi(
+        "cell XFD2 lies beyond column 64, far outside the directory's table: delete the columns after the table " +
+          '(a value or formatting far to the right) and save again',
+      ),
+    ).toBe(
+      'Ô XFD2 nằm ngoài cột thứ 64, quá xa bảng danh bạ: hãy xóa các cột sau bảng (giá trị hoặc định dạng ở ' +
+        'xa bên phải) rồi lưu tệp lại.',
+    );
+    expect(vi('the worksheet reaches row 1048576, more than the 50000 rows a directory can have: …')).toMatch(
+      /^Trang tính kéo dài tới dòng 1048576, nhiều hơn 50000 dòng/,
+    );
+    expect(vi(`the workbook could not be read within 60 seconds: ${smaller}`)).toMatch(
+      /^Không đọc xong tệp Excel trong 60 giây: hãy lưu riêng bảng danh bạ/,
+    );
+    expect(vi(`the workbook needs more than 512 MB of memory to read: ${smaller}`)).toMatch(
+      /^Tệp Excel cần hơn 512 MB bộ nhớ để đọc/,
+    );
+  });
+});
+
 describe('matrix and export links', () => {
   it('carries the filters and the language, and nothing else', () => {
     expect(filterQuery({}, 'vi')).toBe('');

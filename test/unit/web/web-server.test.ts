@@ -6,15 +6,22 @@ import type { Database } from '../../../src/db/client';
 import { portalFailurePage, updateFailureOf } from '../../../src/web/update-failure';
 import { refusalFailure } from '../../../src/workflows/refusals';
 import { testFiles } from '../../support/files';
+import { signTaskToken } from '../../../src/links/task-link';
 
 /** Today's Content-Security-Policy of every page, directive by directive. */
 const CSP = [
   "default-src 'none'",
+  "base-uri 'none'",
   "style-src 'unsafe-inline'",
   "img-src 'self'",
   "form-action 'self'",
   "frame-ancestors 'none'",
 ];
+
+/** No page may use a camera, microphone, location or any other powerful browser feature. */
+const PERMISSIONS = expect.stringMatching(
+  /^(?=.*\bcamera=\(\))(?=.*\bmicrophone=\(\))(?=.*\bgeolocation=\(\))(?=.*\bpayment=\(\))(?=.*\busb=\(\))/,
+);
 
 /** Headers helmet would add by default and the portal does not send. */
 const NOT_SENT = [
@@ -82,17 +89,95 @@ describe('the web server', () => {
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['x-frame-options']).toBe('DENY');
     expect(directives(res.headers['content-security-policy'])).toEqual(CSP);
+    expect(res.headers['permissions-policy']).toEqual(PERMISSIONS);
     for (const name of NOT_SENT) expect(res.headers[name]).toBeUndefined();
   });
 
-  it('sends them on Fastify’s own 404 too', async () => {
-    const res = await get('/no-such-page');
-    expect(res.status).toBe(404);
-    expect(res.headers['referrer-policy']).toBe('no-referrer');
-    expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['x-frame-options']).toBe('DENY');
-    expect(directives(res.headers['content-security-policy'])).toEqual(CSP);
-    for (const name of NOT_SENT) expect(res.headers[name]).toBeUndefined();
+  /** The strict headers, as every response carries them. */
+  function expectStrictHeaders(headers: Record<string, string>) {
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['x-frame-options']).toBe('DENY');
+    expect(directives(headers['content-security-policy'])).toEqual(CSP);
+    expect(headers['permissions-policy']).toEqual(PERMISSIONS);
+    for (const name of NOT_SENT) expect(headers[name]).toBeUndefined();
+  }
+
+  it('sends them on Fastify’s own 404 too, on the dashboard’s, and on error replies', async () => {
+    const fourOhFour = await get('/no-such-page');
+    expect(fourOhFour.status).toBe(404);
+    expectStrictHeaders(fourOhFour.headers);
+    const dashboard404 = await get('/quan-ly/khong-co');
+    expect(dashboard404.status).toBe(404);
+    expectStrictHeaders(dashboard404.headers);
+    // A URL Fastify cannot decode, a path parameter over its limit or a head over Node's (answered
+    // before any hook), a body
+    // of a type no route reads, a body too large: errors before any handler runs.
+    const badUrl = await get('/nhiem-vu/%E0%A4%A');
+    expect(badUrl.status).toBe(400);
+    expectStrictHeaders(badUrl.headers);
+    expect(badUrl.headers['content-type']).toBe('text/html; charset=utf-8');
+    const longParam = await get(`/nhiem-vu/${'a'.repeat(2000)}`);
+    expect(longParam.status).toBe(414);
+    expectStrictHeaders(longParam.headers);
+    // A request head over Node's limit: refused by the HTTP parser, answered on the socket.
+    const hugeHead = await get(`/nhiem-vu/${'a'.repeat(20_000)}`);
+    expect(hugeHead.status).toBe(431);
+    expectStrictHeaders(hugeHead.headers);
+    const send = async (body: string, type: string) => {
+      const res = await fetch(`${base}/nhiem-vu/x`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': type },
+      });
+      return { status: res.status, headers: Object.fromEntries(res.headers) };
+    };
+    const unsupported = await send('<x/>', 'application/xml');
+    expect(unsupported.status).toBe(415);
+    expectStrictHeaders(unsupported.headers);
+    const tooLarge = await send(`a=${'x'.repeat(70 * 1024)}`, 'application/x-www-form-urlencoded');
+    expect(tooLarge.status).toBe(413);
+    expectStrictHeaders(tooLarge.headers);
+  });
+});
+
+describe('the web server’s log', () => {
+  it('never holds a link token: the token segment of /nhiem-vu/ paths is redacted', async () => {
+    const files = testFiles();
+    const lines: string[] = [];
+    const app = buildWebServer({
+      db: {} as Database,
+      links: { publicUrl: 'https://phoihop.dienbien.example', secret: 'k'.repeat(64) },
+      files,
+      logger: true,
+      logStream: { write: (line: string) => void lines.push(line) },
+    });
+    const base = await app.listen({ host: '127.0.0.1', port: 0 });
+    // A well-formed token (signed with another key, so the portal refuses it before any database read).
+    const token = signTaskToken(
+      { cycleId: 'cycle:dien-bien-kh99:2027:SOYT', agency: 'SOYT', milestone: 'annual-plan' },
+      new Date('2028-01-31T00:00:00Z'),
+      'z'.repeat(64),
+    );
+    try {
+      expect((await fetch(`${base}/nhiem-vu/${token}?lang=en`)).status).toBe(403);
+      const post = await fetch(`${base}/nhiem-vu/${token}/kien-nghi/1`, {
+        method: 'POST',
+        body: new URLSearchParams({ status: 'done' }),
+      });
+      expect(post.status).toBeGreaterThanOrEqual(400);
+      // Fastify's own "Route GET:<url> not found" line.
+      expect((await fetch(`${base}/nhiem-vu/${token}/khong-co`)).status).toBe(404);
+    } finally {
+      await app.close();
+      files.remove();
+    }
+    const log = lines.join('');
+    expect(log).toContain('"url":"/nhiem-vu/[redacted]?lang=en"');
+    expect(log).toContain('"url":"/nhiem-vu/[redacted]/kien-nghi/1"');
+    expect(log).toContain('Route GET:/nhiem-vu/[redacted]/khong-co not found');
+    expect(log).not.toContain(token);
+    expect(log).not.toContain(token.split('.')[2]!);
   });
 });
 
