@@ -23,10 +23,11 @@ import { startCycle } from '../../src/cycle/start';
 import { computePlan } from '../../src/cycle/compute-plan';
 import { findProgram } from '../../src/programs/find';
 import { temporalConfigFromEnv } from '../../src/config/temporal';
-import { localInstant } from '../../src/cycle/clock';
+import { fanOutLeadMs, localInstant } from '../../src/cycle/clock';
 import { deterministicMessageId } from '../../src/activities/notification-log';
 import { reportEmailKey } from '../../src/reports/consolidated/send';
 import { milestonesOwed } from '../../src/workflows/annual-cycle';
+import { SEND_HOUR } from '../../src/workflows/ladder/schedule';
 import { agencyWorkflowId, type AgencyRef } from '../../src/workflows/obligation-types';
 import { cycleWorkflowId, type CycleResult } from '../../src/workflows/cycle-types';
 import { seededRandom } from './prng';
@@ -59,7 +60,7 @@ export interface ChaosOptions {
   /** The kills fall at seeded moments between these fractions of the year (default 0.05 to 0.85). */
   killFrom: number;
   killTo: number;
-  /** The first kill at the cycle's start, when every agency is asked (with killWaitForSendMs: mid-send). */
+  /** The first kill at the first request moment, when every agency is asked (with killWaitForSendMs: mid-send). */
   firstKillAtStart?: boolean;
   /** After a kill's seeded moment, wait up to this long for an email being sent before killing (0: never). */
   killWaitForSendMs: number;
@@ -228,10 +229,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     // --- the cycle and its clock -------------------------------------------------------------------
     const program = findProgram(PROGRAM);
     const plan = computePlan(program, year);
-    const originMs = localInstant(plan.startsOn, 7);
-    const spanMs = Date.parse(`${plan.endsOn}T23:59:59+07:00`) - originMs;
+    const yearOriginMs = localInstant(plan.startsOn, 7);
+    const spanMs = Date.parse(`${plan.endsOn}T23:59:59+07:00`) - yearOriginMs;
     const yearMs = options.yearMinutes * 60_000;
     const scale = Math.round(spanMs / yearMs);
+    // The cycle's one clock starts its calendar a fan-out allowance before the year (cycleClock); every
+    // agency of the synthetic directory is addressed by the program.
+    const originMs = yearOriginMs - fanOutLeadMs(options.agencies, scale);
     const temporalConfig = {
       ...temporalConfigFromEnv({ TEMPORAL_ADDRESS: env.address }),
       taskQueue: TASK_QUEUE,
@@ -290,8 +294,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     // in compressed time that is `scale` times longer on the calendar, and the workflow must still be inside
     // the years its working calendar covers (the cycle's year ± 1) when it resumes (docs/benchmarks.md, "Chaos").
     const calendarEnd = realAt(localInstant(`${year + 2}-01-01`, 0));
-    const killFrom = t0 + options.killFrom * yearMs;
-    const killTo = Math.min(t0 + options.killTo * yearMs, calendarEnd - STALL_MARGIN_MS);
+    const yearStart = realAt(yearOriginMs);
+    const killFrom = yearStart + options.killFrom * yearMs;
+    const killTo = Math.min(yearStart + options.killTo * yearMs, calendarEnd - STALL_MARGIN_MS);
     if (options.kills > 0 && killTo <= killFrom) {
       throw new Error(
         `the year is too compressed for worker kills: a send cut off by a kill resumes ${STALL_MARGIN_MS / 1000}s ` +
@@ -310,7 +315,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     killMoments.sort((a, b) => a - b);
     // The first request round (every agency asked at once, then answering) is the busiest moment of the
     // year: the first kill waits there for an email being sent.
-    if (options.firstKillAtStart && killMoments.length > 0) killMoments[0] = t0;
+    if (options.firstKillAtStart && killMoments.length > 0) {
+      const firstRequestOn = plan.milestones.map((m) => m.requestOn).sort()[0]!;
+      killMoments[0] = realAt(localInstant(firstRequestOn, SEND_HOUR));
+    }
     const downtimes = killMoments.map(() => Math.round(rng() * 2000));
     log(
       `fault plan (seed ${options.seed}): worker SIGKILL at ${killMoments.map((k) => `${seconds(k)}s`).join(', ') || 'never'}` +

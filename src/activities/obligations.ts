@@ -21,6 +21,9 @@ import { sendOnce, sendToEach, type DeliveryResult } from './notification-log';
 import { ApplicationFailure } from '@temporalio/common';
 import { localDate } from '../cycle/clock';
 
+/** How long recordSubmission waits for the obligation's row (written by the request's recordObligation). */
+const OBLIGATION_ROW_WAIT_MS = 5_000;
+
 export interface ObligationNotice {
   workflowId: string;
   cycleId: number;
@@ -284,15 +287,26 @@ export function createObligationActivities(deps: {
       attachments?: AttachmentRef[];
     }): Promise<void> {
       const agency = await db.prisma.agency.findUniqueOrThrow({ where: { code: input.agencyCode } });
-      const obligation = await db.prisma.obligation.findUniqueOrThrow({
-        where: {
-          cycleId_agencyId_milestoneKey: {
-            cycleId: input.cycleId,
-            agencyId: agency.id,
-            milestoneKey: input.milestone,
-          },
+      const where = {
+        cycleId_agencyId_milestoneKey: {
+          cycleId: input.cycleId,
+          agencyId: agency.id,
+          milestoneKey: input.milestone,
         },
-      });
+      };
+      // The row is written by the request's recordObligation, which the workflow scheduled when it opened
+      // the milestone: an agency that submits at once can come first. Wait for it a moment rather than fail
+      // into a retry (2 s, weeks of calendar in compressed time, with the agency's form waiting meanwhile).
+      let obligation = await db.prisma.obligation.findUnique({ where });
+      for (const until = Date.now() + OBLIGATION_ROW_WAIT_MS; !obligation && Date.now() < until;) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        obligation = await db.prisma.obligation.findUnique({ where });
+      }
+      if (!obligation) {
+        throw new Error(
+          `no obligation row for ${input.agencyCode} ${input.milestone} in cycle ${input.cycleId} yet`,
+        );
+      }
       await db.prisma.submission.upsert({
         where: { receiptNumber: input.receiptNumber },
         create: {

@@ -23,6 +23,43 @@ export function realClock(nowMs: number): ClockSpec {
   return { originMs: nowMs, startedMs: nowMs, scale: 1 };
 }
 
+/**
+ * Real time a compressed cycle leaves for its fan-out before its calendar reaches the origin: a fixed part
+ * (the cycle's own steps, the batches) and a part per agency (a start and a first workflow task each; a
+ * fan-out measured about 90 ms an agency on a loaded two-core machine, docs/benchmarks.md).
+ */
+export const FAN_OUT_ALLOWANCE = { fixedMs: 2_000, perAgencyMs: 100 } as const;
+
+/** The most calendar time a compressed cycle's clock starts before its origin. */
+export const MAX_FAN_OUT_LEAD_MS = 60 * 86_400_000;
+
+/**
+ * How far before its origin a cycle's calendar starts (calendar ms): in compressed time (scale > 1) the
+ * fan-out allowance for `agencyCount` agencies at that scale, at most MAX_FAN_OUT_LEAD_MS, so that every
+ * agency is running before the first request is due; 0 in real time, where a fan-out costs seconds.
+ */
+export function fanOutLeadMs(agencyCount: number, scale: number): number {
+  if (scale <= 1) return 0;
+  const allowanceMs = FAN_OUT_ALLOWANCE.fixedMs + agencyCount * FAN_OUT_ALLOWANCE.perAgencyMs;
+  return Math.min(allowanceMs * scale, MAX_FAN_OUT_LEAD_MS);
+}
+
+/**
+ * The one clock of a cycle, fixed when the cycle starts (workflow time `nowMs`) and passed to every batch,
+ * agency and inspection workflow, so that all of them read the same calendar instant at the same moment.
+ * `requested` is the cycle's input: the calendar instant the year begins at and the speed-up (absent: real
+ * time from now). The calendar starts `fanOutLeadMs` before that instant.
+ */
+export function cycleClock(
+  requested: { originMs: number; scale: number } | undefined,
+  nowMs: number,
+  agencyCount: number,
+): ClockSpec {
+  const scale = requested?.scale ?? 1;
+  const originMs = (requested?.originMs ?? nowMs) - fanOutLeadMs(agencyCount, scale);
+  return { originMs, scale, startedMs: nowMs };
+}
+
 /** The calendar instant at workflow time `nowMs`. */
 export function calendarNow(clock: ClockSpec, nowMs: number): number {
   return clock.originMs + (nowMs - clock.startedMs) * clock.scale;

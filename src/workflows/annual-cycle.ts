@@ -17,6 +17,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { fanOutTaskQueue, mailTaskQueue } from './task-queues';
+import { cycleClock } from '../cycle/clock';
 import type { PlannedMilestone } from '../cycle/plan';
 import { agencyObligations } from './agency-obligations';
 import { agencyWorkflowId, type AgencyObligationsStatus, type AgencyRef } from './obligation-types';
@@ -55,7 +56,15 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
     workflowId: workflowInfo().workflowId,
   });
   const batchSize = input.batchSize ?? BATCH_SIZE;
-  const clock = { originMs: input.clock?.originMs ?? Date.now(), scale: input.clock?.scale ?? 1 };
+  // One clock for the whole cycle, fixed now and passed to every batch, agency and inspection: all read the
+  // same calendar instant at the same moment, however long the fan-out takes (see cycleClock). Cycles
+  // started before gave each workflow the origin and scale only, its clock starting at its own first task.
+  const oneClock = patched('one-cycle-clock');
+  const cycleClockSpec = oneClock ? cycleClock(input.clock, Date.now(), prepared.agencyCount) : undefined;
+  const clock: CycleBatchInput['clock'] = cycleClockSpec ?? {
+    originMs: input.clock?.originMs ?? Date.now(),
+    scale: input.clock?.scale ?? 1,
+  };
   // The inspection phase runs beside the agencies: it proposes the plan on the inspection milestone's
   // request day and starts the approved inspections (see inspection-plan.ts).
   const inspectionPlanned = inspectionMilestone(prepared.plan.milestones);
@@ -68,7 +77,8 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
       programVersionId: prepared.programVersionId,
       milestone: inspectionPlanned,
       calendar: prepared.calendar,
-      clock: { ...clock, startedMs: Date.now() },
+      clock: cycleClockSpec ?? { ...clock, startedMs: Date.now() },
+      oneClock,
     });
     // Awaited below on the way to consolidation; when the cycle is cancelled instead, its end is not awaited.
     phase.done.catch(() => undefined);

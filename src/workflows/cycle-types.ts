@@ -5,7 +5,10 @@ import type { CyclePlan } from '../cycle/plan';
 export interface AnnualCycleInput {
   program: string;
   year: number;
-  /** Compressed time for demos: the calendar instant the start maps to, and the speed-up. */
+  /**
+   * Compressed time for demos: the calendar instant the year begins at, and the speed-up. The cycle fixes
+   * its one clock from it when it starts (cycleClock: the calendar starts a fan-out allowance earlier).
+   */
   clock?: { originMs: number; scale: number };
   /** Agencies per batch workflow (default BATCH_SIZE); tests use small batches to exercise the fan-out. */
   batchSize?: number;
@@ -30,7 +33,12 @@ export interface CycleBatchInput {
   lead: string;
   plan: CyclePlan;
   calendar: CalendarData;
-  clock: { originMs: number; scale: number };
+  /**
+   * The cycle's clock, passed on to every agency: with `startedMs` (the workflow time the cycle fixed it
+   * at), one calendar for all; without (batches of cycles started before), each agency's clock starts at its
+   * own first workflow task.
+   */
+  clock: { originMs: number; scale: number; startedMs?: number };
   offset: number;
   limit: number;
   /**

@@ -63,6 +63,11 @@ export interface InspectionPhaseInput {
   milestone: PlannedMilestone;
   calendar: CalendarData;
   clock: ClockSpec;
+  /**
+   * The clock is the cycle's one clock, passed to the inspections as it is; false in cycles started before
+   * it, whose inspections' clocks start at their own first workflow task from the phase's calendar instant.
+   */
+  oneClock?: boolean;
 }
 
 export interface InspectionPhase {
@@ -216,8 +221,8 @@ export function startInspectionPhase(input: InspectionPhaseInput): InspectionPha
       remedyWorkingDays: settings!.remedyWorkingDays,
       ...inspectionLadder(m),
       calendar: input.calendar,
-      // The child's clock starts where the cycle's is now (compressed time carries over).
-      clock: { originMs: now(), scale: input.clock.scale },
+      // The cycle's clock (in cycles started before it: one starting where the cycle's calendar is now).
+      clock: input.oneClock ? { ...input.clock } : { originMs: now(), scale: input.clock.scale },
     };
   }
 

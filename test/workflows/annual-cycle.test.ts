@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowFailedError } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { recordHistory } from '../support/histories';
@@ -11,11 +12,12 @@ import { createMailer, type Mailer } from '../../src/mail/mailer';
 import { importDirectoryFile } from '../../src/directory/import-file';
 import { computePlan } from '../../src/cycle/compute-plan';
 import { findProgram } from '../../src/programs/find';
-import { localInstant } from '../../src/cycle/clock';
+import { calendarNow, fanOutLeadMs, localInstant } from '../../src/cycle/clock';
 import { agencyWorkflowId } from '../../src/workflows/obligation-types';
 import { cycleTotals, type AnnualCycleInput, type CycleSummary } from '../../src/workflows/cycle-types';
 import { inspectionPlanOf } from '../support/inspection-plan';
 import { annualCycle } from '../../src/workflows/annual-cycle';
+import { statusQuery } from '../../src/workflows/messages/agency-obligations';
 
 const PROGRAM = 'dien-bien-kh99';
 // The four agencies of the small directory fixture, in code order: two batches of two.
@@ -153,10 +155,60 @@ describe('annualCycle (time-skipping server, real activities)', () => {
       expect(await historyLength(agencyWorkflowId(PROGRAM, year, code))).toBeLessThan(1000);
     }
     // (Earlier recordings: annual-cycle-two-batches, before the consolidated report; cycle-batch-two-agencies;
-    // annual-cycle-two-batches-report, before the fan-out queue.)
-    await recordHistory(env, cycleId, 'annual-cycle-fan-out-queue');
-    await recordHistory(env, batches[0]!, 'cycle-batch-fan-out-queue');
+    // annual-cycle-two-batches-report, before the fan-out queue; annual-cycle-fan-out-queue and
+    // cycle-batch-fan-out-queue, before the cycle's one clock.)
+    await recordHistory(env, cycleId, 'annual-cycle-one-clock');
+    await recordHistory(env, batches[0]!, 'cycle-batch-one-clock');
   });
+
+  it('gives every agency the cycle’s one clock, its calendar starting early enough for the fan-out', async () => {
+    const year = 2029;
+    const plan = computePlan(findProgram(PROGRAM), year);
+    const scale = 100_000;
+    const input: AnnualCycleInput = {
+      program: PROGRAM,
+      year,
+      clock: { originMs: localInstant(plan.startsOn, 7), scale },
+      batchSize: 2,
+    };
+    const handle = await env.client.workflow.start(annualCycle, {
+      taskQueue,
+      workflowId: `cycle:${PROGRAM}:${year}`,
+      args: [input],
+    });
+    await handle.result();
+
+    // The four agencies were started by two batches, each at its own moment of the fan-out (their first
+    // workflow tasks), and all read the calendar the cycle fixed when it started.
+    const agencies = AGENCIES.map((code) =>
+      env.client.workflow.getHandle(agencyWorkflowId(PROGRAM, year, code)),
+    );
+    const clocks = await Promise.all(agencies.map(async (h) => (await h.query(statusQuery)).clock));
+    const cycleStarted = await firstWorkflowTaskMs(`cycle:${PROGRAM}:${year}`);
+    const firstTasks = await Promise.all(agencies.map((h) => firstWorkflowTaskMs(h.workflowId)));
+    for (const at of firstTasks) expect(at).toBeGreaterThan(cycleStarted);
+    const [clock] = clocks;
+    for (const other of clocks) expect(other).toEqual(clock);
+    // At the same instant (the first agency's start, the last one's), the same calendar instant for all.
+    for (const at of [Math.min(...firstTasks), Math.max(...firstTasks)]) {
+      expect(new Set(clocks.map((c) => calendarNow(c, at))).size).toBe(1);
+    }
+    // The calendar starts a fan-out allowance before 07:00 on the first day: 2.4 s for four agencies, at
+    // ×100,000 about 2.8 days, so the agencies are all running before the first request goes out at 08:00.
+    expect(fanOutLeadMs(4, scale)).toBe(2_400 * scale);
+    expect(clock).toEqual({
+      originMs: localInstant(plan.startsOn, 7) - fanOutLeadMs(4, scale),
+      scale,
+      startedMs: expect.any(Number),
+    });
+    expect(clock!.startedMs).toBeGreaterThanOrEqual(cycleStarted);
+  });
+
+  /** The workflow time of a workflow's first workflow task (when it first ran). */
+  async function firstWorkflowTaskMs(workflowId: string): Promise<number> {
+    const { events } = await env.client.workflow.getHandle(workflowId).fetchHistory();
+    return tsToMs(events!.find((e) => e.workflowTaskStartedEventAttributes)!.eventTime);
+  }
 
   it('a cancelled cycle cancels every agency, records their open obligations as cancelled, and is marked cancelled', async () => {
     const year = 2028;

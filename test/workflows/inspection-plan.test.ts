@@ -22,7 +22,7 @@ import type { AnnualCycleInput } from '../../src/workflows/cycle-types';
 import type { ApproveInspectionPlanInput, InspectionCandidates, PlanLine } from '../../src/inspections/plan';
 import { inspectionWorkflowId } from '../../src/inspections/types';
 import { PhAgency, PhProgram, PhYear } from '../../src/workflows/search-attributes';
-import { submitUpdate } from '../../src/workflows/messages/agency-obligations';
+import { statusQuery, submitUpdate } from '../../src/workflows/messages/agency-obligations';
 import { inspectionPlanOf } from '../support/inspection-plan';
 import { approveInspectionPlanUpdate } from '../../src/workflows/messages/annual-cycle';
 import { inspectionStatusQuery } from '../../src/workflows/messages/inspection';
@@ -360,10 +360,22 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
       source: 'risk',
     });
 
+    // The cycle's one clock, which every agency got when the year began, is each inspection's too: they all
+    // read the same calendar instant at the same moment.
+    const clocks = await Promise.all(
+      [...DEPTS, ...COMMUNES].map(async (code) => {
+        const agency = env.client.workflow.getHandle(agencyWorkflowId(PROGRAM, YEAR, code));
+        return (await agency.query(statusQuery)).clock;
+      }),
+    );
+    const [clock] = clocks;
+    for (const other of clocks) expect(other).toEqual(clock);
+    expect(clock).toEqual({ originMs: origin, scale: 1, startedMs: expect.any(Number) });
     for (const line of approved) {
       const inspection = env.client.workflow.getHandle(inspectionWorkflowId(PROGRAM, YEAR, line.code));
       const status = await inspection.query(inspectionStatusQuery);
       expect(status).toMatchObject({ kind: line.kind, visitOn: line.visitOn, stage: 'planned' });
+      expect(status.clock).toEqual(clock);
       const { typedSearchAttributes: sa } = await inspection.describe();
       expect([sa.get(PhProgram), sa.get(PhYear), sa.get(PhAgency)]).toEqual([PROGRAM, YEAR, line.code]);
     }
@@ -385,8 +397,9 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
     });
     expect(notices.map((n) => n.recipient).sort()).toEqual(['dm@so-01.example', 'tt@so-01.example']);
     expect((await inspectionPlanOf(handle)).started).toEqual(started);
-    // (An earlier recording, annual-cycle-inspection-plan, predates the coordinators' email.)
-    await recordHistory(env, cycleId, 'annual-cycle-inspection-plan-email');
+    // (Earlier recordings: annual-cycle-inspection-plan, before the coordinators' email;
+    // annual-cycle-inspection-plan-email, before the cycle's one clock.)
+    await recordHistory(env, cycleId, 'annual-cycle-inspection-plan-one-clock');
     for (const id of started) await env.client.workflow.getHandle(id).terminate('test over');
   });
 });
