@@ -109,8 +109,8 @@ export default tseslint.config(
     },
   },
   {
-    // Workflow messages are called through their typed definitions (src/workflows/messages/*), never by
-    // name: a name in a string is not checked against the workflow, and its result comes back untyped. The
+    // Workflow messages are called through their typed definitions (src/workflows/messages/*), and
+    // workflows started by their functions, never by name: a name in a string is not checked against the workflow, and its result comes back untyped. The
     // rule looks at the first argument of the Temporal client's message calls; the pg client's `query` has
     // the same name, so SQL goes in a named constant or a `{ text, values }` query config.
     files: ['**/*.ts'],
@@ -123,6 +123,16 @@ export default tseslint.config(
           message:
             'Call a workflow message through its definition in src/workflows/messages, not by name (SQL: use a named constant or { text, values }).',
         })),
+        // Workflows likewise: started by their function (`client.workflow.start(annualCycle, …)`), so that
+        // the arguments and the result are typed; a schedule's action names the function's `.name`.
+        ...['Literal', 'TemplateLiteral'].map((type) => ({
+          selector: `CallExpression[callee.object.property.name='workflow'][callee.property.name=/^(start|execute|signalWithStart)$/][arguments.0.type='${type}']`,
+          message: 'Start a workflow by its function (imported from src/workflows), not by its type name.',
+        })),
+        {
+          selector: "Property[key.name='workflowType'][value.type=/^(Literal|TemplateLiteral)$/]",
+          message: "Name a schedule's workflow by its function's `.name` (e.g. `scheduledCycleStart.name`).",
+        },
       ],
     },
   },

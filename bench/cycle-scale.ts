@@ -28,7 +28,6 @@ import { startCycle } from '../src/cycle/start';
 import { temporalConfigFromEnv } from '../src/config/temporal';
 import { computePlan } from '../src/cycle/compute-plan';
 import { findProgram } from '../src/programs/find';
-import type { CycleResult } from '../src/workflows/cycle-types';
 import { BATCH_SIZE } from '../src/workflows/annual-cycle';
 import { Worker } from '@temporalio/worker';
 import { temporal as proto } from '@temporalio/proto';
@@ -36,6 +35,8 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import * as baselineActivities from './baseline/activities';
 import type { BaselineShape } from './baseline/workflows';
 import { acceptUpdate, submitUpdate } from '../src/workflows/messages/agency-obligations';
+import { baselineCycle } from './baseline/workflows';
+import type { annualCycle } from '../src/workflows/annual-cycle';
 
 const PROGRAM = 'dien-bien-kh99';
 const { values } = parseArgs({
@@ -216,7 +217,7 @@ async function runBaseline(
     const workflowId = `baseline-${Date.now()}`;
     const t0 = Date.now();
     log(`baseline: ${shape.agencies} agencies × ${shape.timers} timers and ${shape.activities} activities`);
-    await env.client.workflow.execute('baselineCycle', { taskQueue, workflowId, args: [shape] });
+    await env.client.workflow.execute(baselineCycle, { taskQueue, workflowId, args: [shape] });
     const seconds = (Date.now() - t0) / 1000;
     log(`baseline completed in ${seconds.toFixed(0)} s`);
     const ids = [workflowId];
@@ -346,7 +347,7 @@ async function main(): Promise<void> {
     const t0 = Date.now();
     const cycle = await startCycle(env.client, temporal, { program: PROGRAM, year, scale });
     log(`cycle started (${cycle.workflowId}), the year in ${minutes} minutes (×${scale})`);
-    const result = env.client.workflow.getHandle(cycle.workflowId).result() as Promise<CycleResult>;
+    const result = env.client.workflow.getHandle<typeof annualCycle>(cycle.workflowId).result();
     let finished = false;
     // Settled either way (a terminated cycle rejects): never an unhandled rejection that skips the teardown.
     void result.then(

@@ -25,6 +25,7 @@ import type { AddressInfo } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { agencyObligations } from '../src/workflows/agency-obligations';
 
 /** What the child process reads: one autocannon run. */
 interface DriveSpec {
@@ -279,7 +280,7 @@ async function main(): Promise<void> {
         clock: { originMs: TODAY, scale: 1 },
         closesOn: plan.endsOn,
       };
-      await env.client.workflow.start('agencyObligations', {
+      await env.client.workflow.start(agencyObligations, {
         taskQueue,
         workflowId: workflowIds[i]!,
         args: [input],

@@ -154,9 +154,11 @@ export class SyntheticAgencies {
       ? { 'events-held': agency.length + milestone.length, participants: 100 + round.length }
       : undefined;
     const base = `chaos:${workflowId}:${milestone}:${round}`;
+    // Stamped when the agency sends it, as the portal does: a worker killed meanwhile does not make it later.
+    const receivedAt = Date.now();
     const submitted = await this.call(workflowId, milestone, () =>
       handle.executeUpdate(submitUpdate, {
-        args: [{ milestone, submittedBy, summary, ...(figures ? { figures } : {}) }],
+        args: [{ milestone, submittedBy, summary, receivedAt, ...(figures ? { figures } : {}) }],
         updateId: `${base}:submit`,
       }),
     );

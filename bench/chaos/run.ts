@@ -33,6 +33,7 @@ import { seededRandom } from './prng';
 import { RestartableMailpit } from './mailpit';
 import { WorkerProcess } from './worker-process';
 import { SyntheticAgencies, directoryCsv, focalPoint } from './agencies';
+import type { annualCycle } from '../../src/workflows/annual-cycle';
 
 export const PROGRAM = 'dien-bien-kh99';
 const FROM = 'Sở VHTTDL <vanthu@sovhttdl.dienbien.example>';
@@ -244,11 +245,11 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     log(
       `cycle ${cycle.workflowId} started: ${plan.startsOn} to ${plan.endsOn} in ${options.yearMinutes} min (×${scale})`,
     );
-    const handle = env.client.workflow.getHandle(cycle.workflowId);
+    const handle = env.client.workflow.getHandle<typeof annualCycle>(cycle.workflowId);
     let outcome: CycleResult | undefined;
     let cycleError: Error | undefined;
     let finished = false;
-    const result = (handle.result() as Promise<CycleResult>).then(
+    const result = handle.result().then(
       (r) => {
         outcome = r;
         finished = true;

@@ -3,6 +3,7 @@ import { workflowUiUrl, type TemporalConfig } from '../config/temporal';
 import { UsageError } from '../config/usage-error';
 import { findProgram } from '../programs/find';
 import { cycleWorkflowId, type AnnualCycleInput } from '../workflows/cycle-types';
+import { annualCycle } from '../workflows/annual-cycle';
 import { localInstant } from './clock';
 import { computePlan } from './compute-plan';
 
@@ -28,7 +29,7 @@ export async function startCycle(
     clock: opts.scale ? { originMs: localInstant(plan.startsOn, 7), scale: opts.scale } : undefined,
   };
   try {
-    await client.workflow.start('annualCycle', {
+    await client.workflow.start(annualCycle, {
       taskQueue: temporal.taskQueue,
       workflowId,
       args: [input],

@@ -8,6 +8,7 @@ import { importDirectoryFile } from '../directory/import-file';
 import { findProgram } from '../programs/find';
 import { directorySnapshot } from '../directory/snapshot';
 import { cycleWorkflowId, type CycleResult } from '../workflows/cycle-types';
+import type { annualCycle } from '../workflows/annual-cycle';
 import { simulateAgencies, type Behaviour } from './agencies';
 
 const DIRECTORY = join(__dirname, '../../data/directory');
@@ -66,7 +67,7 @@ export async function runDemo(
   const behaviours = new Map<string, Behaviour>(agencies.map((a) => [a.code, demoBehaviour(a.code)]));
   const program = findProgram(PROGRAM).definition;
   behaviours.set(program.lead, 'on-time');
-  const result = client.workflow.getHandle(cycleWorkflowId(PROGRAM, year)).result() as Promise<CycleResult>;
+  const result = client.workflow.getHandle<typeof annualCycle>(cycleWorkflowId(PROGRAM, year)).result();
   await simulateAgencies(client, {
     program: PROGRAM,
     year,

@@ -7,8 +7,10 @@ import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { FilesConfig } from '../config/files';
 import type { AttachmentRef } from '../workflows/obligation-types';
-import { SUBMISSION_LIMITS } from '../workflows/obligation-types';
+import { sanitizeFileName, withExtension } from './names';
 import { sniffFile, type SniffRefusal } from './sniff';
+
+export { sanitizeFileName } from './names';
 
 /** Why one uploaded file is refused. */
 export type FileProblem = SniffRefusal | 'empty' | 'too-big';
@@ -17,37 +19,6 @@ export type FileProblem = SniffRefusal | 'empty' | 'too-big';
 export interface StagedFile {
   ref: AttachmentRef;
   tempPath: string;
-}
-
-/** C0 and C1 control characters, DEL, and the Unicode line/paragraph separators. */
-function isControl(c: string): boolean {
-  const code = c.codePointAt(0)!;
-  return code < 0x20 || (code >= 0x7f && code <= 0x9f) || code === 0x2028 || code === 0x2029;
-}
-
-/**
- * The name the person gave, kept as metadata only (never part of a path): the last path segment, without
- * control characters or "..", trimmed, NFC, at most 255 characters; "" when nothing is left.
- */
-export function sanitizeFileName(raw: string): string {
-  let name = raw.normalize('NFC');
-  // Basename under both separators (a Windows browser may send "C:\Users\...\x.pdf").
-  name = name.split(/[/\\]/).at(-1) ?? '';
-  name = [...name]
-    .filter((c) => !isControl(c))
-    .join('')
-    .replace(/\.{2,}/g, '.')
-    .trim()
-    .replace(/^\.+/, '')
-    .trim()
-    .normalize('NFC');
-  if (name.length > SUBMISSION_LIMITS.fileName) {
-    // Keep the extension when shortening.
-    const dot = name.lastIndexOf('.');
-    const ext = dot > 0 && name.length - dot <= 10 ? name.slice(dot) : '';
-    name = name.slice(0, SUBMISSION_LIMITS.fileName - ext.length).trimEnd() + ext;
-  }
-  return name;
 }
 
 /**
@@ -128,7 +99,8 @@ export class UploadBatch {
     const file: StagedFile = {
       tempPath,
       ref: {
-        fileName: sanitizeFileName(declaredName) || `${sha256.slice(0, 12)}.${sniffed.ext}`,
+        // Shown and downloaded under the extension of what the content is, whatever it was named.
+        fileName: withExtension(sanitizeFileName(declaredName) || sha256.slice(0, 12), sniffed.ext),
         contentType: sniffed.contentType,
         sizeBytes: measure.size,
         sha256,

@@ -1,5 +1,7 @@
 // Writes a table as CSV (UTF-8 with a BOM, so Excel shows Vietnamese text correctly) or XLSX (header row
-// bold and frozen, column widths, dates as real dates, numbers as numbers). Pure apart from the writers.
+// bold and frozen, column widths, dates as real dates, numbers as numbers). Text never becomes a formula:
+// CSV cells that would start one are prefixed with a quote, XLSX cells are strings. Pure apart from the
+// writers.
 import ExcelJS from 'exceljs';
 import { stringify } from 'csv-stringify/sync';
 
@@ -55,16 +57,41 @@ function textOf(value: CellValue, column: Column, words: TableWords): string {
   return String(value);
 }
 
-/** CSV: UTF-8 with a BOM, comma-separated, CRLF line ends (what Excel opens without asking). */
+/** What a spreadsheet program reads as the start of a formula (or a DDE command) in a CSV cell. */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Text as a CSV cell that no spreadsheet program runs (the OWASP CSV-injection rule): text beginning with
+ * =, +, -, @, a tab or a carriage return gets a leading single quote, which Excel and LibreOffice show as
+ * text ("=HYPERLINK(…)" stays those characters). Only text is changed: a number the table holds as a number
+ * (-3) is written as it is, so that it stays a number when the file is opened.
+ */
+export function csvText(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+function csvCell(value: CellValue, column: Column, words: TableWords): string {
+  const text = textOf(value, column, words);
+  return typeof value === 'string' ? csvText(text) : text;
+}
+
+/**
+ * CSV: UTF-8 with a BOM, comma-separated, CRLF line ends (what Excel opens without asking); text that a
+ * spreadsheet would read as a formula is prefixed (csvText).
+ */
 export function tableToCsv(table: Table, words: TableWords): Buffer {
   const records = [
-    table.columns.map((c) => c.header),
-    ...table.rows.map((row) => table.columns.map((column, i) => textOf(row[i] ?? null, column, words))),
+    table.columns.map((c) => csvText(c.header)),
+    ...table.rows.map((row) => table.columns.map((column, i) => csvCell(row[i] ?? null, column, words))),
   ];
   return Buffer.from(stringify(records, { bom: true, record_delimiter: 'windows' }), 'utf8');
 }
 
-/** A value as an Excel cell: a date in Vietnam wall time (Excel dates carry no zone), a number, text. */
+/**
+ * A value as an Excel cell: a date in Vietnam wall time (Excel dates carry no zone), a number, text. Text is
+ * always a string cell (exceljs writes a formula only from a `{ formula }` object, never from a string), so
+ * "=HYPERLINK(…)" typed by an agency is shown, not run; a number stays a number, negative or not.
+ */
 function excelValue(value: CellValue, column: Column, words: TableWords): ExcelJS.CellValue {
   if (value === null) return null;
   if (column.type === 'date') {

@@ -11,7 +11,7 @@ import {
 import { UsageError } from '../config/usage-error';
 import type { LoadedProgram } from '../programs/load';
 import type { ProgramDefinition } from '../programs/types';
-import type { ScheduledCycleStartInput } from '../workflows/scheduled-cycle-start';
+import { scheduledCycleStart } from '../workflows/scheduled-cycle-start';
 import {
   FIRE_HOUR,
   SCHEDULE_TIME_ZONE,
@@ -49,10 +49,16 @@ const FINGERPRINT = 'phoihopScheduleVersion';
 
 type DesiredSchedule = Omit<ScheduleOptions, 'scheduleId' | 'memo' | 'state'>;
 
+/**
+ * The workflow a schedule starts, by its type name (the function's name, as the worker registers it): a
+ * string, because the fingerprint is computed over the action as JSON and the server answers with the name.
+ */
+export const SCHEDULED_WORKFLOW_TYPE = scheduledCycleStart.name;
+
 /** The schedule a program should have: yearly on its earliest start date, at midnight local time. */
 export function desiredSchedule(program: ProgramDefinition, taskQueue: string): DesiredSchedule {
   const { month, day } = fireMonthDay(program.cycle.start);
-  const args: [ScheduledCycleStartInput] = [{ program: program.code }];
+  const args: Parameters<typeof scheduledCycleStart> = [{ program: program.code }];
   const shape = {
     spec: {
       calendars: [
@@ -69,7 +75,7 @@ export function desiredSchedule(program: ProgramDefinition, taskQueue: string): 
     },
     action: {
       type: 'startWorkflow' as const,
-      workflowType: 'scheduledCycleStart',
+      workflowType: SCHEDULED_WORKFLOW_TYPE,
       workflowId: scheduledRunWorkflowId(program.code),
       taskQueue,
       args,

@@ -1,4 +1,5 @@
 // Words of the portal's pages, Vietnamese first (the workflows' refusals are in src/i18n). Pure.
+import type { FileProblem } from '../files/storage';
 import type { Lang } from '../i18n/lang';
 
 export type { Lang };
@@ -59,7 +60,7 @@ export function formatFigure(value: number, lang: Lang): string {
   return lang === 'vi' ? text.replace('.', ',') : text;
 }
 
-type FileProblemKey = 'unknown-type' | 'macros' | 'empty' | 'too-big';
+type FileProblemKey = FileProblem;
 type FigureProblemKey =
   'required' | 'not-a-number' | 'ambiguous' | 'negative' | 'not-whole' | 'over-100' | 'too-large';
 
@@ -98,6 +99,15 @@ export const TEXT = {
     summary: 'Tóm tắt nội dung',
     submit: 'Gửi',
     received: (n: string) => `Đã tiếp nhận. Số tiếp nhận: ${n}. Thư xác nhận sẽ được gửi tới đơn vị.`,
+    receivedPending: (n: string) =>
+      `Đã tiếp nhận. Số tiếp nhận: ${n}. Văn bản đã được ghi nhận vào thời điểm gửi; việc xem xét sẽ được thực hiện sau, thư xác nhận sẽ được gửi tới đơn vị. Không cần gửi lại.`,
+    receiptStillPending: (n: string) =>
+      `Văn bản số tiếp nhận ${n} đã được ghi nhận và đang chờ chuyển xem xét; không cần gửi lại.`,
+    receiptsHeading: 'Văn bản đã tiếp nhận, chờ xử lý',
+    receiptPending: (n: string, at: string) =>
+      `Số tiếp nhận ${n}, nhận lúc ${at}: đã ghi nhận theo thời điểm gửi; việc xem xét sẽ được thực hiện sau.`,
+    receiptRefused: (n: string, at: string, why: string) =>
+      `Số tiếp nhận ${n}, nhận lúc ${at}: không được tiếp nhận. ${why}`,
     submitFailed: 'Chưa gửi được',
     submitRefused: 'Không tiếp nhận',
     fieldRequired: (f: string) => `Vui lòng nhập “${f}”.`,
@@ -116,6 +126,12 @@ export const TEXT = {
       ({
         'unknown-type': `Tệp “${name}” không phải là PDF, DOCX, XLSX hoặc ODT (kiểm tra theo nội dung tệp, không theo tên hay đuôi tệp).`,
         macros: `Tệp “${name}” có chứa macro; không tiếp nhận. Vui lòng lưu lại dưới dạng .docx hoặc .xlsx không có macro.`,
+        'excel4-macros': `Tệp “${name}” có trang macro Excel 4.0 (macro sheet), có thể tự chạy lệnh khi mở; không tiếp nhận. Vui lòng xóa trang macro hoặc chép số liệu sang một bảng tính mới rồi lưu dưới dạng .xlsx.`,
+        'odf-macros': `Tệp “${name}” có chứa macro (Basic hoặc script) của LibreOffice/OpenOffice; không tiếp nhận. Vui lòng xóa macro hoặc chép nội dung sang một văn bản mới rồi lưu lại.`,
+        'external-links': `Tệp “${name}” có liên kết tới tệp bên ngoài (mẫu, hình ảnh hoặc dữ liệu tải từ nơi khác khi mở tệp); không tiếp nhận. Vui lòng bỏ liên kết (hoặc chèn trực tiếp nội dung) rồi lưu lại; liên kết web thông thường trong văn bản vẫn được chấp nhận.`,
+        'embedded-objects': `Tệp “${name}” có nhúng đối tượng OLE hoặc ActiveX (kể cả bảng tính nhúng trong biểu đồ); không tiếp nhận. Vui lòng thay đối tượng bằng hình ảnh hoặc gửi riêng từng tệp.`,
+        'pdf-damaged': `Tệp “${name}” là PDF bị hỏng, chưa tải hết hoặc không kiểm tra được; không tiếp nhận. Vui lòng xuất (hoặc in) lại thành PDF rồi gửi lại.`,
+        'pdf-active': `Tệp “${name}” là PDF có mã JavaScript, lệnh mở chương trình hoặc tệp đính kèm bên trong; không tiếp nhận. Vui lòng in lại thành PDF (chức năng In › Lưu dưới dạng PDF) rồi gửi lại.`,
         empty: `Tệp “${name}” trống (0 byte).`,
         'too-big': `Tệp “${name}” lớn hơn giới hạn ${limit} mỗi tệp.`,
       })[problem],
@@ -225,6 +241,15 @@ export const TEXT = {
     summary: 'Summary',
     submit: 'Send',
     received: (n: string) => `Received. Receipt number: ${n}. A confirmation email follows.`,
+    receivedPending: (n: string) =>
+      `Received. Receipt number: ${n}. Your document is recorded as of the time you sent it; the review will follow, with a confirmation email. There is no need to send it again.`,
+    receiptStillPending: (n: string) =>
+      `The document with receipt number ${n} is recorded and waiting to go to review; there is no need to send it again.`,
+    receiptsHeading: 'Documents received, waiting to be processed',
+    receiptPending: (n: string, at: string) =>
+      `Receipt number ${n}, received at ${at}: recorded as of the time it was sent; the review will follow.`,
+    receiptRefused: (n: string, at: string, why: string) =>
+      `Receipt number ${n}, received at ${at}: not accepted. ${why}`,
     submitFailed: 'Not sent',
     submitRefused: 'Not accepted',
     fieldRequired: (f: string) => `Please fill in “${f}”.`,
@@ -244,6 +269,12 @@ export const TEXT = {
       ({
         'unknown-type': `“${name}” is not a PDF, DOCX, XLSX or ODT file (checked by its content, not its name or extension).`,
         macros: `“${name}” contains macros and cannot be accepted. Please save it as a .docx or .xlsx without macros.`,
+        'excel4-macros': `“${name}” contains an Excel 4.0 macro sheet, which can run commands when opened, and cannot be accepted. Please delete the macro sheet or copy the figures into a new workbook saved as .xlsx.`,
+        'odf-macros': `“${name}” contains LibreOffice/OpenOffice macros (Basic or scripts) and cannot be accepted. Please delete the macros or copy the text into a new document and save it again.`,
+        'external-links': `“${name}” links to outside files (a template, picture or data fetched from elsewhere when it is opened) and cannot be accepted. Please remove the links (or insert the content itself) and save it again; ordinary web links in the text are accepted.`,
+        'embedded-objects': `“${name}” contains embedded OLE or ActiveX objects (including a chart's embedded workbook) and cannot be accepted. Please replace them with pictures or send each file separately.`,
+        'pdf-damaged': `“${name}” is a damaged or incomplete PDF, or one that cannot be checked, and cannot be accepted. Please export (or print) it to PDF again and resend it.`,
+        'pdf-active': `“${name}” is a PDF with JavaScript, an action that starts a program, or files attached inside, and cannot be accepted. Please print it to a new PDF (Print › Save as PDF) and resend it.`,
         empty: `“${name}” is empty (0 bytes).`,
         'too-big': `“${name}” is larger than the limit of ${limit} per file.`,
       })[problem],

@@ -14,6 +14,7 @@ import { SECURITY_HEADERS } from './security-headers';
 import { DASHBOARD_PREFIX } from '../links/dashboard-paths';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './errors';
 import type { DashboardConfig } from '../config/dashboard';
+import { ReceiptDeliverer, type ReceiptDelivererOptions } from './agency/receipt-deliverer';
 
 export interface WebDeps {
   db: Database;
@@ -29,6 +30,13 @@ export interface WebDeps {
   temporal?: Client;
   /** The coordinators' dashboard's settings (default: from the environment, src/config/dashboard.ts). */
   dashboard?: DashboardConfig;
+  /**
+   * The wall clock submissions are stamped with (default Date.now; a test on a time-skipping server
+   * passes the server's time, the workflow's clock).
+   */
+  receiptClock?: () => number | Promise<number>;
+  /** Delivery of pending submission receipts to the workflows (default on when `temporal` is set). */
+  receiptDelivery?: ReceiptDelivererOptions | false;
 }
 
 /** What every part of the web server shares: its dependencies and the page renderer. */
@@ -84,6 +92,12 @@ export function buildWebServer(deps: WebDeps): FastifyInstance {
     request.log.error(err);
     return ctx.page(reply, 500, 'error', lang, { heading: t.unavailable, message: t.tryAgain });
   });
+
+  if (deps.temporal && deps.receiptDelivery !== false) {
+    const deliverer = new ReceiptDeliverer(deps.db, deps.temporal, app.log, deps.receiptDelivery ?? {});
+    app.addHook('onReady', async () => deliverer.start());
+    app.addHook('onClose', () => deliverer.stop());
+  }
 
   void app.register(agencyPortal, ctx);
   void app.register(dashboard, { ...ctx, prefix: DASHBOARD_PREFIX });

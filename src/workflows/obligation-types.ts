@@ -115,7 +115,20 @@ export interface SubmitInput {
   /** Figures by the program's keys: finite numbers ≥ 0. */
   figures?: Record<string, number>;
   attachments?: AttachmentRef[];
+  /**
+   * When the portal received the submission: wall-clock ms of the web server (the workflow maps it to
+   * calendar time with its clock, so compressed time works). Absent: the time the workflow handles it.
+   */
+  receivedAt?: number;
+  /** The receipt number the portal gave the agency when it recorded the submission (receipt-time patch). */
+  receiptNumber?: string;
 }
+
+/**
+ * How far (ms) a receipt time may lie ahead of the workflow's clock and still be taken (as the workflow's
+ * now): the web server's and the Temporal server's clocks differ a little. Further ahead is refused.
+ */
+export const RECEIPT_CLOCK_SKEW_MS = 120_000;
 
 export interface SubmitResult {
   receiptNumber: string;

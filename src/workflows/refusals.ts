@@ -31,6 +31,10 @@ export const REFUSALS = {
   'no-submission-waiting': { milestone: 'text' },
   'not-requested-yet': { milestone: 'text' },
   'reminder-not-needed': { milestone: 'text' },
+  // The receipt time the portal recorded (receipt-time patch): local "YYYY-MM-DD HH:mm" times.
+  'receipt-invalid': {},
+  'receipt-in-future': { receivedAt: 'text', now: 'text' },
+  'receipt-before-request': { receivedAt: 'text', requestedAt: 'text' },
   // The year's inspection plan (inspection-plan.ts, inspections/plan.ts).
   'plan-not-proposed-yet': { proposeOn: 'date' },
   'plan-lapsed': {},

@@ -16,7 +16,8 @@ import { temporalConfigFromEnv } from '../../src/config/temporal';
 import { importDirectoryFile } from '../../src/directory/import-file';
 import { agencyWorkflowId } from '../../src/workflows/obligation-types';
 import { simulateAgencies, type Behaviour } from '../../src/demo/agencies';
-import { cycleTotals, type CycleResult, type CycleSummary } from '../../src/workflows/cycle-types';
+import { cycleTotals, type CycleSummary } from '../../src/workflows/cycle-types';
+import type { annualCycle } from '../../src/workflows/annual-cycle';
 
 const YEAR = 2027;
 const PROGRAM = 'dien-bien-kh99';
@@ -65,8 +66,8 @@ describe.each(providers)('a small cycle end to end on the dev server with %s', (
     ).rejects.toThrow(/already started \(workflow cycle:dien-bien-kh99:2027\)/);
 
     // The agencies: on time, late with the annual plan only, never; the lead consolidates on time.
-    const cycle = env.client.workflow.getHandle(started.workflowId);
-    const result = cycle.result() as Promise<CycleResult>;
+    const cycle = env.client.workflow.getHandle<typeof annualCycle>(started.workflowId);
+    const result = cycle.result();
     await simulateAgencies(env.client, {
       program: PROGRAM,
       year: YEAR,

@@ -12,6 +12,7 @@ import { HOLIDAYS_DIR } from '../../src/cycle/compute-plan';
 import { localInstant } from '../../src/cycle/clock';
 import { yearsTouchedBy } from '../../src/cycle/plan';
 import type { AgencyObligationsInput } from '../../src/workflows/obligation-types';
+import { agencyObligations } from '../../src/workflows/agency-obligations';
 
 const YEAR = 2027;
 const AGENCIES = 12;
@@ -77,7 +78,7 @@ describe('email rate limit on the dev server', () => {
           clock,
           closesOn: seeded.plan.endsOn,
         };
-        return env.client.workflow.start('agencyObligations', {
+        return env.client.workflow.start(agencyObligations, {
           taskQueue,
           workflowId: `rate:${a.code}:${randomUUID().slice(0, 8)}`,
           args: [input],

@@ -15,7 +15,10 @@ import { cycleStartInstant, cycleYearAt, fireInstant } from '../../src/schedule/
 import { computePlan } from '../../src/cycle/compute-plan';
 import { findProgram } from '../../src/programs/find';
 import type { ScheduleState } from '../../src/schedule/schedules';
-import type { ScheduledCycleStartResult } from '../../src/workflows/scheduled-cycle-start';
+import {
+  scheduledCycleStart,
+  type ScheduledCycleStartResult,
+} from '../../src/workflows/scheduled-cycle-start';
 
 const PROGRAM = 'dien-bien-kh99';
 const SCHEDULE = `schedule:${PROGRAM}`;
@@ -120,7 +123,7 @@ describe('the yearly schedule (dev server)', () => {
       }),
     ]);
     expect(d.action).toMatchObject({
-      workflowType: 'scheduledCycleStart',
+      workflowType: scheduledCycleStart.name,
       taskQueue,
       args: [{ program: PROGRAM }],
     });

@@ -64,6 +64,8 @@ describe('scripts/stack: the embedded Temporal dev server', () => {
 
     // A workflow no worker will pick up: it stays running in the server's database.
     const runId = await withClient(async (client) => {
+      // A type no worker has: the workflow only has to exist on the server, never to run.
+      // eslint-disable-next-line no-restricted-syntax
       const handle = await client.workflow.start('notRegistered', {
         taskQueue: 'restart-check',
         workflowId: 'restart-check',
@@ -112,7 +114,8 @@ describe('scripts/stack: the portal', () => {
     expect(await res.text()).toContain('Không mở được nhiệm vụ');
     expect((await stack('status')).stdout).toMatch(/^web: running/m);
 
-    // Temporal is down: a submission gets a "try again" page, and the portal keeps serving. The task is in
+    // Temporal is down: a submission is recorded and gets its receipt page (the review follows once
+    // Temporal is back), and the portal keeps serving. The task is in
     // the portal's database (the cycle and the agency's open obligation, as the worker would have written).
     const db = await openDatabase(`file:${join(dataDir, 'phoihop.db')}`);
     try {
@@ -139,11 +142,16 @@ describe('scripts/stack: the portal', () => {
       method: 'POST',
       body: new URLSearchParams({ submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch', key: randomUUID() }),
     });
-    expect(submitted.status).toBe(503);
-    expect(await submitted.text()).toContain('chưa có gì được ghi nhận');
+    expect(submitted.status).toBe(200);
+    expect(submitted.url).toContain('pending=1');
+    expect(await submitted.text()).toContain('Đã tiếp nhận. Số tiếp nhận: 2027-SO-YT-annual-plan-1.');
     const after = await openDatabase(`file:${join(dataDir, 'phoihop.db')}`);
     try {
       expect(await after.prisma.submission.count()).toBe(0);
+      expect(await after.prisma.submissionReceipt.findFirstOrThrow()).toMatchObject({
+        status: 'pending',
+        receiptNumber: '2027-SO-YT-annual-plan-1',
+      });
     } finally {
       await after.close();
     }

@@ -1,21 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Connection, Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { freshDatabase, type TestDatabase } from '../support/databases';
-import { freePort } from '../support/postgres';
 import { MailpitApi, startMailpit, type TestMailServer } from '../support/mailpit';
 import { TEST_FILES_ROOT, TEST_FROM, TEST_LINKS } from '../support/worker';
-import { temporalCliPath, projectRoot } from '../support/tools';
+import { startDevServer, type DevServer } from '../support/temporal';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
 import { createWorker } from '../../src/temporal/create-worker';
 import { importDirectoryFile } from '../../src/directory/import-file';
 import { startCycle } from '../../src/cycle/start';
 import { temporalConfigFromEnv } from '../../src/config/temporal';
-import { cycleTotals, type CycleResult, type CycleSummary } from '../../src/workflows/cycle-types';
+import { cycleTotals, type CycleSummary } from '../../src/workflows/cycle-types';
+import type { annualCycle } from '../../src/workflows/annual-cycle';
 
 const PROGRAM = 'dien-bien-kh99';
 const YEAR = 2027;
@@ -40,8 +39,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>
  */
 describe('the Temporal server restarted mid-cycle', () => {
   let dir: string;
-  let server: ChildProcess | undefined;
-  let port: number;
+  let server: DevServer;
   let database: TestDatabase;
   let smtp: TestMailServer;
   let mailer: Mailer;
@@ -49,63 +47,9 @@ describe('the Temporal server restarted mid-cycle', () => {
   let native: NativeConnection;
   let worker: { stop(): Promise<void> } | undefined;
 
-  const searchAttributes = Object.entries(
-    JSON.parse(readFileSync(join(projectRoot, 'config/search-attributes.json'), 'utf8')) as Record<
-      string,
-      string
-    >,
-  )
-    .filter(([name]) => !name.startsWith('$'))
-    .flatMap(([name, type]) => ['--search-attribute', `${name}=${type}`]);
-
-  async function startServer(): Promise<void> {
-    const child = spawn(
-      temporalCliPath(),
-      [
-        'server',
-        'start-dev',
-        '--ip',
-        '127.0.0.1',
-        '--port',
-        String(port),
-        '--headless',
-        '--db-filename',
-        join(dir, 'temporal.db'),
-        '--namespace',
-        'default',
-        '--log-level',
-        'error',
-        ...searchAttributes,
-      ],
-      { stdio: 'ignore' },
-    );
-    server = child;
-    await waitFor('the Temporal server', async () => {
-      const probe = await Connection.connect({ address: `127.0.0.1:${port}`, connectTimeout: 1000 });
-      try {
-        await probe.workflowService.getSystemInfo({});
-        return true;
-      } finally {
-        await probe.close();
-      }
-    });
-  }
-
-  async function stopServer(): Promise<void> {
-    const child = server;
-    server = undefined;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-    await exited;
-    clearTimeout(timer);
-  }
-
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'phoihop-restart-'));
-    port = await freePort();
-    await startServer();
+    server = await startDevServer({ dbFile: join(dir, 'temporal.db') });
     database = await freshDatabase('sqlite', 'temporal_restart');
     await importDirectoryFile(
       database.db,
@@ -115,8 +59,8 @@ describe('the Temporal server restarted mid-cycle', () => {
     );
     smtp = await startMailpit();
     mailer = createMailer({ url: smtp.smtpUrl, from: TEST_FROM });
-    connection = await Connection.connect({ address: `127.0.0.1:${port}` });
-    native = await NativeConnection.connect({ address: `127.0.0.1:${port}` });
+    connection = await Connection.connect({ address: server.address });
+    native = await NativeConnection.connect({ address: server.address });
   });
 
   afterAll(async () => {
@@ -126,7 +70,7 @@ describe('the Temporal server restarted mid-cycle', () => {
     mailer?.close();
     await smtp?.stop();
     await database?.drop();
-    await stopServer();
+    await server?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -147,18 +91,18 @@ describe('the Temporal server restarted mid-cycle', () => {
       },
     };
     const client = new Client({ connection, namespace: 'default' });
-    const temporal = { ...temporalConfigFromEnv({ TEMPORAL_ADDRESS: `127.0.0.1:${port}` }), taskQueue };
+    const temporal = { ...temporalConfigFromEnv({ TEMPORAL_ADDRESS: server.address }), taskQueue };
     const started = await startCycle(client, temporal, { program: PROGRAM, year: YEAR, scale: SCALE });
     const mail = new MailpitApi(smtp.apiUrl);
 
     // Mid-cycle: the first requests and reminders are out.
     await waitFor('the first emails', async () => (await mail.total()) >= 8);
-    await stopServer();
+    await server.stop();
     const sentWhileDown = await mail.total();
     await new Promise((r) => setTimeout(r, 3000));
-    await startServer();
+    await server.start();
 
-    const result = (await client.workflow.getHandle(started.workflowId).result()) as CycleResult;
+    const result = await client.workflow.getHandle<typeof annualCycle>(started.workflowId).result();
     expect(result.agencies).toBe(4);
     // Nobody answered: every milestone owed is missing, as without a restart.
     const stored = await database.db.prisma.cycle.findFirstOrThrow({ where: { year: YEAR } });

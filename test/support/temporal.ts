@@ -130,15 +130,24 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   return env;
 }
 
-/**
- * Full dev server (Temporal CLI built by scripts/setup) with the project's search attributes, in memory
- * and headless, started with the flags the SDK's createLocal uses.
- */
-export async function createLocalEnv(): Promise<TestWorkflowEnvironment> {
-  quietRuntime();
-  const name = 'the Temporal dev server';
-  const port = await freePort();
-  const args = [
+/** How a dev server is started (startDevServer). */
+export interface DevServerOptions {
+  /** Where the server keeps its state (a SQLite file), so that a restart resumes it; default: in memory. */
+  dbFile?: string;
+  /** Its port; default: a free one. */
+  port?: number;
+}
+
+/** A dev server a test started: stopped and started again on the same port and database file. */
+export interface DevServer extends ServerProcess {
+  readonly address: string;
+  /** Starts it again (after stop()) and waits until it answers; a no-op while it runs. */
+  start(): Promise<void>;
+}
+
+/** The dev server's command line: headless, the project's search attributes, the SDK's createLocal flags. */
+function devServerArgs(port: number, dbFile: string | undefined): string[] {
+  return [
     'server',
     'start-dev',
     '--ip',
@@ -148,6 +157,7 @@ export async function createLocalEnv(): Promise<TestWorkflowEnvironment> {
     '--namespace',
     'default',
     '--headless',
+    ...(dbFile ? ['--db-filename', dbFile] : []),
     '--log-format',
     'pretty',
     '--log-level',
@@ -164,6 +174,45 @@ export async function createLocalEnv(): Promise<TestWorkflowEnvironment> {
       `${key.name}=${TypedSearchAttributes.toMetadataType(key.type)}`,
     ]),
   ];
-  const server = await startServerProcess(name, temporalCliPath(), args, port);
-  return OwnedServerEnvironment.connectTo(server, name, false);
+}
+
+/**
+ * Full dev server (Temporal CLI built by scripts/setup), started and waited for until it answers. With
+ * `dbFile`, its state outlives a stop(), and start() brings the same server back (a restart mid-test).
+ */
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const name = 'the Temporal dev server';
+  const port = options.port ?? (await freePort());
+  const address = `127.0.0.1:${port}`;
+  let running: ServerProcess | undefined;
+  const start = async () => {
+    if (running) return;
+    running = await startServerProcess(name, temporalCliPath(), devServerArgs(port, options.dbFile), port);
+    try {
+      const probe = await connectWhenReady(name, address, () => Connection.connect({ address }));
+      await probe.close();
+    } catch (err) {
+      await running.stop();
+      running = undefined;
+      throw err;
+    }
+  };
+  await start();
+  return {
+    port,
+    address,
+    start,
+    async stop() {
+      const stopping = running;
+      running = undefined;
+      await stopping?.stop();
+    },
+  };
+}
+
+/** A TestWorkflowEnvironment on a full dev server (in memory) with the project's search attributes. */
+export async function createLocalEnv(): Promise<TestWorkflowEnvironment> {
+  quietRuntime();
+  const server = await startDevServer();
+  return OwnedServerEnvironment.connectTo(server, 'the Temporal dev server', false);
 }

@@ -24,6 +24,29 @@ describe('workflow message lint rule', () => {
     expect(output).toContain('src/workflows/messages');
   });
 
+  const CLIENT = "import type { Client } from '@temporalio/client';\ndeclare const client: Client;\n";
+  it.each([
+    `export const x = client.workflow.start(${q}annualCycle${q}, { taskQueue: 'q', workflowId: 'w' });`,
+    'export const x = client.workflow.execute(`annualCycle`, { taskQueue: `q`, workflowId: `w` });',
+    `export const x = client.workflow.signalWithStart(${q}annualCycle${q}, {} as never);`,
+    `export const x = { action: { type: 'startWorkflow', workflowType: ${q}annualCycle${q} } };`,
+  ])('rejects a workflow started by its type name: %s', (line) => {
+    const output = lint(`${CLIENT}${line}\n`, 'src/cycle/example.ts');
+    expect(output).toContain('no-restricted-syntax');
+    expect(output).toMatch(/by its function|function's `.name`/);
+  });
+
+  it('allows a workflow started by its function', () => {
+    expect(
+      lint(
+        `${CLIENT}import { annualCycle } from '../workflows/annual-cycle';\n` +
+          "export const x = client.workflow.start(annualCycle, { taskQueue: 'q', workflowId: 'w', args: [{ program: 'p', year: 2027 }] });\n" +
+          "export const y = { action: { type: 'startWorkflow', workflowType: annualCycle.name } };\n",
+        'src/cycle/example.ts',
+      ),
+    ).toBe('');
+  });
+
   it('allows the typed definitions', () => {
     expect(
       lint(

@@ -34,6 +34,7 @@ import {
   submitUpdate,
   waiveUpdate,
 } from '../../src/workflows/messages/agency-obligations';
+import { agencyObligations } from '../../src/workflows/agency-obligations';
 
 const YEAR = 2027;
 const EventType = proto.api.enums.v1.EventType;
@@ -82,7 +83,7 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
   ) {
     const plan = seeded.plan;
     const workflowId = `cycle:dien-bien-kh99:${YEAR}:${agencyCode}:${randomUUID().slice(0, 8)}`;
-    const handle = await env.client.workflow.start('agencyObligations', {
+    const handle = await env.client.workflow.start(agencyObligations, {
       taskQueue: queue,
       workflowId,
       args: [

@@ -13,13 +13,9 @@ import { computePlan } from '../../src/cycle/compute-plan';
 import { findProgram } from '../../src/programs/find';
 import { localInstant } from '../../src/cycle/clock';
 import { agencyWorkflowId } from '../../src/workflows/obligation-types';
-import {
-  cycleTotals,
-  type AnnualCycleInput,
-  type CycleResult,
-  type CycleSummary,
-} from '../../src/workflows/cycle-types';
+import { cycleTotals, type AnnualCycleInput, type CycleSummary } from '../../src/workflows/cycle-types';
 import { inspectionPlanOf } from '../support/inspection-plan';
+import { annualCycle } from '../../src/workflows/annual-cycle';
 
 const PROGRAM = 'dien-bien-kh99';
 // The four agencies of the small directory fixture, in code order: two batches of two.
@@ -66,7 +62,7 @@ describe('annualCycle (time-skipping server, real activities)', () => {
       clock: { originMs: localInstant(plan.startsOn, 7), scale: 1 },
       batchSize: 2,
     };
-    return env.client.workflow.start('annualCycle', {
+    return env.client.workflow.start(annualCycle, {
       taskQueue,
       workflowId: `cycle:${PROGRAM}:${year}`,
       args: [input],
@@ -80,7 +76,7 @@ describe('annualCycle (time-skipping server, real activities)', () => {
   it('fans out in batches, runs the year for every agency, and consolidates', async () => {
     const year = 2027;
     const handle = await start(year);
-    const result = (await handle.result()) as CycleResult;
+    const result = await handle.result();
 
     expect(result.agencies).toBe(4);
     // Nobody answered: every milestone owed is missing and flagged; the lead alone owes the consolidation.

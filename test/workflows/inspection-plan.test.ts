@@ -18,7 +18,7 @@ import { findProgram } from '../../src/programs/find';
 import { localInstant } from '../../src/cycle/clock';
 import type { IsoDate } from '../../src/calendar/dates';
 import { agencyWorkflowId } from '../../src/workflows/obligation-types';
-import type { AnnualCycleInput, CycleResult } from '../../src/workflows/cycle-types';
+import type { AnnualCycleInput } from '../../src/workflows/cycle-types';
 import type { ApproveInspectionPlanInput, InspectionCandidates, PlanLine } from '../../src/inspections/plan';
 import { inspectionWorkflowId } from '../../src/inspections/types';
 import { PhAgency, PhProgram, PhYear } from '../../src/workflows/search-attributes';
@@ -26,6 +26,7 @@ import { submitUpdate } from '../../src/workflows/messages/agency-obligations';
 import { inspectionPlanOf } from '../support/inspection-plan';
 import { approveInspectionPlanUpdate } from '../../src/workflows/messages/annual-cycle';
 import { inspectionStatusQuery } from '../../src/workflows/messages/inspection';
+import { annualCycle } from '../../src/workflows/annual-cycle';
 
 const PROGRAM = 'dien-bien-kh99';
 const YEAR = 2027;
@@ -183,7 +184,7 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
     };
     const cycleId = `cycle:${PROGRAM}:${YEAR}`;
     startedAt = await env.currentTimeMs();
-    const handle = await env.client.workflow.start('annualCycle', {
+    const handle = await env.client.workflow.start(annualCycle, {
       taskQueue,
       workflowId: cycleId,
       args: [input],
@@ -374,7 +375,7 @@ describe('annualCycle inspection plan (time-skipping server, real activities)', 
 
     // The cycle runs to its end without waiting for the inspections, which go on (abandoned, not cancelled):
     // each noticed and visited, now waiting for the inspector's conclusion.
-    const result = (await handle.result()) as CycleResult;
+    const result = await handle.result();
     expect(result.agencies).toBe(17);
     const so01 = env.client.workflow.getHandle(inspectionWorkflowId(PROGRAM, YEAR, 'SO-01'));
     expect((await so01.describe()).status.name).toBe('RUNNING');

@@ -30,6 +30,7 @@ import {
   reopenRecommendationUpdate,
   reportRecommendationUpdate,
 } from '../../src/workflows/messages/inspection';
+import { inspection as inspectionWorkflow } from '../../src/workflows/inspection';
 
 const YEAR = 2027;
 const PROGRAM = 'dien-bien-kh99';
@@ -83,7 +84,11 @@ describe('inspection (time-skipping server, real activities)', () => {
       clock: { originMs: localInstant(from, 7), scale: 1 },
     };
     const workflowId = inspectionWorkflowId(PROGRAM, YEAR, agency.code);
-    const handle = await env.client.workflow.start('inspection', { taskQueue, workflowId, args: [input] });
+    const handle = await env.client.workflow.start(inspectionWorkflow, {
+      taskQueue,
+      workflowId,
+      args: [input],
+    });
     return { handle: handle as WorkflowHandle, workflowId };
   }
 

@@ -17,6 +17,7 @@ import {
   type ProbeInput,
   type ProbeStatus,
 } from '../support/ladder-probe-workflow';
+import { ladderProbe } from '../support/ladder-probe-workflow';
 
 // Due Fri 12/02/2027, requested Fri 15/01: reminders 5, 2 and 0 working days before (29/01; 03/02 over
 // the Tết holiday; 12/02), overdue from midnight, the overdue notice 1 working day after (Mon 15/02) and
@@ -77,7 +78,7 @@ describe('runLadder (time-skipping server)', () => {
       ],
       closesOn: '2027-03-31',
     };
-    const handle = await env.client.workflow.start('ladderProbe', { taskQueue, workflowId, args: [input] });
+    const handle = await env.client.workflow.start(ladderProbe, { taskQueue, workflowId, args: [input] });
     return { handle: handle as WorkflowHandle, origin: input.originMs, startedAt: await env.currentTimeMs() };
   }
 

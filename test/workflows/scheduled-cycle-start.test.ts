@@ -15,6 +15,7 @@ import type {
   ScheduledCycleStartInput,
   ScheduledCycleStartResult,
 } from '../../src/workflows/scheduled-cycle-start';
+import { scheduledCycleStart } from '../../src/workflows/scheduled-cycle-start';
 
 /** A copy of Plan 99 whose cycle starts on the first working day of January. */
 const FIRST_DAY = 'first-day-test';
@@ -79,7 +80,7 @@ describe('scheduledCycleStart (time-skipping server)', () => {
    */
   async function run(input: ScheduledCycleStartInput, until?: number): Promise<ScheduledCycleStartResult> {
     const client = new Client({ connection: env.connection });
-    const handle = await client.workflow.start('scheduledCycleStart', {
+    const handle = await client.workflow.start(scheduledCycleStart, {
       taskQueue,
       workflowId: `scheduled-start:${input.program}-${randomUUID()}`,
       args: [input],
@@ -98,7 +99,12 @@ describe('scheduledCycleStart (time-skipping server)', () => {
       env.client.schedule.create({
         scheduleId: `probe-${randomUUID()}`,
         spec: { intervals: [{ every: '1 day' }] },
-        action: { type: 'startWorkflow', workflowType: 'scheduledCycleStart', taskQueue, args: [] },
+        action: {
+          type: 'startWorkflow',
+          workflowType: scheduledCycleStart,
+          taskQueue,
+          args: [{ program: 'dien-bien-kh99' }],
+        },
       }),
     ).rejects.toThrow();
   });

@@ -1,4 +1,5 @@
 import type { Database } from '../../db/client';
+import { downloadName } from '../../files/names';
 import { cachedCycleCalendar, cachedProgramVersion } from '../read-cache';
 import { localDate } from '../../cycle/clock';
 import type { IsoDate } from '../../calendar/dates';
@@ -102,7 +103,7 @@ export async function loadInspectionView(
         }
       }
       const evidence = Array.isArray(r.evidence)
-        ? (r.evidence as { fileName?: string; sizeBytes?: number }[])
+        ? (r.evidence as { fileName?: string; sizeBytes?: number; storagePath?: string }[])
         : [];
       return {
         number: r.number,
@@ -115,7 +116,7 @@ export async function loadInspectionView(
         reportedAt: r.reportedAt ? formatDate(localDate(r.reportedAt.getTime())) : undefined,
         evidenceSummary: r.evidenceSummary ?? undefined,
         evidence: evidence.map((e) => ({
-          fileName: String(e.fileName ?? ''),
+          fileName: downloadName(String(e.fileName ?? ''), String(e.storagePath ?? '')),
           size: formatSize(Number(e.sizeBytes ?? 0), lang),
         })),
       };

@@ -62,6 +62,8 @@ export interface RefusedReport {
 
 export interface TaskPageExtra {
   receipt?: string;
+  /** The receipt is recorded but the workflow has not taken it yet: "the review will follow". */
+  pending?: boolean;
   extension?: string;
   typed?: TypedForm;
   problems?: string[];
@@ -186,7 +188,10 @@ export function portalPages(ctx: WebContext) {
     extra: TaskPageExtra,
   ): Promise<FastifyReply> {
     const t = TEXT[lang];
-    const open = Boolean(deps.temporal) && OPEN_FOR_SUBMISSION.includes(view.statusKey);
+    const open =
+      Boolean(deps.temporal) &&
+      OPEN_FOR_SUBMISSION.includes(view.statusKey) &&
+      !view.receipts.some((r) => r.pending);
     return page(reply, status, 'task', lang, {
       ...view,
       title: view.heading,
@@ -194,7 +199,9 @@ export function portalPages(ctx: WebContext) {
         ? inspectionSection(token, extra.inspection, lang, extra.refusedReport)
         : undefined,
       reportedMessage: extra.reported ? t.recommendationReported(extra.reported) : undefined,
-      receivedMessage: extra.receipt ? t.received(extra.receipt) : undefined,
+      receivedMessage: extra.receipt
+        ? (extra.pending ? t.receivedPending : t.received)(extra.receipt)
+        : undefined,
       extensionMessage: extra.extension ? t.extensionRecorded(formatDate(extra.extension)) : undefined,
       form: open
         ? {

@@ -29,7 +29,7 @@ export const langQuery = {
 /** The task page after a form: the receipt, the extension asked for, the recommendation reported. */
 export const taskPageQuery = {
   type: 'object',
-  properties: { lang: text, receipt: text, extension: text, reported: text },
+  properties: { lang: text, receipt: text, pending: text, extension: text, reported: text },
 } as const;
 
 /** The extension request form (urlencoded). */

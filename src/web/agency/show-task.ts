@@ -21,7 +21,7 @@ export function registerTaskPage(app: PortalApp, { pages }: PortalContext): void
         pages.load(scope, lang),
         pages.loadInspection(scope, lang),
       ]);
-      const { receipt, extension, reported: reportedParam } = request.query;
+      const { receipt, pending, extension, reported: reportedParam } = request.query;
       const reported =
         typeof reportedParam === 'string' && RECOMMENDATION_NUMBER.test(reportedParam)
           ? Number(reportedParam)
@@ -32,6 +32,7 @@ export function registerTaskPage(app: PortalApp, { pages }: PortalContext): void
       }
       return pages.taskPage(reply, token, 200, view, lang, {
         receipt: typeof receipt === 'string' && /^[\w-]{1,200}$/.test(receipt) ? receipt : undefined,
+        pending: pending === '1',
         extension: typeof extension === 'string' && isIsoDate(extension) ? extension : undefined,
         inspection,
         reported,

@@ -1,14 +1,24 @@
 // POST /nhiem-vu/:token: a submission from the task page. Fields, figures and attachments are checked
 // here (the figures against the program's definitions, the files by their content), files are stored
-// only when everything is valid, then the workflow's `submit` Update runs under an Update ID made from
-// the form's one-time key, so a double click or a retry after a timeout makes one submission, not two.
+// only when everything is valid, then the submission is recorded with its receipt number and time
+// (submission-receipts.ts) and handed to the workflow's `submit` Update under an Update ID made from the
+// form's one-time key, so a double click or a retry makes one submission, not two. When the workflow does
+// not answer within a few seconds (Temporal or the worker away) the agency still gets its receipt number
+// and the page says the review will follow; the deliverer (receipt-deliverer.ts) hands it over later.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Client } from '@temporalio/client';
 import { TaskLinkError, type TaskScope } from '../../links/task-link';
 import { UploadBatch } from '../../files/storage';
 import { SUBMISSION_LIMITS, type AttachmentRef } from '../../workflows/obligation-types';
-import { submitUpdate } from '../../workflows/messages/agency-obligations';
-import { portalFailurePage, updateFailureOf } from '../update-failure';
+import { refusalTextForAgency } from '../update-failure';
+import {
+  deliverReceipt,
+  otherPendingReceipt,
+  recordReceipt,
+  refusalOfRow,
+  settleReceipt,
+  type DeliveryOutcome,
+} from './submission-receipts';
 import type { PortalApp, PortalContext } from './portal';
 import { FORM_KEY, OPEN_FOR_SUBMISSION, type TypedForm } from './portal-pages';
 import { checkFigures } from './figures';
@@ -86,39 +96,59 @@ export function registerSubmission(app: PortalApp, { ctx, pages }: PortalContext
         pages.taskPage(reply, token, status, view, lang, { typed, problems, reattach: form.fileCount > 0 });
     }
 
-    const attachments: AttachmentRef[] = await batch.commit();
-    let receipt: { receiptNumber: string };
-    try {
-      receipt = await temporal.workflow.getHandle(scope.cycleId).executeUpdate(submitUpdate, {
-        args: [
-          {
-            milestone: scope.milestone,
-            submittedBy,
-            summary,
-            ...(Object.keys(figures.figures).length > 0 ? { figures: figures.figures } : {}),
-            ...(attachments.length > 0 ? { attachments } : {}),
-          },
-        ],
-        updateId: `portal:${scope.milestone}:${key}`,
-      });
-    } catch (err) {
-      const failure = updateFailureOf(err);
-      if (failure.kind === 'unknown') {
-        // The Update may still be recorded, so the files stay (content-addressed: a retry finds them).
-        request.log.error(err);
-      } else {
-        // Refused or ended: nothing was recorded, so the files stored for it go too (unless a submission
-        // already refers to the same content).
-        await batch.rollback(
-          async (storagePath) => (await deps.db.prisma.attachment.count({ where: { storagePath } })) > 0,
-        );
-      }
-      const shown = portalFailurePage(failure, lang, { endedMessage: t.taskClosed, tryAgain: t.tryAgain });
-      const heading = failure.kind === 'unknown' ? t.submitFailed : t.submitRefused;
-      return () => pages.errorPage(reply, shown.status, lang, heading, shown.message);
+    const updateId = `portal:${scope.milestone}:${key}`;
+    const workflowId = scope.cycleId;
+    // One submission waiting for the workflow at a time: the workflow would refuse a second one.
+    const waiting = await otherPendingReceipt(deps.db, workflowId, scope.milestone, updateId);
+    if (waiting) {
+      await batch.discard();
+      return () =>
+        pages.errorPage(reply, 409, lang, t.submitRefused, t.receiptStillPending(waiting.receiptNumber));
     }
+    const attachments: AttachmentRef[] = await batch.commit();
+    // Recorded before the workflow is asked: from here on the submission is the agency's, at this time.
+    const receivedAt = new Date(await (deps.receiptClock ?? Date.now)());
+    const { row, created } = await recordReceipt(deps.db, {
+      workflowId,
+      updateId,
+      year: view.year,
+      agencyCode: scope.agency,
+      milestone: scope.milestone,
+      receivedAt,
+      submittedBy,
+      summary,
+      ...(Object.keys(figures.figures).length > 0 ? { figures: figures.figures } : {}),
+      ...(attachments.length > 0 ? { attachments } : {}),
+    });
     await batch.confirm();
-    const query = new URLSearchParams({ receipt: receipt.receiptNumber, ...(lang === 'en' ? { lang } : {}) });
+    let outcome: DeliveryOutcome | undefined;
+    if (created) {
+      outcome = await deliverReceipt(temporal, row);
+      await settleReceipt(deps.db, row, outcome);
+    } else if (row.status === 'refused') {
+      // The same form posted again: the answer it had.
+      outcome = { kind: 'refused', refusal: refusalOfRow(row), message: row.refusalMessage ?? '' };
+    }
+    if (outcome?.kind === 'refused') {
+      // Nothing was taken, so the files stored for it go too (unless a submission refers to the content).
+      await batch.rollback(
+        async (storagePath) => (await deps.db.prisma.attachment.count({ where: { storagePath } })) > 0,
+      );
+      const ended = outcome.refusal?.code === 'workflow-ended';
+      const message = ended ? t.taskClosed : refusalTextForAgency(outcome, lang);
+      return () => pages.errorPage(reply, ended ? 410 : 409, lang, t.submitRefused, message);
+    }
+    if (outcome?.kind === 'unknown')
+      request.log.warn(
+        { receipt: row.receiptNumber, error: outcome.error },
+        'submission recorded; the workflow did not answer yet',
+      );
+    const delivered = outcome ? outcome.kind === 'delivered' : row.status === 'delivered';
+    const query = new URLSearchParams({
+      receipt: row.receiptNumber,
+      ...(delivered ? {} : { pending: '1' }),
+      ...(lang === 'en' ? { lang } : {}),
+    });
     return () => reply.redirect(`/nhiem-vu/${token}?${query.toString()}`, 303);
   }
 }

@@ -1,10 +1,14 @@
 import type { Database } from '../../db/client';
+import { downloadName } from '../../files/names';
 import { cachedCycleCalendar, cachedProgramVersion } from '../read-cache';
 import { localDate } from '../../cycle/clock';
 import type { IsoDate } from '../../calendar/dates';
 import type { TaskScope } from '../../links/task-link';
 import { formatDate, formatFigure, formatSize, statusLabel, stepLabel, TEXT, type Lang } from '../i18n';
 import type { FigureDefinition } from './figures';
+import { translateRefusal } from '../../i18n/refusals';
+import { refusalOfRow } from './submission-receipts';
+import { localDateTime } from '../../workflows/agency-obligations/receipt-time';
 
 /** What the task page shows; built from the read model (database), never from the link alone. */
 export interface TaskView {
@@ -39,6 +43,11 @@ export interface TaskView {
   }[];
   /** When the last submission was returned: the coordinator's reason (the new due date is `due`). */
   returned?: { reason: string; receiptNumber: string };
+  /**
+   * Submissions the portal recorded that the workflow has not taken (yet): waiting for delivery, or
+   * refused when delivered. A waiting one closes the form (the workflow would refuse a second).
+   */
+  receipts: { receiptNumber: string; pending: boolean; text: string }[];
   /** Extension requests the agency sent from the page. */
   extensionRequests: { date: string; until: string; requestedBy: string; reason: string; text: string }[];
 }
@@ -95,6 +104,14 @@ export async function loadTaskView(
     orderBy: { id: 'asc' },
   });
   const last = submissions.at(-1);
+  const receipts = await db.prisma.submissionReceipt.findMany({
+    where: {
+      workflowId: scope.cycleId,
+      milestoneKey: scope.milestone,
+      status: { in: ['pending', 'refused'] },
+    },
+    orderBy: { id: 'asc' },
+  });
   const audits = await db.prisma.auditEvent.findMany({
     where: { subject: `${scope.cycleId}:${scope.milestone}`, action: 'obligation.request-extension' },
     orderBy: { id: 'asc' },
@@ -142,7 +159,7 @@ export async function loadTaskView(
           };
         }),
         attachments: s.attachments.map((a) => ({
-          fileName: a.fileName,
+          fileName: downloadName(a.fileName, a.storagePath),
           size: formatSize(a.sizeBytes, lang),
         })),
       };
@@ -151,6 +168,19 @@ export async function loadTaskView(
       obligation.status === 'returned' && last?.status === 'returned'
         ? { reason: last.reviewNote ?? '', receiptNumber: last.receiptNumber }
         : undefined,
+    receipts: receipts.map((r) => {
+      const [date, time] = localDateTime(r.receivedAt.getTime()).split(' ');
+      const at = `${time} ${formatDate(date!)}`;
+      if (r.status === 'pending')
+        return { receiptNumber: r.receiptNumber, pending: true, text: t.receiptPending(r.receiptNumber, at) };
+      const refusal = refusalOfRow(r);
+      const why = refusal ? translateRefusal(refusal, lang, 'agency') : (r.refusalMessage ?? '');
+      return {
+        receiptNumber: r.receiptNumber,
+        pending: false,
+        text: t.receiptRefused(r.receiptNumber, at, why),
+      };
+    }),
     extensionRequests: audits.map((a) => {
       const d = (a.details ?? {}) as { until?: string; reason?: string; requestedBy?: string };
       const until = d.until ? formatDate(d.until) : '';

@@ -3,6 +3,8 @@ import { finished } from 'node:stream/promises';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { FastifyMultipartBaseOptions } from '@fastify/multipart';
 import type { FilesConfig } from '../../config/files';
+import { CONTENT_REFUSALS } from '../../files/sniff';
+import { sanitizeFileName } from '../../files/names';
 import type { FileProblem, UploadBatch } from '../../files/storage';
 import { formatSize, TEXT, type Lang } from '../i18n';
 
@@ -62,7 +64,9 @@ export async function readUploadForm(
         continue;
       }
       const staged = await batch.receive(part.file, part.filename, () => part.file.truncated);
-      if ('problem' in staged) form.files.push({ name: part.filename, problem: staged.problem });
+      if ('problem' in staged) {
+        form.files.push({ name: sanitizeFileName(part.filename), problem: staged.problem });
+      }
     }
   } catch (err) {
     const code = (err as { code?: string }).code ?? '';
@@ -97,7 +101,7 @@ export function uploadProblems(
   for (const f of form.files) {
     problems.push(t.fileProblem(f.name || '?', f.problem, limit));
     if (f.problem === 'too-big') status = 413;
-    else if (status !== 413 && (f.problem === 'unknown-type' || f.problem === 'macros')) status = 415;
+    else if (status !== 413 && CONTENT_REFUSALS.has(f.problem)) status = 415;
   }
   if (form.broken === 'malformed') problems.push(t.formExpired);
   return { problems, status };

@@ -2,7 +2,6 @@
 // Update ID made from the form's one-time key (a double click acts once), each outcome, done or refused,
 // recorded in the audit log and shown on the agency page after a 303 redirect (?ket-qua=<audit id>).
 import type { UpdateDefinition } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
 import { isIsoDate, type IsoDate } from '../../calendar/dates';
 import {
   acceptUpdate,
@@ -19,8 +18,10 @@ import { agencyWorkflowId } from '../../workflows/obligation-types';
 import { type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { actorOf, currentUser, DASHBOARD_PREFIX, requireRole } from './auth';
-import { ACTIONS, DASH, type ActionName } from './i18n';
-import { errorPage, withLang } from './page';
+import { DASH, type ActionName } from './i18n';
+import { errorPage, invalidFormPage, withLang } from './page';
+import type { DashboardApp } from './routes';
+import { invalidPart, langQuery, obligationActionBody, obligationActionParams } from './schemas';
 import { runAuditedUpdate } from './audited-update';
 import { refusal, type Refusal } from '../../workflows/refusals';
 
@@ -47,11 +48,12 @@ const UPDATE: { [A in ActionName]: UpdateDefinition<ActionMessage[A]['result'], 
 const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_REASON = 2000;
 
+/** The action form's fields (schemas.ts, `obligationActionBody`). */
 interface ActionBody {
-  key?: unknown;
-  milestone?: unknown;
-  reason?: unknown;
-  until?: unknown;
+  key?: string;
+  milestone?: string;
+  reason?: string;
+  until?: string;
 }
 
 /** The form's fields each action's argument is made of, once checked for length and date. */
@@ -91,9 +93,8 @@ export function actionArgs<A extends ActionName>(
   by: string,
   body: ActionBody,
 ): Prepared<A> {
-  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
-  const reason = text(body.reason);
-  const until = text(body.until);
+  const reason = body.reason?.trim() ?? '';
+  const until = body.until?.trim() ?? '';
   if (reason.length > MAX_REASON) {
     const limit = MAX_REASON;
     return problem(
@@ -106,31 +107,33 @@ export function actionArgs<A extends ActionName>(
   return PREPARE[action]({ milestone, by, reason, until });
 }
 
-export function registerActionRoutes(dash: FastifyInstance, ctx: WebContext): void {
+export function registerActionRoutes(dash: DashboardApp, ctx: WebContext): void {
   const { deps } = ctx;
-  /** Requests of one form key in flight in this process: a double click waits for the first. */
 
-  dash.post<{
-    Params: { cycleId: string; code: string; action: string };
-    Body: ActionBody;
-  }>(
+  dash.post(
     '/chu-ky/:cycleId/don-vi/:code/:action',
-    { preHandler: requireRole(ctx, 'coordinator') },
+    {
+      preHandler: requireRole(ctx, 'coordinator'),
+      schema: { params: obligationActionParams, querystring: langQuery, body: obligationActionBody },
+      attachValidation: true,
+    },
     async (request, reply) => {
       const lang: Lang = request.lang;
       const w = DASH[lang];
       const user = currentUser(request)!;
-      const action = request.params.action as ActionName;
+      const invalid = invalidPart(request);
+      if (invalid === 'params') return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+      if (invalid === 'body') return invalidFormPage(ctx, request, reply);
+      const { action } = request.params;
       const cycleId = Number(request.params.cycleId);
-      const milestone = typeof request.body?.milestone === 'string' ? request.body.milestone : '';
-      const notFound = () => errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
-      if (!ACTIONS.includes(action) || !Number.isInteger(cycleId)) return notFound();
+      const body = request.body;
+      const milestone = body.milestone ?? '';
       const obligation = await deps.db.prisma.obligation.findFirst({
         where: { cycleId, milestoneKey: milestone, agency: { code: request.params.code } },
         include: { cycle: { include: { program: true } }, agency: true },
       });
       if (!obligation) return errorPage(ctx, request, reply, 404, w.notFound, w.unknownMilestone);
-      const key = typeof request.body?.key === 'string' ? request.body.key : '';
+      const key = body.key ?? '';
       if (!KEY.test(key)) return errorPage(ctx, request, reply, 400, w.csrfTitle, w.formExpired);
       if (!deps.temporal) return errorPage(ctx, request, reply, 503, w.unavailable, w.unavailableBody);
       const temporal = deps.temporal;
@@ -143,7 +146,6 @@ export function registerActionRoutes(dash: FastifyInstance, ctx: WebContext): vo
       const subject = `${workflowId}:${milestone}`;
       const auditAction = `obligation.${action}`;
       const by = `coordinator:${user.login}`;
-      const body = request.body ?? {};
       // Generic in the action, so that the argument and the result are those of the action's Update.
       const run = <A extends ActionName>(action: A) => {
         const prepared = actionArgs(action, milestone, by, body);
@@ -161,7 +163,7 @@ export function registerActionRoutes(dash: FastifyInstance, ctx: WebContext): vo
           // A refused form keeps the reason typed, for the record.
           details: {
             milestone,
-            ...('problem' in prepared && typeof body.reason === 'string' && body.reason.trim()
+            ...('problem' in prepared && body.reason?.trim()
               ? { reason: body.reason.trim().slice(0, MAX_REASON) }
               : {}),
           },

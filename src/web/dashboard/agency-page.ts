@@ -1,5 +1,6 @@
 // One agency's page in a cycle: its obligations, and a timeline of emails, submissions and audit events.
 import type { Database } from '../../db/client';
+import { downloadName } from '../../files/names';
 import { cachedProgramVersion } from '../read-cache';
 import { localDate, VIETNAM_OFFSET_MS } from '../../cycle/clock';
 import { agencyWorkflowId } from '../../workflows/obligation-types';
@@ -160,7 +161,7 @@ export async function loadAgencyView(
         figures,
         attachments: s.attachments.map((a) => ({
           id: a.id,
-          fileName: a.fileName,
+          fileName: downloadName(a.fileName, a.storagePath),
           size: fileSize(a.sizeBytes),
         })),
       });

@@ -7,6 +7,8 @@
 //   dash.get('/xuat', { preHandler: requireRole('coordinator', 'inspector', 'viewer') }, handler)
 //   dash.post('/danh-ba', { preHandler: requireRole('coordinator') }, handler)
 //
+// with the route's `schema` (schemas.ts) and `attachValidation: true`, so that these checks come before
+// the schema's verdict, which the handler reads with `invalidPart(request)`.
 // - Every request under /quan-ly has `request.dashboardUser` (a SessionUser, or null when not logged
 //   in), loaded from the `phoihop_session` cookie by `loadSession` (idle 8 h, absolute 12 h, a disabled
 //   user is out at the next request); `currentUser(request)` reads it.
@@ -18,7 +20,7 @@
 //   mark the route `config: { multipartCsrf: true }` and call `verifyMultipartCsrf` (directory-upload.ts)
 //   with its `_csrf` field before doing anything else (see the directory import in directory.ts).
 // - Roles: viewer reads; inspector reads (and records inspections); coordinator acts.
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import {
   ABSOLUTE_MS,
   createSession,
@@ -35,6 +37,9 @@ import type { WebContext } from '../server';
 import { DASH } from './i18n';
 import { dashPage, errorPage, withLang } from './page';
 import { DASHBOARD_PREFIX } from '../../links/dashboard-paths';
+import type { DashboardApp } from './routes';
+import { invalidPart, langQuery, loginBody, loginQuery, pageQuery } from './schemas';
+import { stringFields } from '../agency/schemas';
 
 export type { SessionUser } from '../../auth/sessions';
 
@@ -110,7 +115,7 @@ export function requireRole(ctx: WebContext, ...roles: Role[]): preHandlerAsyncH
 export const READERS: Role[] = ['coordinator', 'inspector', 'viewer'];
 
 /** The login and logout routes (on the dashboard's plugin, prefix /quan-ly). */
-export function registerLoginRoutes(dash: FastifyInstance, ctx: WebContext, secure: boolean): void {
+export function registerLoginRoutes(dash: DashboardApp, ctx: WebContext, secure: boolean): void {
   const throttle = new LoginThrottle();
   const now = () => (ctx.deps.now ?? Date.now)();
 
@@ -128,47 +133,60 @@ export function registerLoginRoutes(dash: FastifyInstance, ctx: WebContext, secu
     });
   }
 
-  dash.get('/dang-nhap', async (request, reply) => {
-    const lang = request.lang;
-    if (currentUser(request)) return reply.redirect(withLang(DASHBOARD_PREFIX, lang), 303);
-    const q = request.query as { het?: string; bye?: string };
-    const message = q.bye
-      ? { kind: 'info' as const, text: DASH[lang].loggedOut }
-      : q.het
-        ? { kind: 'info' as const, text: DASH[lang].sessionEnded }
-        : undefined;
-    return loginForm(request, reply, 200, message);
-  });
+  dash.get(
+    '/dang-nhap',
+    { schema: { querystring: loginQuery }, attachValidation: true },
+    async (request, reply) => {
+      const lang = request.lang;
+      if (currentUser(request)) return reply.redirect(withLang(DASHBOARD_PREFIX, lang), 303);
+      const q = pageQuery(request, request.query);
+      const message = q.bye
+        ? { kind: 'info' as const, text: DASH[lang].loggedOut }
+        : q.het
+          ? { kind: 'info' as const, text: DASH[lang].sessionEnded }
+          : undefined;
+      return loginForm(request, reply, 200, message);
+    },
+  );
 
-  dash.post<{ Body: { login?: unknown; password?: unknown } }>('/dang-nhap', async (request, reply) => {
-    const lang = request.lang;
-    const body = request.body ?? {};
-    const login = normalizeLogin(typeof body.login === 'string' ? body.login : '').slice(0, 64);
-    const password = typeof body.password === 'string' ? body.password.slice(0, MAX_PASSWORD_LENGTH) : '';
-    const at = now();
-    const user = login ? await ctx.deps.db.prisma.user.findUnique({ where: { login } }) : null;
-    // The password is checked (or a decoy, for an unknown login) in every case, so that the answer's
-    // timing tells nothing; a locked login is refused even with the right password.
-    const matches = await verifyPassword(password, user?.passwordHash);
-    const locked = throttle.isLocked(login, at);
-    if (!user || !matches || user.disabled || locked) {
-      if (!locked) throttle.recordFailure(login, at);
-      request.log.warn({ login, locked }, 'dashboard login refused');
-      return loginForm(request, reply, 401, { kind: 'error', text: DASH[lang].loginFailed }, login);
-    }
-    throttle.reset(login);
-    await purgeExpiredSessions(ctx.deps.db, at);
-    const token = await createSession(ctx.deps.db, user.id, at);
-    await ctx.deps.db.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date(at) } });
-    reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(secure), maxAge: ABSOLUTE_MS / 1000 });
-    return reply.redirect(withLang(DASHBOARD_PREFIX, lang), 303);
-  });
+  dash.post(
+    '/dang-nhap',
+    { schema: { querystring: langQuery, body: loginBody }, attachValidation: true },
+    async (request, reply) => {
+      const lang = request.lang;
+      // A login or password of the wrong shape (sent twice, not text) is one that does not match.
+      const body = invalidPart(request) === 'body' ? stringFields(request.body) : request.body;
+      const login = normalizeLogin(body.login ?? '').slice(0, 64);
+      const password = (body.password ?? '').slice(0, MAX_PASSWORD_LENGTH);
+      const at = now();
+      const user = login ? await ctx.deps.db.prisma.user.findUnique({ where: { login } }) : null;
+      // The password is checked (or a decoy, for an unknown login) in every case, so that the answer's
+      // timing tells nothing; a locked login is refused even with the right password.
+      const matches = await verifyPassword(password, user?.passwordHash);
+      const locked = throttle.isLocked(login, at);
+      if (!user || !matches || user.disabled || locked) {
+        if (!locked) throttle.recordFailure(login, at);
+        request.log.warn({ login, locked }, 'dashboard login refused');
+        return loginForm(request, reply, 401, { kind: 'error', text: DASH[lang].loginFailed }, login);
+      }
+      throttle.reset(login);
+      await purgeExpiredSessions(ctx.deps.db, at);
+      const token = await createSession(ctx.deps.db, user.id, at);
+      await ctx.deps.db.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date(at) } });
+      reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(secure), maxAge: ABSOLUTE_MS / 1000 });
+      return reply.redirect(withLang(DASHBOARD_PREFIX, lang), 303);
+    },
+  );
 
-  dash.post('/dang-xuat', async (request, reply) => {
-    const lang = request.lang;
-    await endSession(ctx.deps.db, request.cookies[SESSION_COOKIE]);
-    reply.clearCookie(SESSION_COOKIE, cookieOptions(secure));
-    const query = new URLSearchParams({ ...(lang === 'en' ? { lang } : {}), bye: '1' });
-    return reply.redirect(`${LOGIN_PATH}?${query.toString()}`, 303);
-  });
+  dash.post(
+    '/dang-xuat',
+    { schema: { querystring: langQuery }, attachValidation: true },
+    async (request, reply) => {
+      const lang = request.lang;
+      await endSession(ctx.deps.db, request.cookies[SESSION_COOKIE]);
+      reply.clearCookie(SESSION_COOKIE, cookieOptions(secure));
+      const query = new URLSearchParams({ ...(lang === 'en' ? { lang } : {}), bye: '1' });
+      return reply.redirect(`${LOGIN_PATH}?${query.toString()}`, 303);
+    },
+  );
 }

@@ -3,7 +3,7 @@
 // and imports from a CSV/XLSX file: upload → preview (problems by row and column, or the changes) →
 // apply exactly the previewed file (importDirectory with `previewed`; refused when the directory changed
 // in between). Every POST carries the CSRF token (the upload's is checked in its multipart fields).
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { localDate } from '../../cycle/clock';
 import { isIsoDate } from '../../calendar/dates';
 import { CONTACT_EDIT_ACTION, editContact } from '../../directory/edit-contact';
@@ -28,7 +28,18 @@ import {
   verifyMultipartCsrf,
 } from './directory-upload';
 import { DASH, groupLabel } from './i18n';
-import { dashPage, errorPage, withLang } from './page';
+import { dashPage, errorPage, invalidFormPage, withLang } from './page';
+import type { DashboardApp } from './routes';
+import {
+  applyImportBody,
+  contactBody,
+  directoryAgencyParams,
+  directoryAgencyQuery,
+  directoryQuery,
+  invalidPart,
+  langQuery,
+  pageQuery,
+} from './schemas';
 
 const BASE = `${DASHBOARD_PREFIX}/danh-ba`;
 const PAGE_SIZE = 100;
@@ -44,8 +55,8 @@ interface EditAttempt {
   errors: Partial<Record<ContactField | 'general', string>>;
 }
 
-function text(value: unknown, max = 1000): string {
-  return typeof value === 'string' ? value.trim().slice(0, max) : '';
+function text(value: string | undefined, max = 1000): string {
+  return value?.trim().slice(0, max) ?? '';
 }
 
 function today(ctx: WebContext): string {
@@ -78,19 +89,24 @@ function issueRows(issues: DirectoryIssue[], lang: Lang) {
   }));
 }
 
-export function registerDirectoryRoutes(dash: FastifyInstance, ctx: WebContext): void {
+export function registerDirectoryRoutes(dash: DashboardApp, ctx: WebContext): void {
   const { deps } = ctx;
 
-  dash.get<{ Querystring: Record<string, unknown> }>(
+  dash.get(
     '/danh-ba',
-    { preHandler: requireRole(ctx, ...READERS) },
+    {
+      preHandler: requireRole(ctx, ...READERS),
+      schema: { querystring: directoryQuery },
+      attachValidation: true,
+    },
     async (request, reply) => {
       const lang = request.lang;
       const t = DIR[lang];
       const day = today(ctx);
       const snapshot = await directorySnapshot(deps.db, day);
-      const q = text(request.query.q, 100);
-      const group = text(request.query.group, 100);
+      const query = pageQuery(request, request.query);
+      const q = text(query.q, 100);
+      const group = text(query.group, 100);
       const needle = foldText(q);
       const matching = snapshot.agencies.filter(
         (a) =>
@@ -101,7 +117,7 @@ export function registerDirectoryRoutes(dash: FastifyInstance, ctx: WebContext):
             foldText(a.code).includes(needle)),
       );
       const pages = Math.max(1, Math.ceil(matching.length / PAGE_SIZE));
-      const wantedPage = Number(text(request.query.trang) || '1');
+      const wantedPage = Number(text(query.trang) || '1');
       const page = Number.isInteger(wantedPage) && wantedPage >= 1 ? Math.min(wantedPage, pages) : 1;
       const pageUrl = (n: number) => {
         const query = new URLSearchParams({
@@ -112,14 +128,14 @@ export function registerDirectoryRoutes(dash: FastifyInstance, ctx: WebContext):
         return withLang(`${BASE}?${query.toString()}`, lang);
       };
       let flash: string | undefined;
-      const appliedId = Number(request.query['ap-dung']);
-      const appliedDate = text(request.query.ngay, 10);
+      const appliedId = Number(query['ap-dung']);
+      const appliedDate = text(query.ngay, 10);
       if (Number.isInteger(appliedId) && isIsoDate(appliedDate)) {
         const revision = await revisionInForce(deps.db.prisma, appliedDate);
         if (revision?.id === appliedId) {
           flash = t.applied(formatDate(revision.effectiveFrom), revision.agencies.length);
         }
-      } else if (request.query['khong-doi'] === '1') flash = t.appliedNoop;
+      } else if (query['khong-doi'] === '1') flash = t.appliedNoop;
       return dashPage(ctx, request, reply, 200, 'dashboard/directory', {
         title: t.title,
         dw: t,
@@ -213,33 +229,43 @@ export function registerDirectoryRoutes(dash: FastifyInstance, ctx: WebContext):
     });
   }
 
-  dash.get<{ Params: { code: string }; Querystring: Record<string, unknown> }>(
+  dash.get(
     '/danh-ba/don-vi/:code',
-    { preHandler: requireRole(ctx, ...READERS) },
+    {
+      preHandler: requireRole(ctx, ...READERS),
+      schema: { params: directoryAgencyParams, querystring: directoryAgencyQuery },
+      attachValidation: true,
+    },
     async (request, reply) => {
       const lang = request.lang;
       const t = DIR[lang];
       const code = request.params.code;
+      const query = pageQuery(request, request.query);
       let flash: { kind: 'done' | 'info'; text: string } | undefined;
-      const savedId = Number(request.query['da-luu']);
+      const savedId = Number(query['da-luu']);
       if (Number.isInteger(savedId) && savedId > 0) {
         const event = await deps.db.prisma.auditEvent.findUnique({ where: { id: savedId } });
         if (event?.action === CONTACT_EDIT_ACTION && event.subject === `agency:${code}`) {
           const role = (event.details as { role?: string } | null)?.role ?? '';
           flash = { kind: 'done', text: t.saved(`${contactRoleLabel(role, lang)}, ${event.actor}`) };
         }
-      } else if (request.query['khong-doi'] === '1') flash = { kind: 'info', text: t.unchanged };
+      } else if (query['khong-doi'] === '1') flash = { kind: 'info', text: t.unchanged };
       return agencyPage(request, reply, code, 200, undefined, flash);
     },
   );
 
-  dash.post<{ Params: { code: string }; Body: Record<string, unknown> }>(
+  dash.post(
     '/danh-ba/don-vi/:code/lien-he',
-    { preHandler: requireRole(ctx, 'coordinator') },
+    {
+      preHandler: requireRole(ctx, 'coordinator'),
+      schema: { params: directoryAgencyParams, querystring: langQuery, body: contactBody },
+      attachValidation: true,
+    },
     async (request, reply) => {
       const lang = request.lang;
       const t = DIR[lang];
-      const body = request.body ?? {};
+      if (invalidPart(request) === 'body') return invalidFormPage(ctx, request, reply);
+      const body = request.body;
       const code = request.params.code;
       const attempt: EditAttempt = {
         role: text(body.role, 40),
@@ -309,13 +335,17 @@ export function registerDirectoryRoutes(dash: FastifyInstance, ctx: WebContext):
     });
   }
 
-  dash.get('/danh-ba/nhap', { preHandler: requireRole(ctx, 'coordinator') }, async (request, reply) =>
-    importForm(request, reply, 200),
-  );
+  const coordinators = {
+    preHandler: requireRole(ctx, 'coordinator'),
+    schema: { querystring: langQuery },
+    attachValidation: true,
+  };
+  dash.get('/danh-ba/nhap', coordinators, async (request, reply) => importForm(request, reply, 200));
 
   dash.post(
     '/danh-ba/nhap',
-    { preHandler: requireRole(ctx, 'coordinator'), config: { multipartCsrf: true } },
+    // Multipart: its fields are read (and its CSRF token checked) by readUploadForm below.
+    { ...coordinators, config: { multipartCsrf: true } },
     async (request, reply) => {
       const lang = request.lang;
       const t = DIR[lang];
@@ -398,13 +428,18 @@ export function registerDirectoryRoutes(dash: FastifyInstance, ctx: WebContext):
     });
   }
 
-  dash.post<{ Body: Record<string, unknown> }>(
+  dash.post(
     '/danh-ba/nhap/ap-dung',
-    { preHandler: requireRole(ctx, 'coordinator') },
+    {
+      preHandler: requireRole(ctx, 'coordinator'),
+      schema: { querystring: langQuery, body: applyImportBody },
+      attachValidation: true,
+    },
     async (request, reply) => {
       const lang = request.lang;
       const t = DIR[lang];
-      const id = text(request.body?.upload, 64);
+      if (invalidPart(request) === 'body') return invalidFormPage(ctx, request, reply);
+      const id = text(request.body.upload, 64);
       const kept = await takeUpload(deps.files.root, id);
       if (!kept) return errorPage(ctx, request, reply, 410, t.goneTitle, t.goneBody);
       const { bytes, preview } = kept;

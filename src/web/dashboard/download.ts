@@ -2,14 +2,18 @@
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { WebContext } from '../server';
+import { downloadName, visibleName } from '../../files/names';
 import { READERS, requireRole } from './auth';
 import { DASH } from './i18n';
 import { errorPage } from './page';
+import type { DashboardApp } from './routes';
+import { attachmentParams, invalidPart, langQuery } from './schemas';
 
 /** `Content-Disposition: attachment` with an ASCII fallback name and the UTF-8 name (RFC 5987/6266). */
-export function contentDisposition(fileName: string): string {
+export function contentDisposition(name: string): string {
+  // Without control and format characters (a bidi override could make the saved name read as another).
+  const fileName = visibleName(name);
   const ascii =
     fileName
       .normalize('NFD')
@@ -43,15 +47,19 @@ export async function resolveInside(root: string, storagePath: string): Promise<
   }
 }
 
-export function registerDownloadRoute(dash: FastifyInstance, ctx: WebContext): void {
-  dash.get<{ Params: { attachmentId: string } }>(
+export function registerDownloadRoute(dash: DashboardApp, ctx: WebContext): void {
+  dash.get(
     '/tep/:attachmentId',
-    { preHandler: requireRole(ctx, ...READERS) },
+    {
+      preHandler: requireRole(ctx, ...READERS),
+      schema: { params: attachmentParams, querystring: langQuery },
+      attachValidation: true,
+    },
     async (request, reply) => {
       const w = DASH[request.lang];
       const id = Number(request.params.attachmentId);
       const attachment =
-        Number.isInteger(id) && id > 0
+        invalidPart(request) !== 'params' && id > 0
           ? await ctx.deps.db.prisma.attachment.findUnique({ where: { id } })
           : null;
       if (!attachment) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
@@ -65,7 +73,10 @@ export function registerDownloadRoute(dash: FastifyInstance, ctx: WebContext): v
       }
       return reply
         .header('content-type', 'application/octet-stream')
-        .header('content-disposition', contentDisposition(attachment.fileName))
+        .header(
+          'content-disposition',
+          contentDisposition(downloadName(attachment.fileName, attachment.storagePath)),
+        )
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', 'sandbox')
         .header('cache-control', 'private, no-store')

@@ -1,6 +1,5 @@
 // Downloads of a cycle's matrix (with the page's filters) and submissions list, as XLSX or CSV, for every
 // logged-in role. The files are written by src/reports/exports.ts; this file only serves them.
-import type { FastifyInstance } from 'fastify';
 import { exportMatrix, exportSubmissions, type ExportFormat } from '../../reports/exports';
 import {
   buildConsolidatedReport,
@@ -18,9 +17,13 @@ import { contentDisposition } from './download';
 import { DASH } from './i18n';
 import { filterQuery, parseFilters, type MatrixFilters } from './matrix';
 import { errorPage } from './page';
+import type { DashboardApp } from './routes';
+import { exportParams, invalidPart, matrixQuery, pageQuery, type EXPORT_FILES } from './schemas';
+
+type ExportFile = (typeof EXPORT_FILES)[number];
 
 /** The URL segment of each export: what it holds and its format. */
-const FILES: Record<string, { what: 'matrix' | 'submissions'; format: ExportFormat }> = {
+const FILES: Partial<Record<ExportFile, { what: 'matrix' | 'submissions'; format: ExportFormat }>> = {
   'ma-tran.xlsx': { what: 'matrix', format: 'xlsx' },
   'ma-tran.csv': { what: 'matrix', format: 'csv' },
   'van-ban-nop.xlsx': { what: 'submissions', format: 'xlsx' },
@@ -28,7 +31,7 @@ const FILES: Record<string, { what: 'matrix' | 'submissions'; format: ExportForm
 };
 
 /** The consolidated report's files: the one stored when the cycle ended, else drawn up now (provisional). */
-const REPORTS: Record<string, ReportFormat> = {
+const REPORTS: Partial<Record<ExportFile, ReportFormat>> = {
   'bao-cao-tong-hop.docx': 'docx',
   'bao-cao-tong-hop.pdf': 'pdf',
   'bao-cao-tong-hop.xlsx': 'xlsx',
@@ -64,25 +67,29 @@ export function exportLinks(cycleId: number, filters: Omit<MatrixFilters, 'page'
   };
 }
 
-export function registerExportRoutes(dash: FastifyInstance, ctx: WebContext): void {
-  dash.get<{ Params: { cycleId: string; file: string }; Querystring: Record<string, unknown> }>(
+export function registerExportRoutes(dash: DashboardApp, ctx: WebContext): void {
+  dash.get(
     '/chu-ky/:cycleId/xuat/:file',
-    { preHandler: requireRole(ctx, ...READERS) },
+    {
+      preHandler: requireRole(ctx, ...READERS),
+      schema: { params: exportParams, querystring: matrixQuery },
+      attachValidation: true,
+    },
     async (request, reply) => {
       const lang = request.lang;
       const w = DASH[lang];
-      const cycleId = Number(request.params.cycleId);
-      const wanted = Object.hasOwn(FILES, request.params.file) ? FILES[request.params.file] : undefined;
-      const report = Object.hasOwn(REPORTS, request.params.file) ? REPORTS[request.params.file] : undefined;
-      if ((!wanted && !report) || !Number.isInteger(cycleId)) {
+      if (invalidPart(request) === 'params') {
         return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
       }
+      const cycleId = Number(request.params.cycleId);
+      const wanted = FILES[request.params.file];
+      const report = REPORTS[request.params.file];
       const now = new Date((ctx.deps.now ?? Date.now)());
       let file;
       if (report) {
         file = await consolidatedReportFile(ctx, cycleId, report, lang);
       } else if (wanted!.what === 'matrix') {
-        const { state, group, q } = parseFilters(request.query);
+        const { state, group, q } = parseFilters(pageQuery(request, request.query));
         file = await exportMatrix(ctx.deps.db, cycleId, {
           format: wanted!.format,
           lang,

@@ -4,7 +4,6 @@
 // approves it: the cycle's `approveInspectionPlan` Update under an ID made from the form's one-time key,
 // its outcome audited ("inspection-plan.submit") and shown after a 303 redirect.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
 import { compareIsoDates, isIsoDate } from '../../calendar/dates';
 import { formatDate, type Lang } from '../i18n';
 import type { WebContext } from '../server';
@@ -23,7 +22,9 @@ import { DASH } from './i18n';
 import { INSPECT, inspectionKindLabel } from './inspection-i18n';
 import { PLAN, planStageLabel, riskReasonText, visitSourceLabel } from './inspection-plan-i18n';
 import { inspectionPlanPath } from '../../links/dashboard-paths';
-import { cycleOfParam, dashPage, errorPage, flashEventOf, withLang } from './page';
+import { cycleOfParam, dashPage, errorPage, flashEventOf, invalidFormPage, withLang } from './page';
+import type { DashboardApp } from './routes';
+import { cycleParams, flashQuery, inspectionPlanBody, invalidPart, langQuery, pageQuery } from './schemas';
 import { runAuditedUpdate } from './audited-update';
 import { storedRefusalText } from '../../i18n/refusals';
 import { refusal, type Refusal } from '../../workflows/refusals';
@@ -35,14 +36,15 @@ const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const QUERY_DEADLINE_MS = 5000;
 const MAX_LINES = 200;
 
-type Body = Record<string, unknown>;
+/** The plan form's fields (schemas.ts, `inspectionPlanBody`): each one string. */
+type Body = Record<string, string | undefined>;
 
 /** The Update's argument from the form, or why the form cannot be sent (a refusal, coded as the workflow's are). */
 export function planArgs(
   by: string,
   body: Body,
 ): { args: ApproveInspectionPlanInput } | { problem: Refusal } {
-  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const text = (v: string | undefined) => v?.trim() ?? '';
   const count = Math.min(Number(text(body.lines)) || 0, MAX_LINES);
   const visits: PlanLine[] = [];
   const take = (code: string, kind: string, visitOn: string): Refusal | undefined => {
@@ -94,17 +96,22 @@ async function planFromAudit(ctx: WebContext, subject: string) {
   }));
 }
 
-export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebContext): void {
+export function registerInspectionPlanRoutes(dash: DashboardApp, ctx: WebContext): void {
   const { deps } = ctx;
 
-  dash.get<{ Params: { cycleId: string }; Querystring: Record<string, unknown> }>(
+  dash.get(
     '/chu-ky/:cycleId/ke-hoach-kiem-tra',
-    { preHandler: requireRole(ctx, ...READERS) },
+    {
+      preHandler: requireRole(ctx, ...READERS),
+      schema: { params: cycleParams, querystring: flashQuery },
+      attachValidation: true,
+    },
     async (request, reply) => {
       const lang = request.lang;
       const w = PLAN[lang];
       const i = INSPECT[lang];
-      const cycle = await cycleOfParam(ctx, request.params.cycleId);
+      const cycle =
+        invalidPart(request) === 'params' ? null : await cycleOfParam(ctx, request.params.cycleId);
       if (!cycle) return errorPage(ctx, request, reply, 404, i.notFound, i.notFoundBody);
       const workflowId = cycleWorkflowId(cycle.program.code, cycle.year);
       const user = currentUser(request)!;
@@ -125,7 +132,7 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
       const titles = new Map(definition.milestones.map((m) => [m.key, m.title[lang]]));
       const title = (key: string) => titles.get(key) ?? key;
 
-      const event = await flashEventOf(ctx, request.query);
+      const event = await flashEventOf(ctx, pageQuery(request, request.query));
       let flash: { kind: 'done' | 'refused'; text: string } | undefined;
       if (event && event.subject === workflowId && event.action === 'inspection-plan.submit') {
         const details = (event.details ?? {}) as { outcome?: string };
@@ -213,17 +220,25 @@ export function registerInspectionPlanRoutes(dash: FastifyInstance, ctx: WebCont
     },
   );
 
-  dash.post<{ Params: { cycleId: string }; Body: Body }>(
+  dash.post(
     '/chu-ky/:cycleId/ke-hoach-kiem-tra',
-    { preHandler: requireRole(ctx, 'coordinator') },
+    {
+      preHandler: requireRole(ctx, 'coordinator'),
+      schema: { params: cycleParams, querystring: langQuery, body: inspectionPlanBody },
+      attachValidation: true,
+    },
     async (request, reply) => {
       const lang: Lang = request.lang;
       const i = INSPECT[lang];
       const d = DASH[lang];
-      const cycle = await cycleOfParam(ctx, request.params.cycleId);
+      const invalid = invalidPart(request);
+      const cycle = invalid === 'params' ? null : await cycleOfParam(ctx, request.params.cycleId);
       if (!cycle) return errorPage(ctx, request, reply, 404, i.notFound, i.notFoundBody);
-      const body = request.body ?? {};
-      const key = typeof body.key === 'string' ? body.key : '';
+      if (invalid === 'body') return invalidFormPage(ctx, request, reply);
+      // Every field is one string (the schema's additionalProperties), which json-schema-to-ts cannot
+      // say of an index signature beside named properties.
+      const body = request.body as Body;
+      const key = body.key ?? '';
       if (!KEY.test(key)) return errorPage(ctx, request, reply, 400, d.csrfTitle, d.formExpired);
       if (!deps.temporal) return errorPage(ctx, request, reply, 503, d.unavailable, d.unavailableBody);
       const workflowId = cycleWorkflowId(cycle.program.code, cycle.year);

@@ -6,8 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { UpdateDefinition } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
 import { isIsoDate, type IsoDate } from '../../calendar/dates';
+import { downloadName } from '../../files/names';
 import {
   cancelInspectionUpdate,
   closeRecommendationUpdate,
@@ -34,7 +34,19 @@ import {
   type InspectionAction,
 } from './inspection-i18n';
 import { DASH } from './i18n';
-import { cycleOfParam, dashPage, errorPage, flashEventOf, withLang } from './page';
+import { cycleOfParam, dashPage, errorPage, flashEventOf, invalidFormPage, withLang } from './page';
+import type { DashboardApp } from './routes';
+import {
+  cycleParams,
+  evidenceParams,
+  flashQuery,
+  inspectionActionBody,
+  inspectionActionParams,
+  inspectionParams,
+  invalidPart,
+  langQuery,
+  pageQuery,
+} from './schemas';
 import { formatDateTime } from './agency-page';
 import { runAuditedUpdate } from './audited-update';
 import { storedRefusalText } from '../../i18n/refusals';
@@ -66,7 +78,8 @@ const MAX_NOTE = 2000;
 const MAX_CONCLUSION = 20000;
 const MAX_TEXT = 5000;
 
-type Body = Record<string, unknown>;
+/** An inspection form's fields (schemas.ts, `inspectionActionBody`): each one string. */
+type Body = Record<string, string | undefined>;
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString().slice(0, 10) : undefined);
 
@@ -87,7 +100,7 @@ function evidenceFiles(json: unknown): EvidenceFile[] {
 interface InspectionForm {
   body: Body;
   by: string;
-  text: (v: unknown) => string;
+  text: (v: string | undefined) => string;
   number: number;
 }
 
@@ -161,21 +174,23 @@ const PREPARE: { [A in InspectionAction]: (form: InspectionForm) => Prepared<A> 
 
 /** The Update's argument, or why the form cannot be sent (a refusal, coded as the workflow's are). */
 export function inspectionArgs<A extends InspectionAction>(action: A, by: string, body: Body): Prepared<A> {
-  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const text = (v: string | undefined) => v?.trim() ?? '';
   return PREPARE[action]({ body, by, text, number: Number(text(body.number)) });
 }
 
-export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext): void {
+export function registerInspectionRoutes(dash: DashboardApp, ctx: WebContext): void {
   const { deps } = ctx;
   const config = deps.dashboard ?? dashboardConfigFromEnv();
+  const readers = { preHandler: requireRole(ctx, ...READERS), attachValidation: true };
 
-  dash.get<{ Params: { cycleId: string } }>(
+  dash.get(
     '/chu-ky/:cycleId/kiem-tra',
-    { preHandler: requireRole(ctx, ...READERS) },
+    { ...readers, schema: { params: cycleParams, querystring: langQuery } },
     async (request, reply) => {
       const lang = request.lang;
       const w = INSPECT[lang];
-      const cycle = await cycleOfParam(ctx, request.params.cycleId);
+      const cycle =
+        invalidPart(request) === 'params' ? null : await cycleOfParam(ctx, request.params.cycleId);
       if (!cycle) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
       const rows = await deps.db.prisma.inspection.findMany({
         where: { cycleId: cycle.id },
@@ -209,15 +224,15 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
     },
   );
 
-  dash.get<{ Params: { inspectionId: string }; Querystring: Record<string, unknown> }>(
+  dash.get(
     '/kiem-tra/:inspectionId',
-    { preHandler: requireRole(ctx, ...READERS) },
+    { ...readers, schema: { params: inspectionParams, querystring: flashQuery } },
     async (request, reply) => {
       const lang = request.lang;
       const w = INSPECT[lang];
       const id = Number(request.params.inspectionId);
       const row =
-        Number.isInteger(id) && id > 0
+        invalidPart(request) !== 'params' && id > 0
           ? await deps.db.prisma.inspection.findUnique({
               where: { id },
               include: { agency: true, cycle: true, recommendations: { orderBy: { number: 'asc' } } },
@@ -228,7 +243,7 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
       const canAct = (user.role === 'inspector' || user.role === 'coordinator') && Boolean(deps.temporal);
       const active = row.status !== 'closed' && row.status !== 'cancelled';
 
-      const event = await flashEventOf(ctx, request.query);
+      const event = await flashEventOf(ctx, pageQuery(request, request.query));
       let flash: { kind: 'done' | 'refused'; text: string } | undefined;
       if (event && event.subject === row.workflowId && event.action.startsWith('inspection.')) {
         const details = (event.details ?? {}) as { outcome?: string };
@@ -269,7 +284,7 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
           reportedAt: r.reportedAt ? formatDateTime(r.reportedAt) : '',
           closedBy: r.closedBy ?? '',
           files: evidenceFiles(r.evidence).map((f, i) => ({
-            name: f.fileName,
+            name: downloadName(f.fileName, f.storagePath ?? ''),
             size: typeof f.sizeBytes === 'number' ? formatSize(f.sizeBytes, lang) : '',
             url: `${base}/khuyen-nghi/${r.number}/tep/${i + 1}`,
           })),
@@ -297,25 +312,26 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
     },
   );
 
-  dash.get<{ Params: { inspectionId: string; number: string; index: string } }>(
+  dash.get(
     '/kiem-tra/:inspectionId/khuyen-nghi/:number/tep/:index',
-    { preHandler: requireRole(ctx, ...READERS) },
+    { ...readers, schema: { params: evidenceParams, querystring: langQuery } },
     async (request, reply) => {
       const w = INSPECT[request.lang];
       const inspectionId = Number(request.params.inspectionId);
       const number = Number(request.params.number);
       const index = Number(request.params.index);
-      const rec = [inspectionId, number, index].every((n) => Number.isInteger(n) && n > 0)
-        ? await deps.db.prisma.recommendation.findUnique({
-            where: { inspectionId_number: { inspectionId, number } },
-          })
-        : null;
+      const rec =
+        invalidPart(request) !== 'params' && [inspectionId, number, index].every((n) => n > 0)
+          ? await deps.db.prisma.recommendation.findUnique({
+              where: { inspectionId_number: { inspectionId, number } },
+            })
+          : null;
       const file = rec ? evidenceFiles(rec.evidence)[index - 1] : undefined;
       const path = file?.storagePath ? await resolveInside(deps.files.root, file.storagePath) : undefined;
       if (!file || !path) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
       return reply
         .header('content-type', 'application/octet-stream')
-        .header('content-disposition', contentDisposition(file.fileName))
+        .header('content-disposition', contentDisposition(downloadName(file.fileName, path)))
         .header('x-content-type-options', 'nosniff')
         .header('content-security-policy', 'sandbox')
         .header('cache-control', 'private, no-store')
@@ -324,22 +340,28 @@ export function registerInspectionRoutes(dash: FastifyInstance, ctx: WebContext)
     },
   );
 
-  dash.post<{ Params: { inspectionId: string; action: string }; Body: Body }>(
+  dash.post(
     '/kiem-tra/:inspectionId/:action',
-    { preHandler: requireRole(ctx, 'inspector', 'coordinator') },
+    {
+      preHandler: requireRole(ctx, 'inspector', 'coordinator'),
+      schema: { params: inspectionActionParams, querystring: langQuery, body: inspectionActionBody },
+      attachValidation: true,
+    },
     async (request, reply) => {
       const lang: Lang = request.lang;
       const w = INSPECT[lang];
       const user = currentUser(request)!;
-      const action = request.params.action as InspectionAction;
+      const invalid = invalidPart(request);
+      const { action } = request.params;
       const id = Number(request.params.inspectionId);
       const row =
-        INSPECTION_ACTIONS.includes(action) && Number.isInteger(id) && id > 0
-          ? await deps.db.prisma.inspection.findUnique({ where: { id } })
-          : null;
+        invalid !== 'params' && id > 0 ? await deps.db.prisma.inspection.findUnique({ where: { id } }) : null;
       if (!row) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
-      const body = request.body ?? {};
-      const key = typeof body.key === 'string' ? body.key : '';
+      if (invalid === 'body') return invalidFormPage(ctx, request, reply);
+      // Every field is one string (the schema's additionalProperties), which json-schema-to-ts cannot
+      // say of an index signature beside named properties.
+      const body = request.body as Body;
+      const key = body.key ?? '';
       const d = DASH[lang];
       if (!KEY.test(key)) return errorPage(ctx, request, reply, 400, d.csrfTitle, d.formExpired);
       if (!deps.temporal) return errorPage(ctx, request, reply, 503, d.unavailable, d.unavailableBody);

@@ -64,9 +64,17 @@ export interface MatrixFilters {
 
 export const MATRIX_PAGE_SIZE = 100;
 
-/** Query parameters of the matrix as filters; anything unknown is ignored. */
-export function parseFilters(query: Record<string, unknown>): MatrixFilters {
-  const str = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+/** The matrix's query parameters (schemas.ts, `matrixQuery`). */
+export interface MatrixQuery {
+  state?: string;
+  group?: string;
+  q?: string;
+  trang?: string;
+}
+
+/** Query parameters of the matrix as filters; an unknown state or page is ignored. */
+export function parseFilters(query: MatrixQuery): MatrixFilters {
+  const str = (v: string | undefined) => v?.trim() ?? '';
   const state = str(query.state);
   const page = Number(str(query.trang) || '1');
   return {

@@ -70,8 +70,21 @@ export function errorPage(
   return dashPage(ctx, request, reply, status, 'dashboard/error', { title: heading, heading, message });
 }
 
+/**
+ * The 400 page of a form whose body is not the page's (a field sent twice, a value of the wrong type in
+ * a JSON body): refused before anything is read or recorded.
+ */
+export function invalidFormPage(
+  ctx: WebContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<FastifyReply> {
+  const w = DASH[request.lang];
+  return errorPage(ctx, request, reply, 400, w.csrfTitle, w.csrfBody);
+}
+
 /** The audit event named by a page's `?ket-qua=<id>` (the outcome of the form just sent), if any. */
-export async function flashEventOf(ctx: WebContext, query: Record<string, unknown>) {
+export async function flashEventOf(ctx: WebContext, query: { 'ket-qua'?: string }) {
   const id = Number(query['ket-qua']);
   return Number.isInteger(id) && id > 0 ? ctx.deps.db.prisma.auditEvent.findUnique({ where: { id } }) : null;
 }

@@ -1,7 +1,15 @@
 // The coordinators' dashboard under /quan-ly: login, cycles, the matrix, agency pages, actions,
 // downloads, exports and the directory. See auth.ts for how further pages plug in (roles, sessions, CSRF).
 import { randomUUID } from 'node:crypto';
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyError,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { JsonSchemaToTsProvider } from '@fastify/type-provider-json-schema-to-ts';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import type { WebContext } from '../server';
@@ -31,6 +39,24 @@ import { registerInspectionPlanRoutes } from './inspection-plan';
 import { PLAN } from './inspection-plan-i18n';
 import { multipartCsrfToken } from './directory-upload';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '../errors';
+import {
+  cycleAgencyParams,
+  cycleParams,
+  flashQuery,
+  invalidPart,
+  langQuery,
+  matrixQuery,
+  pageQuery,
+} from './schemas';
+
+/** The dashboard's instance, its routes typed from their schemas (schemas.ts). */
+export type DashboardApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  JsonSchemaToTsProvider
+>;
 
 /**
  * The dashboard, an encapsulated plugin (registered under /quan-ly): its own cookies, CSRF, session hook,
@@ -77,25 +103,28 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
     return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
   });
 
-  registerLoginRoutes(dash, ctx, secure);
+  const app: DashboardApp = dash.withTypeProvider<JsonSchemaToTsProvider>();
+  registerLoginRoutes(app, ctx, secure);
 
-  dash.get('/', { preHandler: requireRole(ctx, ...READERS) }, async (request, reply) => {
+  const readers = { preHandler: requireRole(ctx, ...READERS), attachValidation: true };
+  app.get('/', { ...readers, schema: { querystring: langQuery } }, async (request, reply) => {
     const lang = request.lang;
     const cycles = await loadCycles(ctx.deps.db, lang);
     return dashPage(ctx, request, reply, 200, 'dashboard/cycles', { title: DASH[lang].cycles, cycles });
   });
 
-  dash.get<{ Params: { cycleId: string }; Querystring: Record<string, unknown> }>(
+  app.get(
     '/chu-ky/:cycleId',
-    { preHandler: requireRole(ctx, ...READERS) },
+    { ...readers, schema: { params: cycleParams, querystring: matrixQuery } },
     async (request, reply) => {
       const lang = request.lang;
       const w = DASH[lang];
       const cycleId = Number(request.params.cycleId);
-      const filters = parseFilters(request.query);
-      const view = Number.isInteger(cycleId)
-        ? await loadMatrixView(ctx.deps.db, cycleId, filters, lang)
-        : undefined;
+      const filters = parseFilters(pageQuery(request, request.query));
+      const view =
+        invalidPart(request) === 'params'
+          ? undefined
+          : await loadMatrixView(ctx.deps.db, cycleId, filters, lang);
       if (!view) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
       const pageUrl = (page: number) =>
         `${DASHBOARD_PREFIX}/chu-ky/${cycleId}${filterQuery(filters, lang, page)}`;
@@ -115,19 +144,20 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
     },
   );
 
-  dash.get<{ Params: { cycleId: string; code: string }; Querystring: Record<string, unknown> }>(
+  app.get(
     '/chu-ky/:cycleId/don-vi/:code',
-    { preHandler: requireRole(ctx, ...READERS) },
+    { ...readers, schema: { params: cycleAgencyParams, querystring: flashQuery } },
     async (request, reply) => {
       const lang = request.lang;
       const w = DASH[lang];
       const cycleId = Number(request.params.cycleId);
-      const view = Number.isInteger(cycleId)
-        ? await loadAgencyView(ctx.deps.db, cycleId, request.params.code, lang)
-        : undefined;
+      const view =
+        invalidPart(request) === 'params'
+          ? undefined
+          : await loadAgencyView(ctx.deps.db, cycleId, request.params.code, lang);
       if (!view) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
       const user = currentUser(request)!;
-      const flashEvent = await flashEventOf(ctx, request.query);
+      const flashEvent = await flashEventOf(ctx, pageQuery(request, request.query));
       let flash: { kind: 'done' | 'refused'; text: string } | undefined;
       if (flashEvent && flashEvent.subject.startsWith(`${view.workflowId}:`)) {
         const details = (flashEvent.details ?? {}) as { outcome?: string };
@@ -161,10 +191,10 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
     },
   );
 
-  registerActionRoutes(dash, ctx);
-  registerDownloadRoute(dash, ctx);
-  registerExportRoutes(dash, ctx);
-  registerDirectoryRoutes(dash, ctx);
-  registerInspectionRoutes(dash, ctx);
-  registerInspectionPlanRoutes(dash, ctx);
+  registerActionRoutes(app, ctx);
+  registerDownloadRoute(app, ctx);
+  registerExportRoutes(app, ctx);
+  registerDirectoryRoutes(app, ctx);
+  registerInspectionRoutes(app, ctx);
+  registerInspectionPlanRoutes(app, ctx);
 }

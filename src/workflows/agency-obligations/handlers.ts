@@ -2,6 +2,7 @@
 // to the history) and handler, on the workflow's state. The workflow sets them on their definitions.
 // Workflow-safe.
 import { compareIsoDates, type IsoDate } from '../../calendar/dates';
+import { patched } from '@temporalio/workflow';
 import { localDate } from '../../cycle/clock';
 import {
   CLOSED_STAGES,
@@ -18,9 +19,13 @@ import { refuse, refusalFailure } from '../refusals';
 import { recordActivities } from '../ladder/activities';
 import { submissionShapeProblem } from '../submission-shape';
 import { updateHandler } from '../update-handler';
+import { receiptInstant, receiptTimeProblem } from './receipt-time';
 import type { AgencyObligations, Obligation } from './state';
 
 const { recordSubmission, recordAudit } = recordActivities();
+
+/** A receipt number as the portal writes it (and the page's `?receipt=` accepts). */
+const RECEIPT_NUMBER = /^[\w.-]{1,200}$/;
 
 export function obligationHandlers(state: AgencyObligations) {
   const { input, calendar, obligations, workflowId } = state;
@@ -79,10 +84,20 @@ export function obligationHandlers(state: AgencyObligations) {
   }
 
   const submit = updateHandler<SubmitResult, [SubmitInput]>(
-    async ({ milestone, submittedBy, summary, figures, attachments }) => {
+    async ({ milestone, submittedBy, summary, figures, attachments, receivedAt, receiptNumber: given }) => {
       const o = obligation(milestone);
-      const receiptNumber = `${input.year}-${input.agency.code}-${milestone}-${o.status.submissions.length + 1}`;
-      const at = now();
+      // The portal's receipt (its number and time) is the submission's; histories recorded before the
+      // patch number it here and take the time the workflow handles it.
+      const receipt = patched('receipt-time');
+      if (receipt && given !== undefined) {
+        // The same receipt delivered again under another Update ID (Temporal deduplicates only the same
+        // ID): the answer it had, not a second submission.
+        const known = o.status.submissions.find((s) => s.receiptNumber === given);
+        if (known) return { receiptNumber: given, lateByWorkingDays: lateness(o, known.at) };
+      }
+      const receiptNumber = receipt && given !== undefined ? given : nextReceiptNumber(o, milestone, receipt);
+      const at =
+        receipt && receivedAt !== undefined ? receiptInstant(state.clock, receivedAt, Date.now()) : now();
       const lateByWorkingDays = lateness(o, at);
       o.status.submissions.push({
         receiptNumber,
@@ -118,8 +133,14 @@ export function obligationHandlers(state: AgencyObligations) {
       return { receiptNumber, lateByWorkingDays };
     },
     {
-      validator: ({ milestone, submittedBy, summary, figures, attachments }) => {
+      validator: ({ milestone, submittedBy, summary, figures, attachments, receivedAt, receiptNumber }) => {
         const o = obligation(milestone);
+        // A receipt already taken (delivered again) is answered by the handler, not refused.
+        if (
+          receiptNumber !== undefined &&
+          o.status.submissions.some((s) => s.receiptNumber === receiptNumber)
+        )
+          return;
         requireOpen(o, 'submit');
         if (o.status.stage === 'scheduled') {
           refuse(
@@ -140,9 +161,32 @@ export function obligationHandlers(state: AgencyObligations) {
         if (!summary?.trim()) refuse('field-required', { field: 'summary' }, 'summary is required');
         const problem = submissionShapeProblem({ submittedBy, summary, figures, attachments });
         if (problem) throw refusalFailure(problem);
+        if (receiptNumber !== undefined && !RECEIPT_NUMBER.test(receiptNumber))
+          refuse('receipt-invalid', {}, `the receipt number ${receiptNumber} is malformed`);
+        if (receivedAt !== undefined) {
+          const late = receiptTimeProblem(state.clock, o.plan, receivedAt, Date.now());
+          if (late) throw refusalFailure(late);
+        }
       },
     },
   );
+
+  /**
+   * The receipt number of a submission the workflow numbers itself (a client that gives none): one past the
+   * highest n already used, so that it never repeats a number the portal gave (a refused receipt leaves a
+   * gap). Histories recorded before the patch count the submissions.
+   */
+  function nextReceiptNumber(o: Obligation, milestone: string, receipt: boolean): string {
+    const prefix = `${input.year}-${input.agency.code}-${milestone}-`;
+    let n = o.status.submissions.length + 1;
+    if (receipt) {
+      for (const s of o.status.submissions) {
+        const used = s.receiptNumber.startsWith(prefix) ? Number(s.receiptNumber.slice(prefix.length)) : 0;
+        if (Number.isInteger(used) && used >= n) n = used + 1;
+      }
+    }
+    return `${prefix}${n}`;
+  }
 
   const requestExtension = updateHandler<string, [ExtensionRequestInput]>(
     async ({ milestone, until, reason, requestedBy }) => {

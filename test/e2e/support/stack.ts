@@ -23,6 +23,7 @@ import {
   type AgencyObligationsStatus,
 } from '../../../src/workflows/obligation-types';
 import { statusQuery } from '../../../src/workflows/messages/agency-obligations';
+import { agencyObligations } from '../../../src/workflows/agency-obligations';
 
 export const YEAR = 2027;
 export const PROGRAM = 'dien-bien-kh99';
@@ -102,6 +103,8 @@ export async function startStack(options: {
       files,
       now: () => stack.pageTime,
       temporal: env.client,
+      // Submissions are stamped with the time-skipping server's time, the workflows' clock.
+      receiptClock: () => env.currentTimeMs(),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     stops.push(() => app.close());
@@ -152,7 +155,7 @@ export async function startStack(options: {
           clock: { originMs: localInstant(seeded.plan.startsOn, 7), scale: 1 },
           closesOn: seeded.plan.endsOn,
         };
-        const handle = await env.client.workflow.start('agencyObligations', {
+        const handle = await env.client.workflow.start(agencyObligations, {
           taskQueue,
           workflowId: agencyWorkflowId(PROGRAM, YEAR, agency.code),
           args: [input],

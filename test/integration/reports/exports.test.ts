@@ -379,4 +379,42 @@ describe.each(providers)('cycle exports on %s', (provider) => {
     expect([8, 9, 10, 11].map((c) => row.getCell(c).value)).toEqual([12, 1350, null, 87.5]);
     expect(row.getCell(6).value).toBe('Lường Thị Ánh');
   });
+  it('exports an agency name and a summary written as formulas as text, in CSV and XLSX', async () => {
+    const formula = '=HYPERLINK("http://x","y")';
+    const agency = await database.db.prisma.agency.findFirstOrThrow({ where: { code: 'SO-YT' } });
+    const submission = await database.db.prisma.submission.findUniqueOrThrow({
+      where: { receiptNumber: 'KH99-2027-0002' },
+    });
+    await database.db.prisma.agency.update({ where: { id: agency.id }, data: { name: formula } });
+    await database.db.prisma.submission.update({ where: { id: submission.id }, data: { summary: formula } });
+    try {
+      const matrixCsv = await exportMatrix(database.db, seeded.cycleId, { format: 'csv', lang: 'vi' });
+      const matrix = parse(matrixCsv?.body as Buffer, { bom: true }) as string[][];
+      expect(matrix.find((r) => r[0] === 'SO-YT')?.[1]).toBe(`'${formula}`);
+      const listCsv = await exportSubmissions(database.db, seeded.cycleId, { format: 'csv', lang: 'vi' });
+      const list = parse(listCsv?.body as Buffer, { bom: true }) as string[][];
+      const row = list.find((r) => r[0] === 'KH99-2027-0002')!;
+      expect(row).toContain(`'${formula}`);
+      expect(row).not.toContain(formula);
+
+      const matrixXlsx = await exportMatrix(database.db, seeded.cycleId, { format: 'xlsx', lang: 'vi' });
+      const listXlsx = await exportSubmissions(database.db, seeded.cycleId, { format: 'xlsx', lang: 'vi' });
+      for (const file of [matrixXlsx, listXlsx]) {
+        const workbook = new ExcelJS.Workbook();
+        await workbook.xlsx.load(file?.body as never);
+        const cells: ExcelJS.Cell[] = [];
+        workbook.worksheets[0]!.eachRow((r) => r.eachCell((c) => cells.push(c)));
+        const found = cells.filter((c) => c.value === formula);
+        expect(found.length).toBe(1);
+        expect(found[0]!.type).toBe(ExcelJS.ValueType.String);
+        expect(cells.some((c) => c.type === ExcelJS.ValueType.Formula)).toBe(false);
+      }
+    } finally {
+      await database.db.prisma.agency.update({ where: { id: agency.id }, data: { name: agency.name } });
+      await database.db.prisma.submission.update({
+        where: { id: submission.id },
+        data: { summary: submission.summary },
+      });
+    }
+  });
 });

@@ -26,6 +26,7 @@ import {
   inspectionStatusQuery,
   recordConclusionUpdate,
 } from '../../../src/workflows/messages/inspection';
+import { inspection as inspectionWorkflow } from '../../../src/workflows/inspection';
 
 const YEAR = 2027;
 const PROGRAM = 'dien-bien-kh99';
@@ -88,6 +89,8 @@ describe('the agency portal takes a report on an inspection recommendation', () 
       // The portal's today: the day after the visit.
       now: () => localInstant('2027-09-10', 10),
       temporal: env.client,
+      // Submissions are stamped with the time-skipping server's time, the workflows' clock.
+      receiptClock: () => env.currentTimeMs(),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -108,11 +111,11 @@ describe('the agency portal takes a report on an inspection recommendation', () 
       calendar: buildCalendarData(yearsTouchedBy(YEAR), HOLIDAYS_DIR),
       clock: { originMs: localInstant('2027-08-30', 7), scale: 1 },
     };
-    handle = (await env.client.workflow.start('inspection', {
+    handle = await env.client.workflow.start(inspectionWorkflow, {
       taskQueue,
       workflowId,
       args: [input],
-    })) as WorkflowHandle;
+    });
 
     // Past the visit: the conclusion with two recommendations.
     await advanceTo(VISIT, 15);

@@ -17,6 +17,7 @@ import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { buildWebServer } from '../../../src/web/server';
 import { agencyWorkflowId, type AgencyObligationsInput } from '../../../src/workflows/obligation-types';
 import { returnUpdate, statusQuery } from '../../../src/workflows/messages/agency-obligations';
+import { agencyObligations } from '../../../src/workflows/agency-obligations';
 
 const YEAR = 2027;
 
@@ -52,6 +53,8 @@ describe('the agency portal through extension requests and a return for revision
       files,
       now: () => localInstant('2027-01-20', 10),
       temporal: env.client,
+      // Submissions are stamped with the time-skipping server's time, the workflows' clock.
+      receiptClock: () => env.currentTimeMs(),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -67,7 +70,7 @@ describe('the agency portal through extension requests and a return for revision
       clock: { originMs: localInstant(seeded.plan.startsOn, 7), scale: 1 },
       closesOn: seeded.plan.endsOn,
     };
-    await env.client.workflow.start('agencyObligations', { taskQueue, workflowId, args: [input] });
+    await env.client.workflow.start(agencyObligations, { taskQueue, workflowId, args: [input] });
     await env.sleep('3 hours');
     const mail = new MailpitApi(smtp.apiUrl);
     const [request] = await mail.waitFor((m) => m.Subject.includes('Kế hoạch'), 1);

@@ -19,6 +19,7 @@ import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { buildWebServer } from '../../../src/web/server';
 import { agencyWorkflowId, type AgencyObligationsInput } from '../../../src/workflows/obligation-types';
 import { statusQuery } from '../../../src/workflows/messages/agency-obligations';
+import { agencyObligations } from '../../../src/workflows/agency-obligations';
 
 const YEAR = 2027;
 const sha = (b: Buffer) => createHash('sha256').update(b).digest('hex');
@@ -73,6 +74,8 @@ describe('the agency portal takes a report with figures and attachments', () => 
       files,
       now: () => localInstant(report.requestOn, 10),
       temporal: env.client,
+      // Submissions are stamped with the time-skipping server's time, the workflows' clock.
+      receiptClock: () => env.currentTimeMs(),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -89,7 +92,7 @@ describe('the agency portal takes a report with figures and attachments', () => 
       clock: { originMs: localInstant(report.requestOn, 7), scale: 1 },
       closesOn: seeded.plan.endsOn,
     };
-    await env.client.workflow.start('agencyObligations', { taskQueue, workflowId, args: [input] });
+    await env.client.workflow.start(agencyObligations, { taskQueue, workflowId, args: [input] });
     await env.sleep('3 hours');
     const mail = new MailpitApi(smtp.apiUrl);
     const [request] = await mail.waitFor(() => true, 1);
@@ -238,6 +241,48 @@ describe('the agency portal takes a report with figures and attachments', () => 
     await expectNothingChanged([]);
   });
 
+  it('refuses files that act when opened, saying which file and why, and stores nothing', async () => {
+    const cases: [string, string][] = [
+      ['excel4-macro.xlsm', 'có trang macro Excel 4.0'],
+      ['excel4-renamed.xlsx', 'có trang macro Excel 4.0'],
+      ['remote-template.docx', 'có liên kết tới tệp bên ngoài'],
+      ['external-image.xlsx', 'có liên kết tới tệp bên ngoài'],
+      ['ole-object.docx', 'có nhúng đối tượng OLE hoặc ActiveX'],
+      ['activex.docx', 'có nhúng đối tượng OLE hoặc ActiveX'],
+      ['basic-macro.odt', 'có chứa macro (Basic hoặc script)'],
+      ['script-macro.odt', 'có chứa macro (Basic hoặc script)'],
+      ['pdf-truncated.pdf', 'là PDF bị hỏng, chưa tải hết hoặc không kiểm tra được'],
+      ['pdf-openaction-js.pdf', 'là PDF có mã JavaScript'],
+      ['pdf-launch.pdf', 'là PDF có mã JavaScript, lệnh mở chương trình'],
+      ['pdf-embedded-file.pdf', 'là PDF có mã JavaScript, lệnh mở chương trình hoặc tệp đính kèm bên trong'],
+      ['pdf-objstm-js.pdf', 'là PDF có mã JavaScript'],
+    ];
+    for (const [name, reason] of cases) {
+      const res = await post(goodFields(), [{ name, bytes: fixture(name) }]);
+      const html = await res.text();
+      expect({ name, status: res.status, says: html.includes(`Tệp “${name}” ${reason}`) }).toEqual({
+        name,
+        status: 415,
+        says: true,
+      });
+      expect(html).toContain('value="Trần Thanh Hà"');
+      await expectNothingChanged([]);
+    }
+    // The name shown has no bidi override: "x<RLO>fdp.docx" would read "xxcod.pdf".
+    const bidi = await post(
+      goodFields(),
+      [{ name: 'x\u202efdp.docx', bytes: fixture('remote-template.docx') }],
+      `${link}?lang=en`,
+    );
+    expect(bidi.status).toBe(415);
+    const english = await bidi.text();
+    expect(english).toContain(
+      '“xfdp.docx” links to outside files (a template, picture or data fetched from elsewhere when it is opened)',
+    );
+    expect(english).not.toContain('\u202e');
+    await expectNothingChanged([]);
+  });
+
   it('checks the figures against the program: required ones present, numbers that read one way', async () => {
     const pdf = [{ name: 'bao-cao.pdf', bytes: minimalPdf() }];
     const cases: [Record<string, string>, string][] = [
@@ -308,8 +353,9 @@ describe('the agency portal takes a report with figures and attachments', () => 
       { name: '../../etc/passwd.pdf', bytes: pdfA },
       { name: '..\\x.pdf', bytes: pdfB, type: 'text/html' },
       { name: 'Kế hoạch.docx', bytes: docx, type: 'application/octet-stream' },
-      { name: 'so-lieu.xlsx', bytes: xlsx },
-      { name: 'bao-cao.odt', bytes: odt },
+      // Stored under the extension of what it is, and without the bidi override.
+      { name: 'so-lieu.xls', bytes: xlsx },
+      { name: 'bao-cao\u202e.odt', bytes: odt },
       { name: 'copy.pdf', bytes: pdfA },
     ];
     const fields = goodFields();

@@ -26,6 +26,7 @@ import {
   type AttachmentRef,
 } from '../../../src/workflows/obligation-types';
 import { statusQuery, submitUpdate } from '../../../src/workflows/messages/agency-obligations';
+import { agencyObligations } from '../../../src/workflows/agency-obligations';
 
 const YEAR = 2027;
 const PROGRAM = 'dien-bien-kh99';
@@ -156,7 +157,7 @@ describe('the coordinators’ dashboard on a running cycle', () => {
       const workflowId = agencyWorkflowId(PROGRAM, YEAR, agency.code);
       handles.set(
         agency.code,
-        await env.client.workflow.start('agencyObligations', { taskQueue, workflowId, args: [input] }),
+        await env.client.workflow.start(agencyObligations, { taskQueue, workflowId, args: [input] }),
       );
     }
     await advanceTo('2027-01-20', 10);
@@ -334,6 +335,19 @@ describe('the coordinators’ dashboard on a running cycle', () => {
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     expect(Buffer.from(await res.arrayBuffer()).equals(attachmentBytes)).toBe(true);
 
+    // A name stored with a bidi override and another extension is downloaded without the one and with
+    // the stored type's extension ("hoso<U+202E>fdp.exe" would read "hosoexe.pdf").
+    const misleading = await database.db.prisma.attachment.create({
+      data: { ...attachment, id: undefined, createdAt: undefined, fileName: 'hoso\u202efdp.exe' },
+    });
+    const renamed = await viewer.fetch(`/quan-ly/tep/${misleading.id}`);
+    expect(renamed.status).toBe(200);
+    expect(renamed.headers.get('content-disposition')).toBe(
+      `attachment; filename="hosofdp.exe.pdf"; filename*=UTF-8''hosofdp.exe.pdf`,
+    );
+    await renamed.arrayBuffer();
+    await database.db.prisma.attachment.delete({ where: { id: misleading.id } });
+
     // Without a session: to the login page, no file.
     expect((await fetch(`${base}/quan-ly/tep/${attachment.id}`, { redirect: 'manual' })).status).toBe(303);
 
@@ -403,6 +417,37 @@ describe('the coordinators’ dashboard on a running cycle', () => {
       redirect: 'manual',
     });
     expect(noCookie.status).toBe(403);
+    expect(await stage('SO-YT')).toBe('submitted');
+    expect(await database.db.prisma.auditEvent.count()).toBe(auditsBefore);
+  });
+
+  it('refuses a form whose fields are not the page’s (sent twice, a number in JSON) with the 400 page, changing nothing', async () => {
+    const form = actionForm(await huong.html(agencyPath), 'return');
+    const auditsBefore = await database.db.prisma.auditEvent.count();
+    const invalidForm = 'Biểu mẫu đã hết hạn hoặc không được gửi từ trang này. Không có gì thay đổi.';
+    // The reason sent twice: not one text, so not a reason left empty (which would be a refusal, audited).
+    const twice = new URLSearchParams({ ...form.fields, until: '2027-02-26' });
+    twice.append('reason', 'Thiếu phần kinh phí');
+    twice.append('reason', 'Thiếu phụ lục');
+    const sentTwice = await huong.fetch(form.url, { method: 'POST', body: twice });
+    expect(sentTwice.status).toBe(400);
+    expect(await sentTwice.text()).toContain(invalidForm);
+    const json = await huong.fetch(`${form.url}?lang=en`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...form.fields, reason: 42 }),
+    });
+    expect(json.status).toBe(400);
+    expect(await json.text()).toContain(
+      'The form has expired or was not sent from this site. Nothing was changed.',
+    );
+    // An action the dashboard does not have: the not-found page.
+    const unknown = await huong.post(form.url.replace(/\/return$/, '/delete'), {
+      ...form.fields,
+      reason: 'x',
+    });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toContain('Trang hoặc tệp này không tồn tại.');
     expect(await stage('SO-YT')).toBe('submitted');
     expect(await database.db.prisma.auditEvent.count()).toBe(auditsBefore);
   });

@@ -20,6 +20,7 @@ import type { IsoDate } from '../../../src/calendar/dates';
 import { inspectionWorkflowId } from '../../../src/inspections/types';
 import { inspectionStatusQuery } from '../../../src/workflows/messages/inspection';
 import { inspectionPlanOf } from '../../support/inspection-plan';
+import { annualCycle } from '../../../src/workflows/annual-cycle';
 
 const PROGRAM = 'dien-bien-kh99';
 const YEAR = 2027;
@@ -97,11 +98,11 @@ describe('the inspection plan page on a running cycle', () => {
     await viewer.login(USERS.viewer.login, USERS.viewer.password);
 
     startedAt = await env.currentTimeMs();
-    handle = (await env.client.workflow.start('annualCycle', {
+    handle = await env.client.workflow.start(annualCycle, {
       taskQueue,
       workflowId: CYCLE_ID,
       args: [{ program: PROGRAM, year: YEAR, clock: { originMs: origin, scale: 1 } }],
-    })) as WorkflowHandle;
+    });
     for (let i = 0; i < 100 && !cycleDbId; i++) {
       cycleDbId = (await database.db.prisma.cycle.findFirst({ where: { year: YEAR } }))?.id ?? 0;
       if (!cycleDbId) await new Promise((r) => setTimeout(r, 100));

@@ -26,6 +26,7 @@ import {
   inspectionStatusQuery,
   reportRecommendationUpdate,
 } from '../../../src/workflows/messages/inspection';
+import { inspection as inspectionWorkflow } from '../../../src/workflows/inspection';
 
 const YEAR = 2027;
 const PROGRAM = 'dien-bien-kh99';
@@ -138,11 +139,11 @@ describe('the inspector’s pages on a running inspection', () => {
       calendar: buildCalendarData(yearsTouchedBy(YEAR), HOLIDAYS_DIR),
       clock: { originMs: localInstant('2027-08-25', 7), scale: 1 },
     };
-    handle = (await env.client.workflow.start('inspection', {
+    handle = await env.client.workflow.start(inspectionWorkflow, {
       taskQueue,
       workflowId,
       args: [input],
-    })) as WorkflowHandle;
+    });
     const row = await waitFor('the inspection in the read model', () =>
       database.db.prisma.inspection.findUnique({ where: { workflowId } }),
     );

@@ -22,6 +22,7 @@ import { buildWebServer } from '../../../src/web/server';
 import { addUser } from '../../../src/auth/users';
 import { agencyWorkflowId, type AgencyObligationsInput } from '../../../src/workflows/obligation-types';
 import { statusQuery } from '../../../src/workflows/messages/agency-obligations';
+import { agencyObligations } from '../../../src/workflows/agency-obligations';
 
 const YEAR = 2027;
 
@@ -78,6 +79,8 @@ describe('the database down for a while', () => {
       files,
       now: () => localInstant(report.requestOn, 10),
       temporal: env.client,
+      // Submissions are stamped with the time-skipping server's time, the workflows' clock.
+      receiptClock: () => env.currentTimeMs(),
       dashboard: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
     });
     base = await listening(app);
@@ -95,7 +98,7 @@ describe('the database down for a while', () => {
       clock: { originMs: localInstant(report.requestOn, 7), scale: 1 },
       closesOn: seeded.plan.endsOn,
     };
-    await env.client.workflow.start('agencyObligations', { taskQueue, workflowId, args: [input] });
+    await env.client.workflow.start(agencyObligations, { taskQueue, workflowId, args: [input] });
     await env.sleep('3 hours');
     const mail = new MailpitApi(smtp.apiUrl);
     const [request] = await mail.waitFor(() => true, 1);

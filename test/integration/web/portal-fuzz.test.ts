@@ -42,6 +42,8 @@ import { inspectionWorkflowId, type InspectionInput } from '../../../src/inspect
 import type { FigureDefinition } from '../../../src/web/agency/figures';
 import { statusQuery } from '../../../src/workflows/messages/agency-obligations';
 import { inspectionStatusQuery, recordConclusionUpdate } from '../../../src/workflows/messages/inspection';
+import { agencyObligations } from '../../../src/workflows/agency-obligations';
+import { inspection as inspectionWorkflow } from '../../../src/workflows/inspection';
 
 // Fuzzed requests against the agency portal: the task page with mangled links, and the three forms
 // (submission, extension request, a recommendation's report) with random field values, random files
@@ -338,6 +340,8 @@ describe('the agency portal under fuzzed requests', () => {
       // The day after the inspection's visit (the report of the 6-month milestone is still open).
       now: () => localInstant('2027-09-10', 10),
       temporal: env.client,
+      // Submissions are stamped with the time-skipping server's time, the workflows' clock.
+      receiptClock: () => env.currentTimeMs(),
     });
     app.addHook('onError', async (_request, reply, error) => {
       // 4xx errors (a body Fastify refuses) and requests the client stopped sending are not failures.
@@ -367,11 +371,11 @@ describe('the agency portal under fuzzed requests', () => {
       calendar,
       clock: { originMs: localInstant('2027-08-30', 7), scale: 1 },
     };
-    inspection = (await env.client.workflow.start('inspection', {
+    inspection = await env.client.workflow.start(inspectionWorkflow, {
       taskQueue,
       workflowId: inspectionWorkflowId(PROGRAM, YEAR, AGENCY),
       args: [inspectionInput],
-    })) as WorkflowHandle;
+    });
     await env.sleep(localInstant(VISIT, 15) - localInstant('2027-08-30', 7));
     expect((await inspection.query(inspectionStatusQuery)).stage).toBe('visited');
     await inspection.executeUpdate(recordConclusionUpdate, {
@@ -401,11 +405,11 @@ describe('the agency portal under fuzzed requests', () => {
       clock: { originMs: localInstant(report.requestOn, 7), scale: 1 },
       closesOn: seeded.plan.endsOn,
     };
-    obligations = (await env.client.workflow.start('agencyObligations', {
+    obligations = await env.client.workflow.start(agencyObligations, {
       taskQueue,
       workflowId: agencyWorkflow,
       args: [input],
-    })) as WorkflowHandle;
+    });
     await env.sleep('3 hours');
 
     // The links the focal point received: the inspection notice's and the report request's.
@@ -570,6 +574,22 @@ describe('the agency portal under fuzzed requests', () => {
     return minimalPdf(`fuzz ${rng.int(0, 1e9)}`);
   }
 
+  /** Fixtures (made by make-fixtures.py) refused for what they carry: macros, outside links, objects. */
+  const ACTIVE_FIXTURES = [
+    'excel4-macro.xlsm',
+    'excel4-renamed.xlsx',
+    'remote-template.docx',
+    'external-image.xlsx',
+    'ole-object.docx',
+    'activex.docx',
+    'basic-macro.odt',
+    'script-macro.odt',
+    'pdf-openaction-js.pdf',
+    'pdf-launch.pdf',
+    'pdf-embedded-file.pdf',
+    'pdf-objstm-js.pdf',
+  ];
+
   /** A file the portal must refuse (by content, size or emptiness), and what it is. */
   function refusedFile(rng: Random): { kind: string; bytes: Buffer } {
     const kind = rng.pick([
@@ -587,6 +607,9 @@ describe('the agency portal under fuzzed requests', () => {
       'cut docx',
       'pdf signature not at the start',
       'mimetype entry claiming 4 GB',
+      'office file that acts when opened',
+      'pdf with an action',
+      'cut pdf',
     ]);
     switch (kind) {
       case 'random bytes': {
@@ -653,6 +676,21 @@ describe('the agency portal under fuzzed requests', () => {
       }
       case 'pdf signature not at the start':
         return { kind, bytes: Buffer.concat([utf8(' '), pdf(rng)]) };
+      case 'office file that acts when opened':
+        return { kind, bytes: fixture(rng.pick(ACTIVE_FIXTURES)) };
+      case 'pdf with an action': {
+        // An incremental update adding an action, its name perhaps written with #xx escapes.
+        const good = pdf(rng);
+        const xref = /startxref\n(\d+)/.exec(good.toString('latin1'))![1]!;
+        let name = rng.pick(['JavaScript', 'JS', 'Launch', 'EmbeddedFile', 'EmbeddedFiles']);
+        if (rng.chance(0.5)) name = name.replace(/[a-z]/, (c) => `#${c.charCodeAt(0).toString(16)}`);
+        const update = `9 0 obj\n<< /S /${name} /F (x) >>\nendobj\nstartxref\n${xref}\n%%EOF\n`;
+        return { kind, bytes: Buffer.concat([good, utf8(update)]) };
+      }
+      case 'cut pdf': {
+        const whole = pdf(rng);
+        return { kind, bytes: whole.subarray(0, rng.int(5, whole.length - 7)) };
+      }
       default:
         return {
           kind,

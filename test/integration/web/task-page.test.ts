@@ -16,6 +16,7 @@ import { signTaskToken } from '../../../src/links/task-link';
 import { buildWebServer } from '../../../src/web/server';
 import { testFiles } from '../../support/files';
 import { agencyWorkflowId, type AgencyObligationsInput } from '../../../src/workflows/obligation-types';
+import { agencyObligations } from '../../../src/workflows/agency-obligations';
 
 const YEAR = 2027;
 
@@ -52,6 +53,8 @@ describe('the task page an email link opens', () => {
       files,
       now: () => localInstant('2027-01-20', 10),
       temporal: env.client,
+      // Submissions are stamped with the time-skipping server's time, the workflows' clock.
+      receiptClock: () => env.currentTimeMs(),
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -68,7 +71,7 @@ describe('the task page an email link opens', () => {
       clock: { originMs: localInstant(seeded.plan.startsOn, 7), scale: 1 },
       closesOn: seeded.plan.endsOn,
     };
-    await env.client.workflow.start('agencyObligations', { taskQueue, workflowId, args: [input] });
+    await env.client.workflow.start(agencyObligations, { taskQueue, workflowId, args: [input] });
     // The request goes out at 08:00 on 15/01; let the (skipped) clock pass it.
     await env.sleep('3 hours');
     const mail = new MailpitApi(smtp.apiUrl);

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { downloadName, visibleName, withExtension } from '../../../src/files/names';
 import { sanitizeFileName, UploadBatch } from '../../../src/files/storage';
 import { fixture, HTML_BYTES, minimalPdf } from '../../fixtures/files/documents';
 import { testFiles } from '../../support/files';
@@ -29,6 +30,50 @@ describe('the file name a person gives is metadata only', () => {
     const long = sanitizeFileName(`${'x'.repeat(300)}.xlsx`);
     expect(long).toHaveLength(255);
     expect(long.endsWith('.xlsx')).toBe(true);
+  });
+});
+
+describe('a stored name cannot pass for another file', () => {
+  it('drops bidi overrides, isolates, marks and other format characters', () => {
+    // "hoso<RLO>fdp.exe" shows as "hosoexe.pdf" in a right-to-left-aware renderer.
+    expect(sanitizeFileName('hoso\u202efdp.exe')).toBe('hosofdp.exe');
+    expect(sanitizeFileName('a\u200eb\u200fc\u2066d\u2067e\u2068f\u2069g\u202ah\u202ci.pdf')).toBe(
+      'abcdefghi.pdf',
+    );
+    expect(sanitizeFileName('\ufeffz\u200bw\u00adx\u2060.pdf')).toBe('zwx.pdf');
+    expect(visibleName('Báo cáo\u202e.pdf')).toBe('Báo cáo.pdf');
+  });
+
+  it('ends in the extension of what the content is', () => {
+    expect(withExtension('Báo cáo.pdf', 'pdf')).toBe('Báo cáo.pdf');
+    expect(withExtension('Báo cáo.PDF', 'pdf')).toBe('Báo cáo.PDF');
+    expect(withExtension('Báo cáo.doc', 'docx')).toBe('Báo cáo.docx');
+    expect(withExtension('so-lieu.xls', 'xlsx')).toBe('so-lieu.xlsx');
+    expect(withExtension('hoso.exe', 'pdf')).toBe('hoso.exe.pdf');
+    expect(withExtension('trang.html', 'docx')).toBe('trang.html.docx');
+    expect(withExtension('khong-duoi', 'odt')).toBe('khong-duoi.odt');
+    const long = withExtension(`${'x'.repeat(252)}.exe`, 'docx');
+    expect(long).toHaveLength(255);
+    expect(long.endsWith('.docx')).toBe(true);
+    // Files stored before these rules are served under the same rules.
+    expect(downloadName('hoso\u202efdp.exe', 'ab/ab12.pdf')).toBe('hosofdp.exe.pdf');
+    expect(downloadName('', 'ab/ab12.docx')).toBe('tep.docx');
+  });
+
+  it('is what the store records for an upload', async () => {
+    const files = testFiles();
+    try {
+      const batch = new UploadBatch(files);
+      const pdf = await batch.receive(Readable.from([minimalPdf()]), 'ke-hoach\u202efdp.exe');
+      const docx = await batch.receive(Readable.from([fixture('minimal.docx')]), 'bao-cao.doc');
+      const odt = await batch.receive(Readable.from([fixture('minimal.odt')]), '\u202e');
+      await batch.discard();
+      expect('ref' in pdf && pdf.ref.fileName).toBe('ke-hoachfdp.exe.pdf');
+      expect('ref' in docx && docx.ref.fileName).toBe('bao-cao.docx');
+      expect('ref' in odt && odt.ref.fileName).toMatch(/^[0-9a-f]{12}\.odt$/);
+    } finally {
+      files.remove();
+    }
   });
 });
 
@@ -86,6 +131,9 @@ describe('the content-addressed store', () => {
       });
       expect(await batch.receive(Readable.from([fixture('macro.docm')]), 'm.docx')).toEqual({
         problem: 'macros',
+      });
+      expect(await batch.receive(Readable.from([fixture('remote-template.docx')]), 'r.docx')).toEqual({
+        problem: 'external-links',
       });
       expect(await batch.commit()).toEqual([]);
       await batch.discard();

@@ -64,3 +64,53 @@ describe('table writers', () => {
     expect(sheet.autoFilter).toBeDefined();
   });
 });
+
+describe('exported cells never run as formulas', () => {
+  const table: Table = {
+    sheet: 'Xuất',
+    columns: [
+      { header: '=Tên', type: 'text', width: 30 },
+      { header: 'Số', type: 'number', width: 10 },
+    ],
+    rows: [
+      ['=HYPERLINK("http://x","y")', -3],
+      ['+1+2', 0],
+      ['-2+3', -0.5],
+      ['@SUM(A1)', 1],
+      ['\tx', 2],
+      ['\r=1', 3],
+      ['a=1', 4],
+      ['Sở Y tế', null],
+    ],
+  };
+  const words = { yes: 'Có', no: 'Không' };
+
+  it('CSV: text starting with = + - @ tab or CR gets a quote; numbers, negative ones too, do not', () => {
+    const records = parse(tableToCsv(table, words), { bom: true }) as string[][];
+    expect(records).toEqual([
+      ["'=Tên", 'Số'],
+      [`'=HYPERLINK("http://x","y")`, '-3'],
+      ["'+1+2", '0'],
+      ["'-2+3", '-0.5'],
+      ["'@SUM(A1)", '1'],
+      ["'\tx", '2'],
+      ["'\r=1", '3'],
+      ['a=1', '4'],
+      ['Sở Y tế', ''],
+    ]);
+  });
+
+  it('XLSX: such text is a string cell, as typed; numbers stay numbers', async () => {
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await tablesToXlsx([table], words)) as never);
+    const sheet = workbook.getWorksheet('Xuất')!;
+    expect(sheet.getCell('A1').value).toBe('=Tên');
+    for (const [i, [text, number]] of table.rows.entries()) {
+      const row = sheet.getRow(i + 2);
+      expect(row.getCell(1).type).toBe(ExcelJS.ValueType.String);
+      // XML turns a carriage return into a line feed; the text is otherwise as typed.
+      expect(String(row.getCell(1).value).replace(/\r\n?/g, '\n')).toBe(String(text).replace(/\r/g, '\n'));
+      if (number !== null) expect(row.getCell(2).value).toBe(number);
+    }
+  });
+});

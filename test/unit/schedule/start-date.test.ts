@@ -4,6 +4,7 @@ import { findProgram } from '../../../src/programs/find';
 import type { CycleStart, ProgramDefinition } from '../../../src/programs/types';
 import { desiredSchedule } from '../../../src/schedule/schedules';
 import { cycleStartDate } from '../../../src/schedule/start-date';
+import { scheduledCycleStart } from '../../../src/workflows/scheduled-cycle-start';
 import {
   cycleStartInstant,
   cycleYearAt,
@@ -64,7 +65,7 @@ describe('schedule timing', () => {
       timezone: 'Asia/Ho_Chi_Minh',
     });
     expect(desired.action).toMatchObject({
-      workflowType: 'scheduledCycleStart',
+      workflowType: scheduledCycleStart.name,
       workflowId: 'scheduled-start:dien-bien-kh99',
       taskQueue: 'phoihop',
       args: [{ program: 'dien-bien-kh99' }],

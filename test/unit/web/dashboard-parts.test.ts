@@ -45,8 +45,13 @@ describe('attachment downloads', () => {
     expect(contentDisposition('Báo cáo 6 tháng (đợt 1).pdf')).toBe(
       `attachment; filename="Bao cao 6 thang _dot 1_.pdf"; filename*=UTF-8''B%C3%A1o%20c%C3%A1o%206%20th%C3%A1ng%20%28%C4%91%E1%BB%A3t%201%29.pdf`,
     );
+    // Control characters are dropped, quotes and semicolons replaced or encoded.
     expect(contentDisposition('a"b;\r\nc.txt')).toBe(
-      `attachment; filename="a_b___c.txt"; filename*=UTF-8''a%22b%3B%0D%0Ac.txt`,
+      `attachment; filename="a_b_c.txt"; filename*=UTF-8''a%22b%3Bc.txt`,
+    );
+    // A right-to-left override would make the saved "hosofdp.exe" read as "hosoexe.pdf".
+    expect(contentDisposition('hoso\u202efdp.exe\u2066\u200f')).toBe(
+      `attachment; filename="hosofdp.exe"; filename*=UTF-8''hosofdp.exe`,
     );
   });
 

@@ -1,3 +1,4 @@
+import { CONTENT_REFUSALS, type SniffRefusal } from '../../../src/files/sniff';
 import { translateRefusal } from '../../../src/i18n/refusals';
 import { formatDate, formatFigure, formatSize, stepLabel, TEXT } from '../../../src/web/i18n';
 
@@ -55,6 +56,13 @@ describe('the portal’s words', () => {
       'Tệp “a.pdf” lớn hơn giới hạn 20 MB mỗi tệp.',
     );
     expect(TEXT.en.fileProblem('a.pdf', 'macros', '')).toContain('“a.pdf” contains macros');
+    for (const lang of ['vi', 'en'] as const) {
+      const texts = [...CONTENT_REFUSALS].map((r) => TEXT[lang].fileProblem('x.docx', r as SniffRefusal, ''));
+      expect(texts.every((text) => text.includes('“x.docx”'))).toBe(true);
+      expect(new Set(texts).size).toBe(CONTENT_REFUSALS.size);
+    }
+    expect(TEXT.vi.fileProblem('a.pdf', 'pdf-active', '')).toContain('JavaScript');
+    expect(TEXT.en.fileProblem('a.xlsx', 'excel4-macros', '')).toContain('Excel 4.0 macro sheet');
     expect(TEXT.vi.tooManyFiles(5, 7)).toBe('Chỉ được đính kèm tối đa 5 tệp mỗi lần gửi; đã chọn 7 tệp.');
   });
 });

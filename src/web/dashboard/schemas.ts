@@ -1,0 +1,175 @@
+// The dashboard's route schemas (JSON Schema, checked by Fastify's Ajv; handlers typed from them through
+// the json-schema-to-ts type provider). They say what shape a request has; what a person typed (dates,
+// lengths, the form's one-time key) is checked by the handlers. Every route is declared with
+// `attachValidation`, so that the session and CSRF checks (preHandler hooks) still come first and a
+// request that fails its schema gets a dashboard page, never Fastify's JSON:
+// - params (an id that is not a number, an action or a file the dashboard does not have): the 404 page;
+// - a form's body (a field sent twice, a number or an object in a JSON body): the 400 "invalid form"
+//   page, before anything is read or recorded;
+// - a page's query: values of the wrong shape are ignored, as an unknown filter always has been.
+import type { FastifyRequest } from 'fastify';
+import { stringFields } from '../agency/schemas';
+import { ACTIONS } from './i18n';
+import { INSPECTION_ACTIONS } from './inspection-i18n';
+
+const text = { type: 'string' } as const;
+/** A database id in a path: digits only. */
+const id = { type: 'string', pattern: '^[0-9]{1,15}$' } as const;
+
+/** A form's body: the fields the handler reads, every field (the CSRF token too) one string. */
+function form<P extends Record<string, typeof text>>(properties: P) {
+  return { type: 'object', properties, additionalProperties: text } as const;
+}
+
+/** `/chu-ky/:cycleId/…`. */
+export const cycleParams = {
+  type: 'object',
+  properties: { cycleId: id },
+  required: ['cycleId'],
+} as const;
+
+/** `/chu-ky/:cycleId/don-vi/:code`. */
+export const cycleAgencyParams = {
+  type: 'object',
+  properties: { cycleId: id, code: text },
+  required: ['cycleId', 'code'],
+} as const;
+
+/** `/chu-ky/:cycleId/don-vi/:code/:action`: one of the coordinators' actions. */
+export const obligationActionParams = {
+  type: 'object',
+  properties: { cycleId: id, code: text, action: { type: 'string', enum: ACTIONS } },
+  required: ['cycleId', 'code', 'action'],
+} as const;
+
+/** The files under `/chu-ky/:cycleId/xuat/`. */
+export const EXPORT_FILES = [
+  'ma-tran.xlsx',
+  'ma-tran.csv',
+  'van-ban-nop.xlsx',
+  'van-ban-nop.csv',
+  'bao-cao-tong-hop.docx',
+  'bao-cao-tong-hop.pdf',
+  'bao-cao-tong-hop.xlsx',
+] as const;
+
+/** `/chu-ky/:cycleId/xuat/:file`. */
+export const exportParams = {
+  type: 'object',
+  properties: { cycleId: id, file: { type: 'string', enum: EXPORT_FILES } },
+  required: ['cycleId', 'file'],
+} as const;
+
+/** `/tep/:attachmentId`. */
+export const attachmentParams = {
+  type: 'object',
+  properties: { attachmentId: id },
+  required: ['attachmentId'],
+} as const;
+
+/** `/kiem-tra/:inspectionId`. */
+export const inspectionParams = {
+  type: 'object',
+  properties: { inspectionId: id },
+  required: ['inspectionId'],
+} as const;
+
+/** `/kiem-tra/:inspectionId/:action`: one of the inspection's actions. */
+export const inspectionActionParams = {
+  type: 'object',
+  properties: { inspectionId: id, action: { type: 'string', enum: INSPECTION_ACTIONS } },
+  required: ['inspectionId', 'action'],
+} as const;
+
+/** `/kiem-tra/:inspectionId/khuyen-nghi/:number/tep/:index`: a recommendation's evidence file. */
+export const evidenceParams = {
+  type: 'object',
+  properties: { inspectionId: id, number: id, index: id },
+  required: ['inspectionId', 'number', 'index'],
+} as const;
+
+/** `/danh-ba/don-vi/:code`. */
+export const directoryAgencyParams = {
+  type: 'object',
+  properties: { code: text },
+  required: ['code'],
+} as const;
+
+/** Any dashboard page: `?lang=en` (read by the language decorator, src/web/language.ts). */
+export const langQuery = { type: 'object', properties: { lang: text } } as const;
+
+/** A page showing the outcome of the form just sent (`?ket-qua=<audit event id>`). */
+export const flashQuery = { type: 'object', properties: { lang: text, 'ket-qua': text } } as const;
+
+/** The login page: after a logout (`bye`) or the end of a session (`het`). */
+export const loginQuery = { type: 'object', properties: { lang: text, het: text, bye: text } } as const;
+
+/** The matrix and its exports: the filters and the page. */
+export const matrixQuery = {
+  type: 'object',
+  properties: { lang: text, state: text, group: text, q: text, trang: text },
+} as const;
+
+/** The directory: search, group, page, and the import just applied (or not, "khong-doi"). */
+export const directoryQuery = {
+  type: 'object',
+  properties: {
+    lang: text,
+    q: text,
+    group: text,
+    trang: text,
+    'ap-dung': text,
+    ngay: text,
+    'khong-doi': text,
+  },
+} as const;
+
+/** An agency's directory page: the contact edit just saved (or not, "khong-doi"). */
+export const directoryAgencyQuery = {
+  type: 'object',
+  properties: { lang: text, 'da-luu': text, 'khong-doi': text },
+} as const;
+
+/** The login form. */
+export const loginBody = form({ login: text, password: text });
+
+/** A coordinator's action on an obligation. */
+export const obligationActionBody = form({ key: text, milestone: text, reason: text, until: text });
+
+/** A contact edit in the directory. */
+export const contactBody = form({
+  role: text,
+  currentEmail: text,
+  name: text,
+  email: text,
+  phone: text,
+  effectiveFrom: text,
+});
+
+/** "Apply" of a previewed directory import. */
+export const applyImportBody = form({ upload: text });
+
+/** An inspection's action (conclusion lines `rec<n>`/`due<n>` besides). */
+export const inspectionActionBody = form({
+  key: text,
+  conclusion: text,
+  number: text,
+  note: text,
+  reason: text,
+});
+
+/** The inspection plan's form (lines `include<n>`, `code<n>`, `kind<n>`, `visit<n>`, `addCode<n>`… besides). */
+export const inspectionPlanBody = form({ key: text, lines: text });
+
+/** Which part of the request failed its schema (params are checked first, then the body, then the query). */
+export function invalidPart(request: FastifyRequest): string | undefined {
+  return request.validationError?.validationContext;
+}
+
+/**
+ * A page's query as the handler reads it: as sent when it fits the schema, else only its string values
+ * (a value sent twice, say, is ignored). `value` is what the request carried.
+ */
+export function pageQuery<Q extends object>(request: FastifyRequest, value: Q): Q | Record<string, string> {
+  return invalidPart(request) === 'querystring' ? stringFields(value) : value;
+}
