@@ -498,6 +498,58 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     expect(audits.map((a) => (a.details as { step: string }).step)).toEqual(['escalate-leadership']);
   });
 
+  it('a submission received before the leadership step but handled after it was sent: the step does not count, nor flag', async () => {
+    const { handle, workflowId } = await start();
+    await advanceTo(handle, '2027-02-19'); // the leadership step of Fri 19/02 08:00 sent
+    expect(await annual(handle)).toMatchObject({ flagged: true });
+    // The portal took the form in on Thu 18/02 at 12:00 and delivered it a day late.
+    const receivedAt = (await env.currentTimeMs()) - 24 * 3600_000;
+    const receipt = await handle.executeUpdate(submitUpdate, {
+      args: [
+        {
+          milestone: 'annual-plan',
+          submittedBy: 'Trần Thanh Hà',
+          summary: 'Kế hoạch (nộp muộn)',
+          receivedAt,
+        },
+      ],
+    });
+    expect(receipt.lateByWorkingDays).toBe(4);
+    const status = await annual(handle);
+    expect(status).toMatchObject({
+      stage: 'submitted',
+      escalated: ['overdue', 'escalate-head'],
+      flagged: false,
+    });
+    expect(status.notes).toContain(
+      'escalate-leadership (due 2027-02-19 08:00) was sent, but the submission received at 2027-02-18 12:00 ' +
+        'came first: it does not count',
+    );
+    const row = await database.db.prisma.obligation.findFirstOrThrow({
+      where: { cycleId: seeded.cycleId, milestoneKey: 'annual-plan', agency: { code: 'SO-YT' } },
+    });
+    expect(row.flagged).toBe(false);
+    expect(
+      summarizeCycle('dien-bien-kh99', YEAR, [{ ...row, agency: 'SO-YT', milestone: 'annual-plan' }]),
+    ).toMatchObject({
+      milestones: [{ milestone: 'annual-plan', flagged: [] }],
+    });
+    // The letters went out: they stay in the notification log.
+    expect((await stepsSent(workflowId)).filter((step) => step.includes('escalate-leadership'))).toHaveLength(
+      4,
+    );
+    const audits = await database.db.prisma.auditEvent.findMany({
+      where: { subject: `${workflowId}:annual-plan`, action: 'obligation.step-not-reached' },
+    });
+    expect(audits.map((a) => (a.details as { step: string }).step)).toEqual(['escalate-leadership']);
+    await handle.executeUpdate(acceptUpdate, {
+      args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }],
+    });
+    const result = (await handle.result()) as AgencyObligationsStatus;
+    await recordHistory(env, workflowId, 'agency-obligations-step-sent-before-earlier-receipt');
+    expect(result.obligations[0]).toMatchObject({ stage: 'accepted', flagged: false, lateByWorkingDays: 4 });
+  });
+
   it('a worker down across a reminder, then a waiver: the reminder is not sent, and the obligation says so', async () => {
     const { workflowId, value: result } = await acrossOutage(
       async (queue) => {
