@@ -10,7 +10,10 @@ export interface CreateWorkerOptions {
   deps: ActivityDeps;
   /** Emails per second across every worker of the deployment (see mailTaskQueue). */
   maxEmailsPerSecond?: number;
-  /** Workflows kept in memory between tasks (default: the SDK's, from the heap size). */
+  /**
+   * Workflows kept in memory between tasks (default: the SDK's, from the heap size). 0 keeps none and
+   * polls no sticky queue: a test's worker that stops leaves no workflow task bound to it.
+   */
   maxCachedWorkflows?: number;
   /** Pre-built workflow bundle (tests build one and reuse it); defaults to bundling src/workflows. */
   workflowBundle?: WorkerOptions['workflowBundle'];
@@ -54,7 +57,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Phoiho
     // existed still find a worker.
     activities,
     ...POLLERS,
-    ...(options.maxCachedWorkflows ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
+    ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
   const mail = await Worker.create({
     connection: options.connection,

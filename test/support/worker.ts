@@ -19,6 +19,8 @@ export interface TestWorkerOptions {
   maxEmailsPerSecond?: number;
   /** Where consolidated reports are stored (default: a shared folder under the OS temp dir). */
   filesRoot?: string;
+  /** Workflows the worker keeps cached (0: none, and no sticky queue); default the SDK's. */
+  maxCachedWorkflows?: number;
 }
 
 /** Reports written by cycles that end in tests: content-addressed, so a shared folder stays small. */
@@ -33,6 +35,7 @@ export function testWorker(env: TestWorkflowEnvironment, options: TestWorkerOpti
     workflowBundle: options.bundle,
     // Tests send far faster than a relay would take, unless a test is about the limit.
     maxEmailsPerSecond: options.maxEmailsPerSecond ?? 1000,
+    maxCachedWorkflows: options.maxCachedWorkflows,
     deps: {
       db: options.db,
       mailer: options.mailer,

@@ -17,6 +17,7 @@ import { freePort } from '../support/ports';
 import { seedCycle, type SeededCycle } from '../support/cycle-fixture';
 import { runningWorker, testWorker, TEST_FROM } from '../support/worker';
 import { createMailer, type Mailer } from '../../src/mail/mailer';
+import { summarizeCycle } from '../../src/reports/cycle-summary';
 import { localInstant } from '../../src/cycle/clock';
 import { buildCalendarData } from '../../src/calendar/load';
 import { yearsTouchedBy } from '../../src/cycle/plan';
@@ -407,6 +408,178 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     const result = (await handle.result()) as AgencyObligationsStatus;
     expect(result.obligations[0]!.stage).toBe('waived');
     expect(await stepsSent(workflowId)).toEqual(['r0:request → ha.tt@soyt.dienbien.example']);
+  });
+
+  /**
+   * Runs `before` with a worker on a queue of its own, then stops it until a second after `step` (local
+   * `date` at 08:00, when a step's timer fires with nobody to handle it: an outage), sends `update` while
+   * it is down, and starts another worker: the fired timer and the Update reach the workflow in the same
+   * activation. Runs `after` with that worker. (The time-skipping server skips no further while a
+   * workflow task waits for a worker, so the outage ends just after the step.)
+   */
+  async function acrossOutage<T>(
+    before: (queue: string) => Promise<{ handle: WorkflowHandle; workflowId: string }>,
+    step: IsoDate,
+    update: (handle: WorkflowHandle) => Promise<unknown>,
+    after: (handle: WorkflowHandle) => Promise<T>,
+  ): Promise<{ workflowId: string; value: T }> {
+    const queue = `outage-${randomUUID()}`;
+    const options = { taskQueue: queue, db: database.db, mailer, bundle };
+    // No sticky queue: the task of the fired timer must wait on the task queue for the next worker (the
+    // time-skipping server's sticky timeout would never come, as it stops skipping meanwhile).
+    const { handle, workflowId, clock } = await (
+      await testWorker(env, { ...options, maxCachedWorkflows: 0 })
+    ).runUntil(async () => {
+      const w = await before(queue);
+      return { ...w, clock: (await w.handle.query(statusQuery)).clock };
+    });
+    const calendarNow = clock.originMs + ((await env.currentTimeMs()) - clock.startedMs) * clock.scale;
+    await env.sleep((localInstant(step, 8) + 1000 - calendarNow) / clock.scale);
+    const sent = update(handle);
+    sent.catch(() => undefined); // awaited below, once a worker takes it
+    const value = await (
+      await testWorker(env, options)
+    ).runUntil(async () => {
+      await sent;
+      return await after(handle);
+    });
+    return { workflowId, value };
+  }
+
+  it('a worker down across the leadership step, then a submission: the step is reached and flags the agency, its notice is not sent', async () => {
+    const { workflowId, value: result } = await acrossOutage(
+      async (queue) => {
+        const w = await start('SO-YT', 'Sở Y tế', queue);
+        await advanceTo(w.handle, '2027-02-18'); // the head's step of Wed 17/02 sent
+        return w;
+      },
+      // Down across the leadership step of Fri 19/02 08:00: it fires with no worker to send it.
+      '2027-02-19',
+      (handle) =>
+        handle.executeUpdate(submitUpdate, {
+          args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch (nộp muộn)' }],
+        }),
+      async (handle) => {
+        expect(await annual(handle)).toMatchObject({ stage: 'submitted', flagged: true });
+        const row = await database.db.prisma.obligation.findFirstOrThrow({
+          where: { cycleId: seeded.cycleId, milestoneKey: 'annual-plan', agency: { code: 'SO-YT' } },
+        });
+        // What the consolidated report and the cycle summary name the agency by.
+        expect(row.flagged).toBe(true);
+        expect(
+          summarizeCycle('dien-bien-kh99', YEAR, [{ ...row, agency: 'SO-YT', milestone: 'annual-plan' }]),
+        ).toMatchObject({ milestones: [{ milestone: 'annual-plan', flagged: ['SO-YT'] }] });
+        await handle.executeUpdate(acceptUpdate, {
+          args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }],
+        });
+        return (await handle.result()) as AgencyObligationsStatus;
+      },
+    );
+    await recordHistory(env, workflowId, 'agency-obligations-outage-step-reached');
+    expect(result.obligations[0]).toMatchObject({
+      stage: 'accepted',
+      escalated: ['overdue', 'escalate-head', 'escalate-leadership'],
+      flagged: true,
+      lateByWorkingDays: 5,
+    });
+    expect(result.obligations[0]!.notes).toContainEqual(
+      expect.stringMatching(
+        /^escalate-leadership \(due 2027-02-19 08:00\) not sent: the submission received at 2027-02-19 08:00 came first$/,
+      ),
+    );
+    const steps = await stepsSent(workflowId);
+    expect(steps.filter((step) => step.includes('escalate-'))).toEqual([
+      'r0:escalate-head → minh.th@soyt.dienbien.example',
+      'r0:escalate-head → ha.tt@soyt.dienbien.example',
+    ]);
+    const audits = await database.db.prisma.auditEvent.findMany({
+      where: { subject: `${workflowId}:annual-plan`, action: 'obligation.step-not-sent' },
+    });
+    expect(audits.map((a) => (a.details as { step: string }).step)).toEqual(['escalate-leadership']);
+  });
+
+  it('a submission received before the leadership step but handled after it was sent: the step does not count, nor flag', async () => {
+    const { handle, workflowId } = await start();
+    await advanceTo(handle, '2027-02-19'); // the leadership step of Fri 19/02 08:00 sent
+    expect(await annual(handle)).toMatchObject({ flagged: true });
+    // The portal took the form in on Thu 18/02 at 12:00 and delivered it a day late.
+    const receivedAt = (await env.currentTimeMs()) - 24 * 3600_000;
+    const receipt = await handle.executeUpdate(submitUpdate, {
+      args: [
+        {
+          milestone: 'annual-plan',
+          submittedBy: 'Trần Thanh Hà',
+          summary: 'Kế hoạch (nộp muộn)',
+          receivedAt,
+        },
+      ],
+    });
+    expect(receipt.lateByWorkingDays).toBe(4);
+    const status = await annual(handle);
+    expect(status).toMatchObject({
+      stage: 'submitted',
+      escalated: ['overdue', 'escalate-head'],
+      flagged: false,
+    });
+    expect(status.notes).toContain(
+      'escalate-leadership (due 2027-02-19 08:00) was sent, but the submission received at 2027-02-18 12:00 ' +
+        'came first: it does not count',
+    );
+    const row = await database.db.prisma.obligation.findFirstOrThrow({
+      where: { cycleId: seeded.cycleId, milestoneKey: 'annual-plan', agency: { code: 'SO-YT' } },
+    });
+    expect(row.flagged).toBe(false);
+    expect(
+      summarizeCycle('dien-bien-kh99', YEAR, [{ ...row, agency: 'SO-YT', milestone: 'annual-plan' }]),
+    ).toMatchObject({
+      milestones: [{ milestone: 'annual-plan', flagged: [] }],
+    });
+    // The letters went out: they stay in the notification log.
+    expect((await stepsSent(workflowId)).filter((step) => step.includes('escalate-leadership'))).toHaveLength(
+      4,
+    );
+    const audits = await database.db.prisma.auditEvent.findMany({
+      where: { subject: `${workflowId}:annual-plan`, action: 'obligation.step-not-reached' },
+    });
+    expect(audits.map((a) => (a.details as { step: string }).step)).toEqual(['escalate-leadership']);
+    await handle.executeUpdate(acceptUpdate, {
+      args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }],
+    });
+    const result = (await handle.result()) as AgencyObligationsStatus;
+    await recordHistory(env, workflowId, 'agency-obligations-step-sent-before-earlier-receipt');
+    expect(result.obligations[0]).toMatchObject({ stage: 'accepted', flagged: false, lateByWorkingDays: 4 });
+  });
+
+  it('a worker down across a reminder, then a waiver: the reminder is not sent, and the obligation says so', async () => {
+    const { workflowId, value: result } = await acrossOutage(
+      async (queue) => {
+        const w = await start('SO-YT', 'Sở Y tế', queue);
+        await advanceTo(w.handle, '2027-02-01'); // the reminder of Fri 29/01 sent
+        return w;
+      },
+      // Down across the reminder of Wed 03/02 08:00: it fires with no worker to send it.
+      '2027-02-03',
+      (handle) =>
+        handle.executeUpdate(waiveUpdate, {
+          args: [{ milestone: 'annual-plan', by: 'coordinator:huong', reason: 'Đơn vị sáp nhập' }],
+        }),
+      async (handle) => (await handle.result()) as AgencyObligationsStatus,
+    );
+    await recordHistory(env, workflowId, 'agency-obligations-outage-waiver');
+    expect(result.obligations[0]).toMatchObject({ stage: 'waived', escalated: [], flagged: false });
+    expect(result.obligations[0]!.notes).toContainEqual(
+      expect.stringMatching(
+        /^remind-2 \(due 2027-02-03 08:00\) not sent: the waiver at 2027-02-03 08:00 came first$/,
+      ),
+    );
+    expect(await stepsSent(workflowId)).toEqual([
+      'r0:request → ha.tt@soyt.dienbien.example',
+      'r0:remind-5 → ha.tt@soyt.dienbien.example',
+    ]);
+    const audits = await database.db.prisma.auditEvent.findMany({
+      where: { subject: `${workflowId}:annual-plan`, action: 'obligation.step-not-sent' },
+    });
+    expect(audits.map((a) => (a.details as { step: string }).step)).toEqual(['remind-2']);
   });
 
   it('cancelled with the cycle: open obligations are recorded as cancelled', async () => {

@@ -111,6 +111,9 @@ export function obligationHandlers(state: AgencyObligations) {
       // At once, before any await: the milestone's loop must not send another reminder or escalation.
       o.status.stage = 'submitted';
       o.version++;
+      // The steps due by the receipt count as reached; their unsent emails are not sent (state.ts).
+      const settling = state.settleLadder(o, 'submission');
+      if (settling) await settling;
       await recordSubmission({
         cycleId: input.cycleId,
         agencyCode: input.agency.code,
@@ -300,8 +303,11 @@ export function obligationHandlers(state: AgencyObligations) {
   const waive = updateHandler<void, [WaiveInput]>(
     async ({ milestone, by, reason }) => {
       const o = obligation(milestone);
+      // The steps due by now count as reached, their unsent emails are not sent (state.ts).
+      const settling = state.settleLadder(o, 'waiver');
       o.status.notes.push(`waived by ${by}: ${reason}`);
       o.version++;
+      if (settling) await settling;
       await setStage(o, 'waived');
     },
     {

@@ -1,12 +1,13 @@
 // One milestone of an agency's obligations on the shared ladder: the request on its day, reminders,
 // overdue, the escalation steps, round after round as the due date moves, and the coordinator's
 // reminders on demand, until it is accepted, waived or cancelled, or the cycle closes. Workflow-safe.
+import { patched } from '@temporalio/workflow';
 import { localInstant } from '../../cycle/clock';
 import { runLadder } from '../ladder/run';
 import { SEND_HOUR } from '../ladder/schedule';
 import { waitUntil } from '../ladder/wait';
 import { CLOSED_STAGES } from '../obligation-types';
-import type { AgencyObligations, Obligation } from './state';
+import { LADDER_STEPS_BY_TIME, type AgencyObligations, type Obligation } from './state';
 
 export function runMilestone(state: AgencyObligations, o: Obligation): Promise<void> {
   const { clock, closesAt } = state;
@@ -23,7 +24,7 @@ export function runMilestone(state: AgencyObligations, o: Obligation): Promise<v
     round: () => o.status.round,
     due: () => o.status.due,
     // The first round begins with the request; a later one when the due date moved.
-    roundStart: (round) => (round === 0 ? localInstant(plan.requestOn, SEND_HOUR) : state.now()),
+    roundStart: (round) => state.roundStart(o, round),
     horizon: closesAt,
     over: () => CLOSED_STAGES.includes(o.status.stage),
     waiting: waitingForAgency,
@@ -53,12 +54,18 @@ export function runMilestone(state: AgencyObligations, o: Obligation): Promise<v
     overdue: () => (waitingForAgency() ? state.setStage(o, 'overdue') : undefined),
     escalate: ({ step: s }) =>
       state.notify(o, s.notice, s.step, s.recipients, { workingDaysLate: s.afterWorkingDays }),
-    escalated: ({ step: s }, round) => {
-      o.status.escalated.push(s.step);
-      if (s.flagForReport) o.status.flagged = true;
-      // The agency may have submitted while the notice was being sent: its stage then stands.
-      return s.notice === 'escalation' && waitingForAgency() && o.status.round === round
-        ? state.setStage(o, 'escalated')
+    escalated: ({ step: s, at }, round) => {
+      const wasFlagged = o.status.flagged;
+      // A submission received before the step's time (handled while it was being sent) wins: it does
+      // not count (agency-obligations/state.ts, settleLadder).
+      if (!state.countSentStep(o, s, round, at)) return undefined;
+      // The agency may have submitted while the notice was being sent: its stage then stands, and the
+      // read model still learns that the agency is named in the report.
+      if (s.notice === 'escalation' && waitingForAgency() && o.status.round === round) {
+        return state.setStage(o, 'escalated');
+      }
+      return o.status.flagged && !wasFlagged && patched(LADDER_STEPS_BY_TIME)
+        ? state.setStage(o, o.status.stage)
         : undefined;
     },
   });

@@ -8,7 +8,14 @@ import type { PlannedMilestone } from '../../cycle/plan';
 import type { RecipientRole, TemplateSlot } from '../../programs/types';
 import { mailActivities, recordActivities } from '../ladder/activities';
 import { sendWithFallback } from '../ladder/fallback';
-import { LadderProgress } from '../ladder/schedule';
+import {
+  ladderEvents,
+  LadderProgress,
+  overtakenEvents,
+  reachedSteps,
+  SEND_HOUR,
+  type LadderEvent,
+} from '../ladder/schedule';
 import {
   CLOSED_STAGES,
   type AgencyObligationsInput,
@@ -17,7 +24,24 @@ import {
 } from '../obligation-types';
 import { PhDueAt, PhMilestone, PhStage } from '../search-attributes';
 
-const { recordObligation } = recordActivities();
+const { recordObligation, recordAudit } = recordActivities();
+
+/**
+ * The patch under which a ladder step is reached or not by its time against the submission's receipt
+ * (or the waiver), whatever the worker did meanwhile; histories recorded before it drop a step whose
+ * timer is handled together with the submission, and count a step sent before a submission is handled.
+ */
+export const LADDER_STEPS_BY_TIME = 'ladder-steps-by-time';
+
+type PlannedRung = PlannedMilestone['escalation'][number];
+
+/** "2027-02-17 08:00", local time: how notes and audit entries say when. */
+function localMinute(at: number): string {
+  const date = localDate(at);
+  const minutes = Math.floor((at - localInstant(date)) / 60_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${date} ${pad(Math.floor(minutes / 60))}:${pad(minutes % 60)}`;
+}
 
 export interface Obligation {
   plan: PlannedMilestone;
@@ -49,6 +73,11 @@ export class AgencyObligations {
   private shownSearchAttributes = '';
   // Emails go through the rate-limited mail queue (task-queues.ts).
   private readonly mail = mailActivities();
+  /**
+   * The escalation steps that count as reached, by "<milestone>:<round>:<step>", and whether each flags
+   * the agency for the report: a step sent before a submission received earlier is taken back from them.
+   */
+  private readonly counted = new Map<string, boolean>();
 
   constructor(readonly input: AgencyObligationsInput) {
     this.calendar = new WorkingCalendar(input.calendar);
@@ -142,6 +171,119 @@ export class AgencyObligations {
     const last = makeIsoDate(Math.max(...calendar.coveredYears), 12, 31);
     const late = calendar.workingDaysBetween(o.status.due, calendar.covers(date) ? date : last);
     return late === 0 && patched('late-on-day-off') ? 1 : late;
+  }
+
+  /** When round `round` of the obligation began (calendar ms): the request, or when the due date moved. */
+  roundStart(o: Obligation, round: number): number {
+    return round === 0 ? localInstant(o.plan.requestOn, SEND_HOUR) : this.now();
+  }
+
+  /** The obligation's ladder for its current due date (ladder/schedule.ts). */
+  ladderEvents(o: Obligation): LadderEvent<PlannedRung>[] {
+    const { plan } = o;
+    const reminders = plan.reminders.map((r) => r.workingDaysBefore);
+    return ladderEvents(this.calendar, o.status.due, reminders, plan.escalation, SEND_HOUR);
+  }
+
+  /** The submission of round `round` received before calendar instant `at`, if any. */
+  receivedBefore(
+    o: Obligation,
+    round: number,
+    at: number,
+  ): ObligationStatus['submissions'][number] | undefined {
+    const last = o.status.submissions.at(-1);
+    return last && last.round === round && last.at < at ? last : undefined;
+  }
+
+  /**
+   * Records that the loop sent escalation step `step` of round `round`, due at `at`: it counts as
+   * reached (the `escalated` list, `flagged` for a step that names the agency in the report) unless a
+   * submission of that round was received before its time. Returns false when it does not count.
+   */
+  countSentStep(o: Obligation, step: PlannedRung, round: number, at: number): boolean {
+    const earlier = this.receivedBefore(o, round, at);
+    if (earlier && patched(LADDER_STEPS_BY_TIME)) {
+      o.status.notes.push(
+        `${step.step} (due ${localMinute(at)}) was sent, but the submission received at ` +
+          `${localMinute(earlier.at)} came first: it does not count`,
+      );
+      return false;
+    }
+    o.status.escalated.push(step.step);
+    this.counted.set(`${o.plan.key}:${round}:${step.step}`, step.flagForReport);
+    if (step.flagForReport) o.status.flagged = true;
+    return true;
+  }
+
+  /**
+   * Decides the current round of the obligation's ladder by the time it stopped being awaited: the
+   * receipt of its submission (`submissions.at(-1).at`) or the waiver (now). Steps due at or before then
+   * that the loop had not handled yet (their timer came due while the worker was down or busy, and was
+   * handled with the submission) count as reached, and their emails, reminders' too, are not sent: a
+   * note and an audit entry say so. Steps the loop sent whose time is after the receipt (a submission
+   * handled late) are taken back: they stay in the notification log, not in `escalated`, nor flag. Sets
+   * the state at once (the loop must not send what is decided here) and returns the promise of the audit
+   * entries, or undefined when there is nothing to decide (no await then: the submit handler's commands
+   * keep the order recorded histories have).
+   */
+  settleLadder(o: Obligation, cause: 'submission' | 'waiver'): Promise<void> | undefined {
+    const round = o.status.round;
+    const received = o.status.submissions.at(-1);
+    if (cause === 'waiver' && o.status.stage === 'submitted') return undefined; // its receipt decided
+    if (cause === 'submission' && received?.round !== round) return undefined;
+    const stoppedAt = cause === 'submission' ? received!.at : this.now();
+    const entered = o.ladder.round === round;
+    const progress = entered ? o.ladder : { startedAt: this.roundStart(o, round), done: new Set<string>() };
+    const events = this.ladderEvents(o);
+    const overtaken = overtakenEvents(events, progress, stoppedAt);
+    const reached = new Set(reachedSteps(events, stoppedAt, progress.startedAt).map((e) => e.id));
+    const key = (step: string) => `${o.plan.key}:${round}:${step}`;
+    const takenBack = events.filter(
+      (e) => e.kind === 'escalation' && this.counted.has(key(e.id)) && !reached.has(e.id),
+    );
+    if ((overtaken.length === 0 && takenBack.length === 0) || !patched(LADDER_STEPS_BY_TIME))
+      return undefined;
+
+    o.ladder.enter(round, () => progress.startedAt);
+    const why =
+      cause === 'submission'
+        ? `the submission received at ${localMinute(stoppedAt)} came first`
+        : `the waiver at ${localMinute(stoppedAt)} came first`;
+    const audits: Parameters<typeof recordAudit>[0][] = [];
+    for (const e of overtaken) {
+      o.ladder.markDone(e.id);
+      if (e.kind === 'escalation') {
+        o.status.escalated.push(e.step.step);
+        this.counted.set(key(e.id), e.step.flagForReport);
+        if (e.step.flagForReport) o.status.flagged = true;
+      }
+      o.status.notes.push(`${e.id} (due ${localMinute(e.at)}) not sent: ${why}`);
+      audits.push({
+        actor: 'system',
+        action: 'obligation.step-not-sent',
+        subject: `${this.workflowId}:${o.plan.key}`,
+        details: { step: e.id, round, dueAt: e.at, cause, stoppedAt, reached: e.kind === 'escalation' },
+      });
+    }
+    for (const e of takenBack) {
+      this.counted.delete(key(e.id));
+      const at = o.status.escalated.lastIndexOf(e.id);
+      if (at >= 0) o.status.escalated.splice(at, 1);
+      o.status.notes.push(`${e.id} (due ${localMinute(e.at)}) was sent, but ${why}: it does not count`);
+      audits.push({
+        actor: 'system',
+        action: 'obligation.step-not-reached',
+        subject: `${this.workflowId}:${o.plan.key}`,
+        details: { step: e.id, round, dueAt: e.at, cause, stoppedAt },
+      });
+    }
+    if (takenBack.length > 0)
+      o.status.flagged = [...this.counted.entries()].some(
+        ([k, flags]) => flags && k.startsWith(`${o.plan.key}:`),
+      );
+    return (async () => {
+      for (const audit of audits) await recordAudit(audit);
+    })();
   }
 
   async setStage(o: Obligation, stage: ObligationStatus['stage']): Promise<void> {

@@ -62,9 +62,10 @@ export interface Ladder<S extends LadderRung> {
 
 /**
  * Runs the task's ladder. Each event of the current round is handled once, in time order: one that passed
- * while the worker was busy or down is caught up (the ladder is never skipped), except a reminder that
- * comes after the due day, which is dropped; events already past when the round began belong to no one.
- * After every wait the task is looked at afresh: a submission, a new due date or a closing wins.
+ * while the worker was busy or down is caught up, except a reminder that comes after the due day, which
+ * is dropped; events already past when the round began belong to no one. After every wait the task is
+ * looked at afresh: a submission, a new due date or a closing wins. What a submission handled together
+ * with an event's timer makes of that event is the caller's (agency-obligations/state.ts, settleLadder).
  */
 export async function runLadder<S extends LadderRung>(ladder: Ladder<S>): Promise<void> {
   const now = () => calendarNow(ladder.clock, Date.now());

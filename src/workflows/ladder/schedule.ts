@@ -91,3 +91,38 @@ export class LadderProgress {
     this.done.add(id);
   }
 }
+
+/**
+ * The escalation steps of one round that a task received (or waived) at calendar instant `receivedAt`
+ * has reached: those whose time is after the round's start and at or before `receivedAt`. Decided by the
+ * times alone, whatever the worker sent meanwhile: a step that came due during an outage counts though
+ * its timer was handled after the submission, and one sent before a submission received earlier (but
+ * handled later) does not.
+ */
+export function reachedSteps<S extends LadderRung>(
+  events: readonly LadderEvent<S>[],
+  receivedAt: number,
+  roundStartedAt = -Infinity,
+): Extract<LadderEvent<S>, { kind: 'escalation' }>[] {
+  return events.filter(
+    (e): e is Extract<LadderEvent<S>, { kind: 'escalation' }> =>
+      e.kind === 'escalation' && e.at > roundStartedAt && e.at <= receivedAt,
+  );
+}
+
+/**
+ * The reminders and escalation steps of one round overtaken by the task's receipt (or waiver) at
+ * `stoppedAt`: due at or before it, after the round's start, and not yet handled by the loop (whose
+ * timer had not been handled when the receipt was). Their emails are not sent; the steps among them
+ * still count as reached (reachedSteps).
+ */
+export function overtakenEvents<S extends LadderRung>(
+  events: readonly LadderEvent<S>[],
+  progress: { startedAt: number; done: ReadonlySet<string> },
+  stoppedAt: number,
+): Exclude<LadderEvent<S>, { kind: 'due' }>[] {
+  return events.filter(
+    (e): e is Exclude<LadderEvent<S>, { kind: 'due' }> =>
+      e.kind !== 'due' && e.at > progress.startedAt && e.at <= stoppedAt && !progress.done.has(e.id),
+  );
+}

@@ -7,6 +7,8 @@ import {
   dueDayEnd,
   LadderProgress,
   ladderEvents,
+  overtakenEvents,
+  reachedSteps,
   reminderTooLate,
   SEND_HOUR,
 } from '../../../src/workflows/ladder/schedule';
@@ -80,5 +82,33 @@ describe('LadderProgress', () => {
     expect(reminderTooLate(remind10!, DUE, after)).toBe(true);
     expect(reminderTooLate(due!, DUE, after)).toBe(false);
     expect(reminderTooLate(overdue!, DUE, after + 86_400_000)).toBe(false);
+  });
+});
+
+describe('steps decided by their times', () => {
+  const head = localInstant('2027-02-17', SEND_HOUR);
+
+  it('a task received at a step’s time or after it has reached it; one received before, not', () => {
+    expect(ids(reachedSteps(events, head))).toEqual(['overdue', 'escalate-head']);
+    expect(ids(reachedSteps(events, head + 1))).toEqual(['overdue', 'escalate-head']);
+    expect(ids(reachedSteps(events, head - 1))).toEqual(['overdue']);
+    expect(ids(reachedSteps(events, localInstant('2027-02-15', 7)))).toEqual([]);
+    // Steps of a round that began after them belong to no one.
+    expect(ids(reachedSteps(events, head, localInstant('2027-02-16', 0)))).toEqual(['escalate-head']);
+  });
+
+  it('the events due by the receipt that the loop had not handled are overtaken, the due day’s end aside', () => {
+    const progress = { startedAt: localInstant('2027-01-15', SEND_HOUR), done: new Set(['remind-10']) };
+    // The worker was down from 23/01 to 18/02; the submission was received on 17/02 at 09:00.
+    expect(ids(overtakenEvents(events, progress, head + 3600_000))).toEqual([
+      'remind-2',
+      'overdue',
+      'escalate-head',
+    ]);
+    // Received before the head's time: that step is not overtaken (the loop neither sends nor counts it).
+    expect(ids(overtakenEvents(events, progress, head - 1))).toEqual(['remind-2', 'overdue']);
+    const handled = { ...progress, done: new Set(['remind-10', 'remind-2', 'due', 'overdue']) };
+    expect(ids(overtakenEvents(events, handled, head))).toEqual(['escalate-head']);
+    expect(ids(overtakenEvents(events, { ...progress, startedAt: head }, head))).toEqual([]);
   });
 });
