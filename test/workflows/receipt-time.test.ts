@@ -19,6 +19,7 @@ import {
   type AgencyObligationsStatus,
   type SubmitInput,
 } from '../../src/workflows/obligation-types';
+import { agencyObligations } from '../../src/workflows/agency-obligations';
 import { acceptUpdate, statusQuery, submitUpdate } from '../../src/workflows/messages/agency-obligations';
 
 const YEAR = 2027;
@@ -59,7 +60,7 @@ describe('the submission time is the receipt time (time-skipping server)', () =>
   async function start(): Promise<{ handle: WorkflowHandle; workflowId: string }> {
     const plan = seeded.plan;
     const workflowId = `cycle:dien-bien-kh99:${YEAR}:SO-YT:${randomUUID().slice(0, 8)}`;
-    const handle = await env.client.workflow.start('agencyObligations', {
+    const handle = await env.client.workflow.start(agencyObligations, {
       taskQueue,
       workflowId,
       args: [

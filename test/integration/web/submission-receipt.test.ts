@@ -17,6 +17,7 @@ import { calendarNow, localInstant } from '../../../src/cycle/clock';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { buildWebServer, type WebDeps } from '../../../src/web/server';
 import type { AgencyObligationsInput } from '../../../src/workflows/obligation-types';
+import { agencyObligations } from '../../../src/workflows/agency-obligations';
 import { statusQuery } from '../../../src/workflows/messages/agency-obligations';
 
 const YEAR = 2027;
@@ -102,7 +103,7 @@ describe('submissions received while the worker or Temporal is away', () => {
       closesOn: seeded.plan.endsOn,
     };
     const workflowId = `cycle:dien-bien-kh99:${YEAR}:${code}`;
-    const handle = await env.client.workflow.start('agencyObligations', {
+    const handle = await env.client.workflow.start(agencyObligations, {
       taskQueue,
       workflowId,
       args: [input],
