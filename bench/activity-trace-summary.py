@@ -23,7 +23,7 @@ for kind, d in sorted(durations.items()):
     print(f'  {kind:30} {n:6} attempts  p50 {d[n // 2]:.0f} ms  p99 {d[int(n * 0.99)]:.0f} ms  max {d[-1]:.0f} ms')
 
 fates = collections.Counter()
-waits = []
+waits = collections.defaultdict(list)
 for events in activities.values():
     if max(e.get('attempt', 1) for e in events) < 2:
         continue
@@ -40,11 +40,11 @@ for events in activities.values():
     fates[(events[0]['activityType'], fate)] += 1
     retried = [e for e in events if e['msg'] == 'Activity retried' and e.get('attempt') == 2]
     if retried and 'sinceFirstScheduledMs' in retried[0]:
-        waits.append(retried[0]['sinceFirstScheduledMs'])
+        waits[events[0]['activityType']].append(retried[0]['sinceFirstScheduledMs'])
 print(f'{sum(fates.values())} activities retried')
 for (kind, fate), n in sorted(fates.items()):
     print(f'  {kind:30} {n:6}  {fate}')
-if waits:
-    waits.sort()
-    print(f'  second attempt started after the first was scheduled: median {waits[len(waits) // 2] / 1000:.1f} s, '
-          f'max {waits[-1] / 1000:.1f} s')
+for kind, w in sorted(waits.items()):
+    w.sort()
+    print(f'  {kind}: second attempt started {w[len(w) // 2] / 1000:.1f} s (median), {w[-1] / 1000:.1f} s (max) '
+          'after the first was scheduled')
