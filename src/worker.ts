@@ -7,7 +7,7 @@ import { connectClient, connectWorker } from './temporal/connection';
 import { createWorker } from './temporal/create-worker';
 import { createMailer } from './mail/mailer';
 import { openDatabase, WORKER_SQLITE_BUSY_TIMEOUT_MS, type Database } from './db/client';
-import { slowActivityMsFromEnv } from './temporal/activity-log-interceptor';
+import { slowActivityMsFromEnv } from './config/activity-log';
 
 /**
  * The worker process: checks that Temporal, the database and SMTP are reachable (reporting every one that

@@ -19,9 +19,7 @@ import {
   type ActivityInterceptorsFactory,
 } from '@temporalio/worker';
 import { databaseErrorCause } from '../db/errors';
-
-/** An attempt running longer than this is logged (default; PHOIHOP_SLOW_ACTIVITY_MS overrides). */
-export const DEFAULT_SLOW_ACTIVITY_MS = 5_000;
+import { DEFAULT_SLOW_ACTIVITY_MS } from '../config/activity-log';
 
 export interface ActivityLogOptions {
   /** Threshold for "Activity still running" / "Activity slow" (ms). */
@@ -34,16 +32,6 @@ export interface ActivityLogOptions {
 }
 
 type ActivityLog = Pick<Logger, 'warn'>;
-
-export function slowActivityMsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
-  const raw = env.PHOIHOP_SLOW_ACTIVITY_MS;
-  if (raw === undefined || raw === '') return DEFAULT_SLOW_ACTIVITY_MS;
-  const ms = Number(raw);
-  if (!Number.isInteger(ms) || ms <= 0) {
-    throw new Error(`PHOIHOP_SLOW_ACTIVITY_MS must be a positive whole number of milliseconds, not "${raw}"`);
-  }
-  return ms;
-}
 
 class ActivityLogInterceptor implements ActivityInboundCallsInterceptor {
   constructor(

@@ -16,7 +16,7 @@ export interface CreateWorkerOptions {
   maxCachedWorkflows?: number;
   /**
    * An activity attempt running longer than this (ms) is logged while it runs and when it ends (default:
-   * DEFAULT_SLOW_ACTIVITY_MS; the worker process reads PHOIHOP_SLOW_ACTIVITY_MS).
+   * DEFAULT_SLOW_ACTIVITY_MS in src/config/activity-log.ts; the worker process reads PHOIHOP_SLOW_ACTIVITY_MS).
    */
   slowActivityMs?: number;
   /** Where those lines go (default: the worker's log, through the SDK's runtime logger). */

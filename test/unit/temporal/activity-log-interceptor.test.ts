@@ -1,10 +1,8 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import type { Info } from '@temporalio/activity';
-import {
-  activityLogInterceptor,
-  slowActivityMsFromEnv,
-} from '../../../src/temporal/activity-log-interceptor';
+import { activityLogInterceptor } from '../../../src/temporal/activity-log-interceptor';
+import { slowActivityMsFromEnv } from '../../../src/config/activity-log';
 import { databaseErrorCause } from '../../../src/db/errors';
 
 interface Line {
@@ -159,6 +157,7 @@ describe('databaseErrorCause', () => {
 describe('PHOIHOP_SLOW_ACTIVITY_MS', () => {
   it('defaults, takes a whole number of ms, and refuses anything else', () => {
     expect(slowActivityMsFromEnv({})).toBe(5_000);
+    expect(slowActivityMsFromEnv({ PHOIHOP_SLOW_ACTIVITY_MS: ' ' })).toBe(5_000);
     expect(slowActivityMsFromEnv({ PHOIHOP_SLOW_ACTIVITY_MS: '1500' })).toBe(1_500);
     expect(() => slowActivityMsFromEnv({ PHOIHOP_SLOW_ACTIVITY_MS: 'soon' })).toThrow(
       /PHOIHOP_SLOW_ACTIVITY_MS/,
