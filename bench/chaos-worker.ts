@@ -11,7 +11,7 @@
  * harness that dies leaves no worker behind.
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { openDatabase } from '../src/db/client';
+import { openDatabase, WORKER_SQLITE_BUSY_TIMEOUT_MS } from '../src/db/client';
 import { createMailer } from '../src/mail/mailer';
 import { createWorker } from '../src/temporal/create-worker';
 
@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   process.stdin.resume();
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const from = required('CHAOS_FROM');
-  const db = await openDatabase(required('CHAOS_DATABASE_URL'));
+  const db = await openDatabase(required('CHAOS_DATABASE_URL'), {
+    busyTimeoutMs: WORKER_SQLITE_BUSY_TIMEOUT_MS,
+  });
   const mailer = createMailer({ url: required('CHAOS_SMTP_URL'), from });
   const connection = await NativeConnection.connect({ address: required('CHAOS_TEMPORAL_ADDRESS') });
   const worker = await createWorker({

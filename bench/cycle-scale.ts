@@ -14,7 +14,7 @@
  * largest workflow histories (events and bytes), events per second, emails delivered per second and the
  * worker's peak memory.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,7 +29,7 @@ import { temporalConfigFromEnv } from '../src/config/temporal';
 import { computePlan } from '../src/cycle/compute-plan';
 import { findProgram } from '../src/programs/find';
 import { BATCH_SIZE } from '../src/workflows/annual-cycle';
-import { Worker } from '@temporalio/worker';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { temporal as proto } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import * as baselineActivities from './baseline/activities';
@@ -305,7 +305,33 @@ async function baselineOf(file: string): Promise<void> {
   }
 }
 
+/**
+ * BENCH_ACTIVITY_TRACE=<file>: every activity attempt's start, end and failure as the SDK logs them (its DEBUG
+ * lines), and every WARN, one JSON object a line, for bench/activity-trace-summary.py: which attempts were
+ * retried, and whether the worker ever ran the attempt before (docs/benchmarks.md, lost activity tasks).
+ */
+function traceActivities(file: string): void {
+  const out = createWriteStream(file);
+  Runtime.install({
+    logger: new DefaultLogger('DEBUG', (entry) => {
+      const meta = (entry.meta ?? {}) as Record<string, unknown>;
+      if (entry.level === 'TRACE' || (entry.level === 'DEBUG' && !('activityType' in meta))) return;
+      const error = meta.error as { message?: string } | undefined;
+      out.write(
+        JSON.stringify({
+          t: Number(entry.timestampNanos / 1_000_000n),
+          level: entry.level,
+          msg: entry.message,
+          ...meta,
+          error: error ? String(error.message ?? error).slice(0, 300) : undefined,
+        }) + '\n',
+      );
+    }),
+  });
+}
+
 async function main(): Promise<void> {
+  if (process.env.BENCH_ACTIVITY_TRACE) traceActivities(process.env.BENCH_ACTIVITY_TRACE);
   if (values['baseline-of']) return baselineOf(values['baseline-of']);
   const started = Date.now();
   const log = (line: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(0)}s] ${line}`);

@@ -6,7 +6,8 @@ import { describeFatal } from './config/fatal';
 import { connectClient, connectWorker } from './temporal/connection';
 import { createWorker } from './temporal/create-worker';
 import { createMailer } from './mail/mailer';
-import { openDatabase, type Database } from './db/client';
+import { openDatabase, WORKER_SQLITE_BUSY_TIMEOUT_MS, type Database } from './db/client';
+import { slowActivityMsFromEnv } from './config/activity-log';
 
 /**
  * The worker process: checks that Temporal, the database and SMTP are reachable (reporting every one that
@@ -18,10 +19,11 @@ async function main(): Promise<void> {
   const smtp = smtpConfigFromEnv();
   const links = linkConfigFromEnv();
   const mailer = createMailer(smtp);
+  const slowActivityMs = slowActivityMsFromEnv();
 
   const [temporalCheck, dbCheck, smtpCheck] = await Promise.allSettled([
     connectClient(temporal).then((client) => client.connection.close()), // also checks the namespace
-    openDatabase(),
+    openDatabase(undefined, { busyTimeoutMs: WORKER_SQLITE_BUSY_TIMEOUT_MS }),
     mailer.verify(),
   ]);
   const problems = [temporalCheck, dbCheck, smtpCheck].filter((r) => r.status === 'rejected');
@@ -38,6 +40,7 @@ async function main(): Promise<void> {
       namespace: temporal.namespace,
       taskQueue: temporal.taskQueue,
       maxEmailsPerSecond: smtp.maxPerSecond,
+      slowActivityMs,
       deps: { db, mailer, from: smtp.from, links, filesRoot: filesConfigFromEnv().root },
     });
     console.log(

@@ -26,22 +26,49 @@ export interface Database {
 export interface OpenOptions {
   /** Check that every committed migration is applied (default true). */
   requireMigrated?: boolean;
+  /**
+   * SQLite: how long a statement waits for another connection's write lock before it fails with
+   * SQLITE_BUSY (default DEFAULT_SQLITE_BUSY_TIMEOUT_MS). better-sqlite3 waits synchronously: the whole
+   * process (the worker's other activities and workflow tasks too) stands still meanwhile.
+   */
+  busyTimeoutMs?: number;
 }
 
-async function createClient(config: DatabaseConfig): Promise<PrismaClient> {
+/** better-sqlite3's own default, stated: the CLI and the portal may wait this long for a lock. */
+export const DEFAULT_SQLITE_BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * The worker's wait for a SQLite lock held by another process (the portal, the CLI, a backup): short,
+ * because the wait blocks every task of the worker; a write that gives up fails its activity with
+ * SQLITE_BUSY, which is logged and retried a second later (src/workflows/activity-options.ts).
+ */
+export const WORKER_SQLITE_BUSY_TIMEOUT_MS = 1_000;
+
+/**
+ * PostgreSQL: how long a query waits for a free connection of the pool (node-postgres waits forever by
+ * default: an exhausted pool would hang an activity silently until its start-to-close timeout).
+ */
+export const PG_CONNECTION_TIMEOUT_MS = 10_000;
+
+async function createClient(config: DatabaseConfig, busyTimeoutMs: number): Promise<PrismaClient> {
   if (config.provider === 'sqlite') {
     const [{ PrismaClient: Client }, { PrismaBetterSQLite3 }] = await Promise.all([
       import('../generated/prisma-sqlite/client'),
       import('@prisma/adapter-better-sqlite3'),
     ]);
-    return new Client({ adapter: new PrismaBetterSQLite3({ url: config.url }) });
+    return new Client({ adapter: new PrismaBetterSQLite3({ url: config.url, timeout: busyTimeoutMs }) });
   }
   const [{ PrismaClient: Client }, { PrismaPg }] = await Promise.all([
     import('../generated/prisma-postgres/client'),
     import('@prisma/adapter-pg'),
   ]);
   // Same models, same delegates: see the note at the top of this file.
-  return new Client({ adapter: new PrismaPg({ connectionString: config.url }) }) as unknown as PrismaClient;
+  return new Client({
+    adapter: new PrismaPg({
+      connectionString: config.url,
+      connectionTimeoutMillis: PG_CONNECTION_TIMEOUT_MS,
+    }),
+  }) as unknown as PrismaClient;
 }
 
 /** Checks that the database is reachable and migrated; throws DatabaseUnavailableError if not. */
@@ -82,7 +109,7 @@ async function checkReady(config: DatabaseConfig, requireMigrated: boolean): Pro
 export async function openDatabase(url?: string, options: OpenOptions = {}): Promise<Database> {
   const config = resolveDatabaseConfig(url);
   await checkReady(config, options.requireMigrated ?? true);
-  const prisma = await createClient(config);
+  const prisma = await createClient(config, options.busyTimeoutMs ?? DEFAULT_SQLITE_BUSY_TIMEOUT_MS);
   try {
     await prisma.$connect();
     await prisma.$queryRawUnsafe('SELECT 1');

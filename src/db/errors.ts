@@ -50,3 +50,32 @@ export function connectionError(config: DatabaseConfig, error: unknown): Databas
   }
   return new DatabaseUnavailableError(`Cannot connect to the ${what}: ${detail}. ${hint}`);
 }
+
+/**
+ * What a database failure came from, for the log: the driver's own code and message under Prisma's (a
+ * driver-adapter error hides SQLite's "SQLITE_BUSY: database is locked" behind P1008 "Operation has timed
+ * out"), or undefined for an error that is not the database's.
+ */
+export function databaseErrorCause(error: unknown): string | undefined {
+  const e = error as {
+    name?: string;
+    code?: unknown;
+    message?: string;
+    meta?: {
+      driverAdapterError?: { cause?: { originalCode?: string; originalMessage?: string; kind?: string } };
+    };
+  } | null;
+  if (!e || typeof e !== 'object') return undefined;
+  const prismaCode = typeof e.code === 'string' && /^P\d{4}$/.test(e.code) ? e.code : undefined;
+  const driver = e.meta?.driverAdapterError?.cause;
+  if (driver?.originalCode) {
+    return `${driver.originalCode}: ${driver.originalMessage ?? driver.kind ?? 'driver error'}${prismaCode ? ` (Prisma ${prismaCode})` : ''}`;
+  }
+  if (driver?.kind) return `${driver.kind}${prismaCode ? ` (Prisma ${prismaCode})` : ''}`;
+  if (prismaCode || e.name?.startsWith('PrismaClient')) {
+    const firstLine = (e.message ?? '').trim().split('\n').filter(Boolean).at(-1) ?? '';
+    return `${prismaCode ? `Prisma ${prismaCode}` : e.name}: ${firstLine}`;
+  }
+  if (typeof e.code === 'string' && /^SQLITE_/.test(e.code)) return `${e.code}: ${e.message ?? ''}`;
+  return undefined;
+}

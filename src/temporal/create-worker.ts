@@ -1,7 +1,9 @@
+import type { Logger } from '@temporalio/common';
 import { bundleWorkflowCode, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import { DEFAULT_MAX_EMAILS_PER_SECOND } from '../config/smtp';
 import { fanOutTaskQueue, mailTaskQueue } from '../workflows/task-queues';
+import { activityLogInterceptor } from './activity-log-interceptor';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -15,6 +17,13 @@ export interface CreateWorkerOptions {
    * polls no sticky queue: a test's worker that stops leaves no workflow task bound to it.
    */
   maxCachedWorkflows?: number;
+  /**
+   * An activity attempt running longer than this (ms) is logged while it runs and when it ends (default:
+   * DEFAULT_SLOW_ACTIVITY_MS in src/config/activity-log.ts; the worker process reads PHOIHOP_SLOW_ACTIVITY_MS).
+   */
+  slowActivityMs?: number;
+  /** Where those lines go (default: the worker's log, through the SDK's runtime logger). */
+  activityLogger?: Logger;
   /** Pre-built workflow bundle (tests build one and reuse it); defaults to bundling src/workflows. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
@@ -45,6 +54,10 @@ const POLLERS = {
 /** The one place that registers the project's workflows and activities on their task queues. */
 export async function createWorker(options: CreateWorkerOptions): Promise<PhoihopWorker> {
   const activities = createActivities(options.deps);
+  // Logs retries, slow attempts and database errors with their cause (activity-log-interceptor.ts).
+  const interceptors = {
+    activity: [activityLogInterceptor({ slowMs: options.slowActivityMs, logger: options.activityLogger })],
+  };
   // Bundled once for the two workers that run workflows.
   const workflowBundle =
     options.workflowBundle ?? (await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') }));
@@ -56,6 +69,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Phoiho
     // Every activity, the email ones included: tasks scheduled on this queue before the mail queue
     // existed still find a worker.
     activities,
+    interceptors,
     ...POLLERS,
     ...(options.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: options.maxCachedWorkflows } : {}),
   });
@@ -69,6 +83,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Phoiho
       notifyInspectionPlanProposed: activities.notifyInspectionPlanProposed,
       sendConsolidatedReport: activities.sendConsolidatedReport,
     },
+    interceptors,
     maxTaskQueueActivitiesPerSecond: options.maxEmailsPerSecond ?? DEFAULT_MAX_EMAILS_PER_SECOND,
     ...POLLERS,
   });

@@ -12,7 +12,6 @@ import {
   proxyActivities,
   startChild,
   workflowInfo,
-  type ActivityOptions,
   type ChildWorkflowHandle,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
@@ -24,16 +23,7 @@ import { agencyWorkflowId, type AgencyObligationsStatus, type AgencyRef } from '
 import type { AnnualCycleInput, CycleBatchInput, CycleBatchResult, CycleResult } from './cycle-types';
 import { PhAgency, PhProgram, PhYear } from './search-attributes';
 import { inspectionMilestone, startInspectionPhase, type InspectionPhase } from './inspection-plan';
-
-const CYCLE_ACTIVITY_OPTIONS: ActivityOptions = {
-  startToCloseTimeout: '5m',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '5m',
-    nonRetryableErrorTypes: ['CycleRefused'],
-  },
-};
+import { CYCLE_ACTIVITY_OPTIONS, REPORT_ACTIVITY_OPTIONS } from './activity-options';
 
 const { prepareCycle, loadCycleAgencies, consolidateCycle } =
   proxyActivities<Activities>(CYCLE_ACTIVITY_OPTIONS);
@@ -134,14 +124,8 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
   if (patched('consolidated-report')) {
     // The report (DOCX, PDF, XLSX) stored and emailed to leadership: an email, so on the mail queue.
     const { sendConsolidatedReport } = proxyActivities<Activities>({
+      ...REPORT_ACTIVITY_OPTIONS,
       taskQueue: mailTaskQueue(workflowInfo().taskQueue),
-      startToCloseTimeout: '5m',
-      retry: {
-        initialInterval: '5s',
-        backoffCoefficient: 2,
-        maximumInterval: '10m',
-        nonRetryableErrorTypes: ['ReportRefused'],
-      },
     });
     try {
       await sendConsolidatedReport({ cycleId: prepared.cycleId });

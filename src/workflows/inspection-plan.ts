@@ -38,17 +38,11 @@ import type { AgencyRef } from './obligation-types';
 import { PhAgency, PhProgram, PhYear } from './search-attributes';
 import { refuse, refusalFailure } from './refusals';
 import { mailTaskQueue } from './task-queues';
+import { CYCLE_ACTIVITY_OPTIONS, EMAIL_ACTIVITY_OPTIONS, RECORD_ACTIVITY_OPTIONS } from './activity-options';
 import { approveInspectionPlanUpdate, inspectionPlanQuery } from './messages/annual-cycle';
 
-const { inspectionCandidates, inspectionAgencies, recordAudit } = proxyActivities<Activities>({
-  startToCloseTimeout: '5m',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '5m',
-    nonRetryableErrorTypes: ['InspectionPlanRefused'],
-  },
-});
+const { inspectionCandidates, inspectionAgencies } = proxyActivities<Activities>(CYCLE_ACTIVITY_OPTIONS);
+const { recordAudit } = proxyActivities<Activities>(RECORD_ACTIVITY_OPTIONS);
 
 /** Hour of the day (local) the proposal is drawn up, as for the emails of the day. */
 const PROPOSE_HOUR = 8;
@@ -187,9 +181,8 @@ export function startInspectionPhase(input: InspectionPhaseInput): InspectionPha
     if (patched('inspection-plan-email')) {
       // The coordinators learn that the plan awaits them (an email, so on the rate-limited mail queue).
       const { notifyInspectionPlanProposed } = proxyActivities<Activities>({
+        ...EMAIL_ACTIVITY_OPTIONS,
         taskQueue: mailTaskQueue(workflowInfo().taskQueue),
-        startToCloseTimeout: '2m',
-        retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m' },
       });
       const sent = await notifyInspectionPlanProposed({
         cycleId: input.cycleId,
