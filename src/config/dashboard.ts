@@ -1,4 +1,6 @@
 import { ConfigError } from './env-error';
+import type { LoginLimits } from '../auth/login-throttle';
+import { loginLimitsFromEnv } from './login';
 
 /** What the coordinators' dashboard needs beyond the portal's settings. */
 export interface DashboardConfig {
@@ -6,6 +8,8 @@ export interface DashboardConfig {
   temporalUiUrl: string;
   /** Temporal namespace the workflows run in (for the UI link). */
   namespace: string;
+  /** Failed-login limits (default: 5 per account, 50 per address, 1000 in all, per 15 minutes; config/login.ts). */
+  login?: LoginLimits;
 }
 
 type Env = Record<string, string | undefined>;
@@ -36,7 +40,7 @@ export function dashboardConfigFromEnv(env: Env = process.env): DashboardConfig 
       `"${namespace}" is not a valid namespace name (letters, digits, . _ -)`,
     );
   }
-  return { temporalUiUrl: raw.replace(/\/+$/, ''), namespace };
+  return { temporalUiUrl: raw.replace(/\/+$/, ''), namespace, login: loginLimitsFromEnv(env) };
 }
 
 /** The Temporal UI page of one workflow. */
