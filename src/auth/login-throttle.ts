@@ -120,25 +120,25 @@ export class LoginThrottle {
       },
       data: { failures: 0, windowStart: at, lockedUntil: null },
     });
-    // The increment is one UPDATE … SET failures = failures + 1: concurrent processes do not lose counts.
-    let row;
-    try {
-      row = await prisma.loginFailureCount.upsert({
-        where: { key },
-        create: { key, failures: 1, windowStart: at },
-        update: { failures: { increment: 1 } },
-      });
-    } catch (err) {
-      // Another process created the row between our look and our insert: count on it.
-      if (!isUniqueViolation(err)) throw err;
-      row = await prisma.loginFailureCount.update({
-        where: { key },
-        data: { failures: { increment: 1 } },
-      });
+    // Each step is one statement (no transaction held across an await): the increment is one UPDATE …
+    // SET failures = failures + 1, so concurrent processes lose no count, and the lock is set by an UPDATE
+    // that checks the count itself.
+    const { count } = await prisma.loginFailureCount.updateMany({
+      where: { key },
+      data: { failures: { increment: 1 } },
+    });
+    if (count === 0) {
+      try {
+        await prisma.loginFailureCount.create({ data: { key, failures: 1, windowStart: at } });
+      } catch (err) {
+        // Another process created the row between our update and our insert: count on it.
+        if (!isUniqueViolation(err)) throw err;
+        await prisma.loginFailureCount.updateMany({ where: { key }, data: { failures: { increment: 1 } } });
+      }
     }
-    if (limit !== undefined && row.failures >= limit && !row.lockedUntil) {
+    if (limit !== undefined) {
       await prisma.loginFailureCount.updateMany({
-        where: { key, lockedUntil: null },
+        where: { key, lockedUntil: null, failures: { gte: limit } },
         data: { lockedUntil: new Date(now + this.limits.lockMs) },
       });
     }

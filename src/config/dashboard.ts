@@ -1,6 +1,7 @@
 import { ConfigError } from './env-error';
 import type { LoginLimits } from '../auth/login-throttle';
-import { loginLimitsFromEnv } from './login';
+import type { IdlePolicy } from '../auth/sessions';
+import { idlePolicyFromEnv, loginLimitsFromEnv } from './login';
 
 /** What the coordinators' dashboard needs beyond the portal's settings. */
 export interface DashboardConfig {
@@ -10,6 +11,8 @@ export interface DashboardConfig {
   namespace: string;
   /** Failed-login limits (default: 5 per account, 50 per address, 1000 in all, per 15 minutes; config/login.ts). */
   login?: LoginLimits;
+  /** Session idle timeouts per role (default: 30 min for coordinators, 8 h for the others). */
+  idle?: IdlePolicy;
 }
 
 type Env = Record<string, string | undefined>;
@@ -40,7 +43,12 @@ export function dashboardConfigFromEnv(env: Env = process.env): DashboardConfig 
       `"${namespace}" is not a valid namespace name (letters, digits, . _ -)`,
     );
   }
-  return { temporalUiUrl: raw.replace(/\/+$/, ''), namespace, login: loginLimitsFromEnv(env) };
+  return {
+    temporalUiUrl: raw.replace(/\/+$/, ''),
+    namespace,
+    login: loginLimitsFromEnv(env),
+    idle: idlePolicyFromEnv(env),
+  };
 }
 
 /** The Temporal UI page of one workflow. */

