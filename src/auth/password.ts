@@ -1,9 +1,16 @@
 // Password hashing for dashboard users: scrypt from node:crypto, stored as
 // "scrypt$<N>$<r>$<p>$<salt base64>$<hash base64>".
+// Every scrypt computation goes through the hashing gate (hashing-gate.ts): a flood of logins is refused
+// with HashingBusy rather than queued without bound on libuv's thread pool.
 import { randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { PASSWORD_HASHING } from './hashing-gate';
 
-/** Work factors of new hashes: N = 2^15, r = 8, p = 1 (about 32 MiB and 50-100 ms per hash). */
-export const SCRYPT_PARAMS = { N: 2 ** 15, r: 8, p: 1 } as const;
+/**
+ * Work factors of new hashes: OWASP's recommendation for scrypt (Password Storage Cheat Sheet), N = 2^17,
+ * r = 8, p = 1: 128 MiB and a few hundred ms per hash. A stored hash with smaller factors still verifies
+ * and is replaced at its next successful login (`needsRehash`).
+ */
+export const SCRYPT_PARAMS = { N: 2 ** 17, r: 8, p: 1 } as const;
 const SALT_BYTES = 16;
 const KEY_BYTES = 32;
 /** Shortest password accepted for a new or changed password. */
@@ -11,16 +18,19 @@ export const MIN_PASSWORD_LENGTH = 10;
 /** Longest password accepted (scrypt takes anything; a bound keeps requests cheap to parse). */
 export const MAX_PASSWORD_LENGTH = 1024;
 
-/** Memory scrypt needs for (N, r), with headroom; Node's default maxmem (32 MiB) is too small for N=2^15. */
+/** Memory scrypt needs for (N, r) (128·N·r bytes), with headroom; Node's default maxmem is 32 MiB. */
 function maxmemFor(N: number, r: number): number {
   return 128 * N * r * 2;
 }
 
 function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scryptCallback(password.normalize('NFC'), salt, keylen, options, (err, key) =>
-      err ? reject(err) : resolve(key),
-    ),
+  return PASSWORD_HASHING.run(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scryptCallback(password.normalize('NFC'), salt, keylen, options, (err, key) =>
+          err ? reject(err) : resolve(key),
+        ),
+      ),
   );
 }
 
@@ -102,4 +112,11 @@ export async function verifyPassword(password: string, stored: string | undefine
     maxmem: maxmemFor(N, r),
   });
   return timingSafeEqual(candidate, key) && stored !== undefined;
+}
+
+/** Whether a stored hash was made with smaller work factors than today's (or is not one this module wrote). */
+export function needsRehash(stored: string): boolean {
+  const parsed = parseHash(stored);
+  if (!parsed) return true;
+  return parsed.N < SCRYPT_PARAMS.N || parsed.r < SCRYPT_PARAMS.r || parsed.p < SCRYPT_PARAMS.p;
 }

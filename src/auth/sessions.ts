@@ -1,12 +1,26 @@
 // Dashboard login sessions: a random 32-byte token in the cookie, only its sha256 in WebSession.
-// Idle timeout 8 h, absolute lifetime 12 h; a disabled user's sessions end at their next request.
+// Idle timeout 30 min for coordinators (who act) and 8 h for the other roles (who read), both
+// configurable; absolute lifetime 12 h; a disabled user's sessions end at their next request.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../db/client';
 import type { Role } from './users';
 
 export const SESSION_COOKIE = 'phoihop_session';
 export const IDLE_MS = 8 * 3600_000;
+export const COORDINATOR_IDLE_MS = 30 * 60_000;
 export const ABSOLUTE_MS = 12 * 3600_000;
+
+/** How long a session may stay idle, per role (PHOIHOP_SESSION_IDLE_MINUTES[_COORDINATOR]). */
+export interface IdlePolicy {
+  coordinatorMs: number;
+  otherMs: number;
+}
+
+export const DEFAULT_IDLE: IdlePolicy = { coordinatorMs: COORDINATOR_IDLE_MS, otherMs: IDLE_MS };
+
+export function idleMsOf(role: Role, policy: IdlePolicy = DEFAULT_IDLE): number {
+  return role === 'coordinator' ? policy.coordinatorMs : policy.otherMs;
+}
 /** lastSeenAt is written at most this often (a page view need not be a database write). */
 const TOUCH_EVERY_MS = 60_000;
 
@@ -22,7 +36,12 @@ export function sessionId(token: string): string {
 }
 
 /** Starts a session for a user; returns the token for the cookie (never stored). */
-export async function createSession(db: Database, userId: number, now: number): Promise<string> {
+export async function createSession(
+  db: Database,
+  userId: number,
+  now: number,
+  idleMs: number = IDLE_MS,
+): Promise<string> {
   const token = randomBytes(32).toString('base64url');
   await db.prisma.webSession.create({
     data: {
@@ -30,29 +49,31 @@ export async function createSession(db: Database, userId: number, now: number): 
       userId,
       createdAt: new Date(now),
       lastSeenAt: new Date(now),
-      expiresAt: new Date(now + Math.min(IDLE_MS, ABSOLUTE_MS)),
+      expiresAt: new Date(now + Math.min(idleMs, ABSOLUTE_MS)),
     },
   });
   return token;
 }
 
 /**
- * The user a cookie's token belongs to, or undefined when the session is unknown, idle for 8 h, older
+ * The user a cookie's token belongs to, or undefined when the session is unknown, idle too long (per role), older
  * than 12 h, or its user is disabled (an ended session's row is deleted). Extends the idle window.
  */
 export async function resumeSession(
   db: Database,
   token: string | undefined,
   now: number,
+  idle: IdlePolicy = DEFAULT_IDLE,
 ): Promise<SessionUser | undefined> {
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
   const id = sessionId(token);
   const session = await db.prisma.webSession.findUnique({ where: { id }, include: { user: true } });
   if (!session) return undefined;
+  const idleMs = idleMsOf(session.user.role, idle);
   const ended =
     session.user.disabled ||
     now >= session.expiresAt.getTime() ||
-    now >= session.lastSeenAt.getTime() + IDLE_MS ||
+    now >= session.lastSeenAt.getTime() + idleMs ||
     now >= session.createdAt.getTime() + ABSOLUTE_MS;
   if (ended) {
     await db.prisma.webSession.deleteMany({ where: { id } });
@@ -63,7 +84,7 @@ export async function resumeSession(
       where: { id },
       data: {
         lastSeenAt: new Date(now),
-        expiresAt: new Date(Math.min(now + IDLE_MS, session.createdAt.getTime() + ABSOLUTE_MS)),
+        expiresAt: new Date(Math.min(now + idleMs, session.createdAt.getTime() + ABSOLUTE_MS)),
       },
     });
   }

@@ -1,4 +1,4 @@
-// `phoihop user add|passwd|disable|enable|list`: dashboard accounts. The first user is created here.
+// `phoihop user add|passwd|disable|enable|unlock|list`: dashboard accounts. The first user is created here.
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
@@ -7,6 +7,7 @@ import { openDatabase } from '../db/client';
 import {
   addUser,
   listUsers,
+  normalizeLogin,
   setDisabled,
   setPassword,
   UserError,
@@ -14,6 +15,7 @@ import {
   type UserSummary,
 } from '../auth/users';
 import { UsageError } from '../config/usage-error';
+import { unlockLogins } from '../auth/login-throttle';
 
 /** Where a new password comes from: PHOIHOP_NEW_PASSWORD (scripts), else standard input. */
 export interface PasswordSource {
@@ -139,6 +141,27 @@ export function registerUserCommands(program: Command): void {
     .action(async (opts: { login: string }) => {
       const updated = await withDatabase((db) => setDisabled(db, opts.login, false));
       console.log(`Đã mở khóa / enabled: ${updated.login}`);
+    });
+
+  user
+    .command('unlock')
+    .description(
+      'end the lock of a login after failed attempts (--login), or every login lock, address lock and the global pause (--all)',
+    )
+    .option('--login <login>', 'login name')
+    .option('--all', 'every lock')
+    .action(async (opts: { login?: string; all?: boolean }) => {
+      if (Boolean(opts.login) === Boolean(opts.all)) {
+        throw new UsageError('give either --login <login> or --all; nothing changed');
+      }
+      const target = opts.all ? ('all' as const) : { login: normalizeLogin(opts.login!) };
+      const removed = await withDatabase((db) => unlockLogins(db, target));
+      const who = opts.all ? 'mọi khóa / every lock' : target === 'all' ? '' : target.login;
+      console.log(
+        removed > 0
+          ? `Đã mở khóa đăng nhập / login unlocked: ${who}`
+          : `Không có khóa nào / nothing was locked: ${who}`,
+      );
     });
 
   user

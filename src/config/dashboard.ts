@@ -1,4 +1,7 @@
 import { ConfigError } from './env-error';
+import type { LoginLimits } from '../auth/login-throttle';
+import type { IdlePolicy } from '../auth/sessions';
+import { idlePolicyFromEnv, loginLimitsFromEnv } from './login';
 
 /** What the coordinators' dashboard needs beyond the portal's settings. */
 export interface DashboardConfig {
@@ -6,6 +9,10 @@ export interface DashboardConfig {
   temporalUiUrl: string;
   /** Temporal namespace the workflows run in (for the UI link). */
   namespace: string;
+  /** Failed-login limits (default: 5 per account, 50 per address, 1000 in all, per 15 minutes; config/login.ts). */
+  login?: LoginLimits;
+  /** Session idle timeouts per role (default: 30 min for coordinators, 8 h for the others). */
+  idle?: IdlePolicy;
 }
 
 type Env = Record<string, string | undefined>;
@@ -36,7 +43,12 @@ export function dashboardConfigFromEnv(env: Env = process.env): DashboardConfig 
       `"${namespace}" is not a valid namespace name (letters, digits, . _ -)`,
     );
   }
-  return { temporalUiUrl: raw.replace(/\/+$/, ''), namespace };
+  return {
+    temporalUiUrl: raw.replace(/\/+$/, ''),
+    namespace,
+    login: loginLimitsFromEnv(env),
+    idle: idlePolicyFromEnv(env),
+  };
 }
 
 /** The Temporal UI page of one workflow. */

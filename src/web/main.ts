@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const temporal = temporalConfigFromEnv();
   const db = await openDatabase();
   const client = lazyClient(temporal);
-  const app = buildWebServer({ db, links, files, logger: true, temporal: client });
+  const app = buildWebServer({ db, links, files, logger: true, temporal: client, web });
   const stop = async () => {
     await app.close();
     await client.connection.close();

@@ -16,6 +16,10 @@ import { DASHBOARD_PREFIX } from '../links/dashboard-paths';
 import { isDatabaseUnavailable, RETRY_AFTER_SECONDS } from './errors';
 import type { DashboardConfig } from '../config/dashboard';
 import { ReceiptDeliverer, type ReceiptDelivererOptions } from './agency/receipt-deliverer';
+import { DEFAULT_CONNECTION_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, type WebConfig } from '../config/web';
+
+/** Largest URL-encoded form body (the login form, the dashboard's actions); a JSON body is held to it too. */
+export const FORM_BODY_LIMIT = 64 * 1024;
 
 export interface WebDeps {
   db: Database;
@@ -40,12 +44,24 @@ export interface WebDeps {
   receiptClock?: () => number | Promise<number>;
   /** Delivery of pending submission receipts to the workflows (default on when `temporal` is set). */
   receiptDelivery?: ReceiptDelivererOptions | false;
+  /**
+   * Proxy trust and timeouts (default: no proxy trusted, so the client's address is the socket's; 300 s
+   * to receive a request; 60 s idle per connection). The process entry takes them from the environment.
+   */
+  web?: Partial<Pick<WebConfig, 'trustProxy' | 'requestTimeoutMs' | 'connectionTimeoutMs'>>;
 }
 
 /** What every part of the web server shares: its dependencies and the page renderer. */
 export interface WebContext {
   deps: WebDeps;
   page: Renderer;
+}
+
+/** Fastify's form of a trust setting: a hop count becomes "trust the first n hops". */
+function fastifyTrustProxy(
+  trust: WebConfig['trustProxy'],
+): boolean | string[] | ((a: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
 /**
@@ -58,7 +74,11 @@ export function buildWebServer(deps: WebDeps): FastifyInstance {
   // A task token is a few hundred characters: room for it in the path, within limits.
   const app = Fastify({
     logger: deps.logger ? portalLoggerOptions(deps.logStream) : false,
-    trustProxy: true,
+    // request.ip (the login throttle's address key) follows X-Forwarded-For only from trusted proxies.
+    trustProxy: fastifyTrustProxy(deps.web?.trustProxy ?? false),
+    // A client that sends its request slowly, or holds an idle connection, is cut off.
+    requestTimeout: deps.web?.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    connectionTimeout: deps.web?.connectionTimeoutMs ?? DEFAULT_CONNECTION_TIMEOUT_MS,
     routerOptions: { maxParamLength: 1024 },
     // A schema checks what was sent as it was sent: no value is turned into a string (or an array) to
     // fit one, so a field of the wrong shape stays wrong and counts as not filled in (agency/schemas.ts).
@@ -80,7 +100,14 @@ export function buildWebServer(deps: WebDeps): FastifyInstance {
 
   registerSecurityHeaders(app);
   decorateLanguage(app);
-  void app.register(formbody, { bodyLimit: 64 * 1024 });
+  void app.register(formbody, { bodyLimit: FORM_BODY_LIMIT });
+  // No route takes JSON; a JSON body gets no more room than a form (Fastify's default is 1 MiB).
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser(
+    'application/json',
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
+    app.getDefaultJsonParser('error', 'error'),
+  );
   // Uploads (submission attachments, directory files): each route reads its parts with its own limits;
   // these are the ceilings.
   void app.register(multipart, {

@@ -10,8 +10,12 @@
 // with the route's `schema` (schemas.ts) and `attachValidation: true`, so that these checks come before
 // the schema's verdict, which the handler reads with `invalidPart(request)`.
 // - Every request under /quan-ly has `request.dashboardUser` (a SessionUser, or null when not logged
-//   in), loaded from the `phoihop_session` cookie by `loadSession` (idle 8 h, absolute 12 h, a disabled
+//   in), loaded from the `phoihop_session` cookie by `loadSession` (idle 30 min for coordinators and 8 h for
+//   the others by default, absolute 12 h, a disabled
 //   user is out at the next request); `currentUser(request)` reads it.
+// - Logins: failures are counted in the database per account, per client address and in all
+//   (src/auth/login-throttle.ts); a locked attempt gets 429 and how long it lasts; password hashing is
+//   bounded (src/auth/hashing-gate.ts), a full queue gets 503.
 // - `requireRole(...roles)`: a GET without a session is redirected (303) to the login page; any other
 //   request without one, or a user whose role is not listed, gets the 403 page and nothing runs.
 // - Every POST under /quan-ly must carry the CSRF token in the form field `_csrf` (take it from
@@ -24,6 +28,9 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import {
   ABSOLUTE_MS,
+  DEFAULT_IDLE,
+  idleMsOf,
+  type IdlePolicy,
   createSession,
   endSession,
   purgeExpiredSessions,
@@ -31,9 +38,11 @@ import {
   SESSION_COOKIE,
   type SessionUser,
 } from '../../auth/sessions';
-import { verifyPassword, MAX_PASSWORD_LENGTH } from '../../auth/password';
+import { hashPassword, needsRehash, verifyPassword, MAX_PASSWORD_LENGTH } from '../../auth/password';
+import { HashingBusy } from '../../auth/hashing-gate';
 import { normalizeLogin, type Role } from '../../auth/users';
-import { LoginThrottle } from '../../auth/login-throttle';
+import { DEFAULT_LOGIN_LIMITS, LoginThrottle, type LoginLock } from '../../auth/login-throttle';
+import { idlePolicyFromEnv, loginLimitsFromEnv } from '../../config/login';
 import type { WebContext } from '../server';
 import { DASH } from './i18n';
 import { dashPage, errorPage, withLang } from './page';
@@ -79,12 +88,18 @@ export function csrfToken(reply: FastifyReply): string {
   return boundCsrfToken(reply);
 }
 
+/** The idle timeouts of this server's sessions: its dashboard settings', else the environment's. */
+function idlePolicyOf(ctx: WebContext): IdlePolicy {
+  return ctx.deps.dashboard ? (ctx.deps.dashboard.idle ?? DEFAULT_IDLE) : idlePolicyFromEnv();
+}
+
 /** The session hook: sets request.dashboardUser from the cookie; clears a cookie whose session has ended. */
 export function loadSession(ctx: WebContext, secure: boolean) {
+  const idle = idlePolicyOf(ctx);
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const token = request.cookies[SESSION_COOKIE];
     const now = (ctx.deps.now ?? Date.now)();
-    request.dashboardUser = token ? ((await resumeSession(ctx.deps.db, token, now)) ?? null) : null;
+    request.dashboardUser = token ? ((await resumeSession(ctx.deps.db, token, now, idle)) ?? null) : null;
     if (token && !request.dashboardUser) reply.clearCookie(SESSION_COOKIE, cookieOptions(secure));
   };
 }
@@ -121,8 +136,34 @@ export const READERS: Role[] = ['coordinator', 'inspector', 'viewer'];
 
 /** The login and logout routes (on the dashboard's plugin, prefix /quan-ly). */
 export function registerLoginRoutes(dash: DashboardApp, ctx: WebContext, secure: boolean): void {
-  const throttle = new LoginThrottle();
+  // Failed logins are counted in the database (login-throttle.ts): every portal process shares them.
+  const limits = ctx.deps.dashboard
+    ? (ctx.deps.dashboard.login ?? DEFAULT_LOGIN_LIMITS)
+    : loginLimitsFromEnv();
+  const throttle = new LoginThrottle(ctx.deps.db, limits);
+  const idle = idlePolicyOf(ctx);
   const now = () => (ctx.deps.now ?? Date.now)();
+
+  /** The login page refusing a locked attempt: 429, Retry-After, and how many minutes are left. */
+  function lockedForm(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    lock: LoginLock,
+    login: string,
+    at: number,
+  ) {
+    const w = DASH[request.lang];
+    const seconds = Math.max(1, Math.ceil((lock.until - at) / 1000));
+    const minutes = Math.ceil(seconds / 60);
+    const text =
+      lock.scope === 'account'
+        ? w.accountLocked(minutes)
+        : lock.scope === 'address'
+          ? w.addressLocked(minutes)
+          : w.loginCeiling(minutes);
+    reply.header('retry-after', String(seconds));
+    return loginForm(request, reply, 429, { kind: 'error', text }, login);
+  }
 
   async function loginForm(
     request: FastifyRequest,
@@ -136,6 +177,23 @@ export function registerLoginRoutes(dash: DashboardApp, ctx: WebContext, secure:
       message,
       login,
     });
+  }
+
+  /** Replaces a hash made with smaller work factors than today's (the password was just verified). */
+  async function upgradeHash(userId: number, stored: string, password: string, request: FastifyRequest) {
+    if (!needsRehash(stored)) return;
+    try {
+      const passwordHash = await hashPassword(password);
+      // Only if the stored hash is still the one verified (a concurrent `user passwd` wins).
+      await ctx.deps.db.prisma.user.updateMany({
+        where: { id: userId, passwordHash: stored },
+        data: { passwordHash },
+      });
+    } catch (err) {
+      // Busy hashing: the old hash still works; the upgrade happens at a later login.
+      if (!(err instanceof HashingBusy)) throw err;
+      request.log.info({ userId }, 'password hash upgrade postponed: hashing busy');
+    }
   }
 
   dash.get(
@@ -164,19 +222,36 @@ export function registerLoginRoutes(dash: DashboardApp, ctx: WebContext, secure:
       const login = normalizeLogin(body.login ?? '').slice(0, 64);
       const password = (body.password ?? '').slice(0, MAX_PASSWORD_LENGTH);
       const at = now();
+      // A locked login, address or the global ceiling refuses before any password work, even the right
+      // password (unknown logins are counted and locked alike, so a lock says nothing of who exists).
+      const lock = await throttle.lockOf(login, request.ip, at);
+      if (lock) {
+        request.log.warn({ login, lock: lock.scope }, 'dashboard login refused: locked');
+        return lockedForm(request, reply, lock, login, at);
+      }
       const user = login ? await ctx.deps.db.prisma.user.findUnique({ where: { login } }) : null;
       // The password is checked (or a decoy, for an unknown login) in every case, so that the answer's
-      // timing tells nothing; a locked login is refused even with the right password.
-      const matches = await verifyPassword(password, user?.passwordHash);
-      const locked = throttle.isLocked(login, at);
-      if (!user || !matches || user.disabled || locked) {
-        if (!locked) throttle.recordFailure(login, at);
-        request.log.warn({ login, locked }, 'dashboard login refused');
+      // timing tells nothing. Hashing is bounded (hashing-gate.ts): beyond it, 503 and nothing counted.
+      let matches: boolean;
+      try {
+        matches = await verifyPassword(password, user?.passwordHash);
+      } catch (err) {
+        if (!(err instanceof HashingBusy)) throw err;
+        request.log.warn({ login }, 'dashboard login refused: hashing busy');
+        reply.header('retry-after', '5');
+        return loginForm(request, reply, 503, { kind: 'error', text: DASH[lang].loginBusy }, login);
+      }
+      if (!user || !matches || user.disabled) {
+        await throttle.recordFailure(login, request.ip, at);
+        request.log.warn({ login }, 'dashboard login refused');
         return loginForm(request, reply, 401, { kind: 'error', text: DASH[lang].loginFailed }, login);
       }
-      throttle.reset(login);
+      await throttle.reset(login);
+      await upgradeHash(user.id, user.passwordHash, password, request);
+      // A login from a browser that still holds a session ends that session (one browser, one session).
+      await endSession(ctx.deps.db, request.cookies[SESSION_COOKIE]);
       await purgeExpiredSessions(ctx.deps.db, at);
-      const token = await createSession(ctx.deps.db, user.id, at);
+      const token = await createSession(ctx.deps.db, user.id, at, idleMsOf(user.role, idle));
       await ctx.deps.db.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date(at) } });
       reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(secure), maxAge: ABSOLUTE_MS / 1000 });
       return reply.redirect(withLang(DASHBOARD_PREFIX, lang), 303);

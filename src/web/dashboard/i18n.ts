@@ -66,8 +66,14 @@ export const DASH = {
     password: 'Mật khẩu',
     signIn: 'Đăng nhập',
     logout: 'Đăng xuất',
-    loginFailed:
-      'Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản tạm thời bị khóa. Vui lòng thử lại sau.',
+    loginFailed: 'Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng thử lại.',
+    accountLocked: (minutes: number) =>
+      `Tài khoản này tạm thời bị khóa vì đăng nhập sai nhiều lần. Vui lòng thử lại sau ${minutes} phút, hoặc nhờ điều phối viên mở khóa.`,
+    addressLocked: (minutes: number) =>
+      `Có quá nhiều lần đăng nhập sai từ địa chỉ mạng này. Vui lòng thử lại sau ${minutes} phút.`,
+    loginCeiling: (minutes: number) =>
+      `Hệ thống đang nhận quá nhiều lần đăng nhập sai nên tạm dừng đăng nhập. Vui lòng thử lại sau ${minutes} phút.`,
+    loginBusy: 'Hệ thống đang bận kiểm tra đăng nhập. Vui lòng thử lại sau ít giây.',
     loggedOut: 'Bạn đã đăng xuất.',
     sessionEnded: 'Phiên làm việc đã kết thúc. Vui lòng đăng nhập lại.',
     signedInAs: 'Đang đăng nhập:',
@@ -168,7 +174,14 @@ export const DASH = {
     password: 'Password',
     signIn: 'Log in',
     logout: 'Log out',
-    loginFailed: 'Wrong login or password, or the account is locked for a while. Please try again later.',
+    loginFailed: 'Wrong login or password. Please try again.',
+    accountLocked: (minutes: number) =>
+      `This account is locked for a while after too many failed logins. Please try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}, or ask a coordinator to unlock it.`,
+    addressLocked: (minutes: number) =>
+      `Too many failed logins from this network address. Please try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
+    loginCeiling: (minutes: number) =>
+      `Logins are paused after too many failed attempts. Please try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}.`,
+    loginBusy: 'The system is busy checking logins. Please try again in a few seconds.',
     loggedOut: 'You have logged out.',
     sessionEnded: 'Your session has ended. Please log in again.',
     signedInAs: 'Logged in as',

@@ -1,3 +1,4 @@
+import { randomBytes, scryptSync } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { freshDatabase, type TestDatabase } from '../../support/databases';
@@ -140,7 +141,7 @@ describe('dashboard login and sessions', () => {
       ['xem', 'viewer', false],
     ]);
     const stored = await database.db.prisma.user.findUniqueOrThrow({ where: { login: 'huong.lt' } });
-    expect(stored.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
+    expect(stored.passwordHash).toMatch(/^scrypt\$131072\$8\$1\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/);
     expect(stored.passwordHash).not.toContain('Mường');
   });
 
@@ -203,7 +204,7 @@ describe('dashboard login and sessions', () => {
       const res = await new Browser(base).login(login!, password!);
       expect(res.status).toBe(401);
       const html = await res.text();
-      expect(html).toContain('Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản tạm thời bị khóa.');
+      expect(html).toContain('Tên đăng nhập hoặc mật khẩu không đúng.');
       expect(html).not.toContain('Đăng xuất');
     }
     expect(await database.db.prisma.webSession.count()).toBe(before);
@@ -243,11 +244,166 @@ describe('dashboard login and sessions', () => {
       expect((await new Browser(base).login('trang', `sai mật khẩu ${i}`)).status).toBe(401);
     }
     const locked = await new Browser(base).login('trang', 'Pá Khoang 2027');
-    expect(locked.status).toBe(401);
-    expect(await locked.text()).toContain('tạm thời bị khóa');
+    expect(locked.status).toBe(429);
+    expect(locked.headers.get('retry-after')).toBe('900');
+    expect(await locked.text()).toContain(
+      'Tài khoản này tạm thời bị khóa vì đăng nhập sai nhiều lần. Vui lòng thử lại sau 15 phút, hoặc nhờ điều phối viên mở khóa.',
+    );
+    clock += 60_000;
+    const enBrowser = new Browser(base);
+    const _csrf = await enBrowser.csrf('/quan-ly/dang-nhap?lang=en');
+    const lockedEn = await enBrowser.post('/quan-ly/dang-nhap?lang=en', {
+      _csrf,
+      login: 'trang',
+      password: 'Pá Khoang 2027',
+    });
+    expect(lockedEn.status).toBe(429);
+    expect(await lockedEn.text()).toContain(
+      'Please try again in 14 minutes, or ask a coordinator to unlock it.',
+    );
     expect((await new Browser(base).login('xem', 'mật khẩu của người xem')).status).toBe(303);
-    clock += 15 * 60_000;
+    clock += 14 * 60_000;
     expect((await new Browser(base).login('trang', 'Pá Khoang 2027')).status).toBe(303);
+  });
+
+  it('shares the lock between two portal processes on one database and keeps it across a restart; the CLI unlocks it', async () => {
+    const second = buildWebServer({
+      db: database.db,
+      links: TEST_LINKS,
+      files,
+      now: () => clock,
+      dashboard: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
+    });
+    const secondBase = await second
+      .listen({ host: '127.0.0.1', port: 0 })
+      .then(() => `http://127.0.0.1:${(second.server.address() as AddressInfo).port}`);
+    try {
+      for (let i = 0; i < 3; i++)
+        expect((await new Browser(base).login('trang', `sai ${i}`)).status).toBe(401);
+      for (let i = 3; i < 5; i++) {
+        expect((await new Browser(secondBase).login('trang', `sai ${i}`)).status).toBe(401);
+      }
+      expect((await new Browser(base).login('trang', 'Pá Khoang 2027')).status).toBe(429);
+      expect((await new Browser(secondBase).login('trang', 'Pá Khoang 2027')).status).toBe(429);
+    } finally {
+      await second.close();
+    }
+    // A restart (a new server on the same database) still refuses.
+    const restarted = buildWebServer({
+      db: database.db,
+      links: TEST_LINKS,
+      files,
+      now: () => clock,
+      dashboard: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
+    });
+    await restarted.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      const restartedBase = `http://127.0.0.1:${(restarted.server.address() as AddressInfo).port}`;
+      expect((await new Browser(restartedBase).login('trang', 'Pá Khoang 2027')).status).toBe(429);
+      const unlock = await phoihop(['user', 'unlock', '--login', 'TRANG']);
+      expect(unlock).toMatchObject({ code: 0 });
+      expect(unlock.stdout).toContain('login unlocked: trang');
+      expect((await new Browser(restartedBase).login('trang', 'Pá Khoang 2027')).status).toBe(303);
+    } finally {
+      await restarted.close();
+    }
+    expect((await phoihop(['user', 'unlock'])).code).toBe(1);
+  });
+
+  it('upgrades a hash made with the former work factors at the next login', async () => {
+    const salt = randomBytes(16);
+    const key = scryptSync('Tuần Giáo 2027', salt, 32, { N: 2 ** 15, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+    const old = ['scrypt', 2 ** 15, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
+    await database.db.prisma.user.create({
+      data: { login: 'cu', name: 'Lường Văn Cũ', role: 'viewer', passwordHash: old },
+    });
+    expect((await new Browser(base).login('cu', 'Tuần Giáo 2027')).status).toBe(303);
+    const upgraded = (await database.db.prisma.user.findUniqueOrThrow({ where: { login: 'cu' } }))
+      .passwordHash;
+    expect(upgraded).toMatch(/^scrypt\$131072\$8\$1\$/);
+    expect((await new Browser(base).login('cu', 'Tuần Giáo 2027')).status).toBe(303);
+  });
+
+  it('ends the session already in the cookie when the browser logs in again', async () => {
+    const b = new Browser(base);
+    expect((await b.login('xem', 'mật khẩu của người xem')).status).toBe(303);
+    const first = b.cookies.get('phoihop_session')!;
+    // The login form posted again from a logged-in browser (its token is bound to the current session).
+    const _csrf = await b.csrf('/quan-ly');
+    expect(
+      (await b.post('/quan-ly/dang-nhap', { _csrf, login: 'xem', password: 'mật khẩu của người xem' }))
+        .status,
+    ).toBe(303);
+    expect(b.cookies.get('phoihop_session')).not.toBe(first);
+    expect(await database.db.prisma.webSession.findUnique({ where: { id: sessionId(first) } })).toBeNull();
+    const stale = await fetch(`${base}/quan-ly`, {
+      headers: { cookie: `phoihop_session=${first}` },
+      redirect: 'manual',
+    });
+    expect(stale.status).toBe(303);
+    expect((await b.fetch('/quan-ly')).status).toBe(200);
+  });
+
+  it('takes the client address from the socket unless a proxy is trusted by configuration', async () => {
+    const failFrom = async (target: string) => {
+      const b = new Browser(target);
+      const _csrf = await b.csrf('/quan-ly/dang-nhap');
+      return b.fetch('/quan-ly/dang-nhap', {
+        method: 'POST',
+        headers: { 'x-forwarded-for': '203.0.113.7' },
+        body: new URLSearchParams({ _csrf, login: 'khach', password: 'sai mật khẩu' }),
+      });
+    };
+    await database.db.prisma.loginFailureCount.deleteMany();
+    expect((await failFrom(base)).status).toBe(401);
+    const keys = async () =>
+      (await database.db.prisma.loginFailureCount.findMany())
+        .map((r) => r.key)
+        .filter((k) => k.startsWith('address:'));
+    expect(await keys()).toEqual(['address:127.0.0.1']);
+    const proxied = buildWebServer({
+      db: database.db,
+      links: TEST_LINKS,
+      files,
+      now: () => clock,
+      dashboard: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
+      web: { trustProxy: ['127.0.0.1'] },
+    });
+    await proxied.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      expect(
+        (await failFrom(`http://127.0.0.1:${(proxied.server.address() as AddressInfo).port}`)).status,
+      ).toBe(401);
+    } finally {
+      await proxied.close();
+    }
+    expect((await keys()).sort()).toEqual(['address:127.0.0.1', 'address:203.0.113.7']);
+    await database.db.prisma.loginFailureCount.deleteMany();
+  });
+
+  it('refuses a JSON body larger than a form may be (413), and sets the request and connection timeouts', async () => {
+    const big = await fetch(`${base}/quan-ly/dang-nhap`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ login: 'x', password: 'y', pad: 'z'.repeat(100 * 1024) }),
+    });
+    expect(big.status).toBe(413);
+
+    const slow = buildWebServer({
+      db: database.db,
+      links: TEST_LINKS,
+      files,
+      dashboard: { temporalUiUrl: 'http://127.0.0.1:8233', namespace: 'default' },
+      web: { requestTimeoutMs: 500 },
+    });
+    // Node checks these timeouts every 30 s (connectionsCheckingInterval): the test reads what was set.
+    try {
+      expect(slow.server.requestTimeout).toBe(500);
+      expect(app.server.requestTimeout).toBe(300_000);
+      expect(app.server.timeout).toBe(60_000);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('ends a session after 8 idle hours, and after 12 hours in any case', async () => {
@@ -270,6 +426,19 @@ describe('dashboard login and sessions', () => {
     expect((await idle.login('xem', 'mật khẩu của người xem')).status).toBe(303);
     clock += 8 * 3600_000;
     expect((await idle.fetch('/quan-ly')).status).toBe(303);
+  });
+
+  it('ends a coordinator’s session after 30 idle minutes (the default), keeping the 12-hour lifetime', async () => {
+    const b = new Browser(base);
+    expect((await b.login('huong.lt', 'Mường Thanh 2027')).status).toBe(303);
+    clock += 29 * 60_000;
+    expect((await b.fetch('/quan-ly')).status).toBe(200);
+    clock += 29 * 60_000;
+    expect((await b.fetch('/quan-ly')).status).toBe(200);
+    clock += 30 * 60_000;
+    const out = await b.fetch('/quan-ly');
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/quan-ly/dang-nhap?het=1');
   });
 
   it('logs out: the session row is deleted and the old cookie no longer works', async () => {

@@ -1,6 +1,8 @@
+import { randomBytes, scryptSync } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import {
   hashPassword,
+  needsRehash,
   parseHash,
   passwordProblem,
   SCRYPT_PARAMS,
@@ -13,10 +15,10 @@ describe('password hashing (scrypt)', () => {
     stored = await hashPassword('Điện Biên Phủ 1954!');
   });
 
-  it('stores scrypt$N$r$p$salt$hash with a random 16-byte salt and N=2^15, r=8, p=1', async () => {
+  it('stores scrypt$N$r$p$salt$hash with a random 16-byte salt and OWASP’s N=2^17, r=8, p=1', async () => {
     const parts = stored.split('$');
-    expect(parts.slice(0, 4)).toEqual(['scrypt', String(2 ** 15), '8', '1']);
-    expect(SCRYPT_PARAMS).toEqual({ N: 32768, r: 8, p: 1 });
+    expect(parts.slice(0, 4)).toEqual(['scrypt', String(2 ** 17), '8', '1']);
+    expect(SCRYPT_PARAMS).toEqual({ N: 131072, r: 8, p: 1 });
     expect(Buffer.from(parts[4]!, 'base64')).toHaveLength(16);
     expect(Buffer.from(parts[5]!, 'base64')).toHaveLength(32);
     const again = await hashPassword('Điện Biên Phủ 1954!');
@@ -52,7 +54,7 @@ describe('password hashing (scrypt)', () => {
       expect({ hash, ok: await verifyPassword('Điện Biên Phủ 1954!', hash) }).toEqual({ hash, ok: false });
     }
     expect(parseHash(tampered[3]!)).toBeUndefined();
-    expect(parseHash(stored)).toMatchObject({ N: 32768, r: 8, p: 1 });
+    expect(parseHash(stored)).toMatchObject({ N: 131072, r: 8, p: 1 });
   });
 
   it('spends the same scrypt work for an unknown login (no stored hash) and answers false', async () => {
@@ -69,10 +71,25 @@ describe('password hashing (scrypt)', () => {
       unknown.push(await time(() => verifyPassword('wrong password here', undefined)));
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-    // N=2^15 takes tens of milliseconds; an unknown login must not come back measurably faster.
+    // N=2^17 takes hundreds of milliseconds; an unknown login must not come back measurably faster.
     expect(median(known)).toBeGreaterThan(10);
     expect(median(unknown)).toBeGreaterThan(median(known) * 0.5);
     expect(median(unknown)).toBeLessThan(median(known) * 2);
+  });
+
+  it("verifies a hash made with the former N=2^15 and says it needs upgrading; today's does not", async () => {
+    const salt = randomBytes(16);
+    const key = scryptSync('Mường Thanh 2027', salt, 32, {
+      N: 2 ** 15,
+      r: 8,
+      p: 1,
+      maxmem: 64 * 1024 * 1024,
+    });
+    const old = ['scrypt', 2 ** 15, 8, 1, salt.toString('base64'), key.toString('base64')].join('$');
+    expect(await verifyPassword('Mường Thanh 2027', old)).toBe(true);
+    expect(needsRehash(old)).toBe(true);
+    expect(needsRehash(stored)).toBe(false);
+    expect(needsRehash('not a hash')).toBe(true);
   });
 
   it('asks for at least 10 characters', () => {
