@@ -41,6 +41,9 @@ export async function simulateAgencies(client: Client, options: SimulationOption
     } catch {
       return; // not started yet, or already finished
     }
+    // The moment the agency sends its answer, as the portal stamps it: the workflow counts lateness and
+    // the ladder steps reached from it, not from when a busy worker handles the Update.
+    const sentAt = Date.now();
     for (const o of status.obligations) {
       const behaviour = typeof behaviourOf === 'function' ? behaviourOf(o.milestone) : behaviourOf;
       const ready =
@@ -59,6 +62,7 @@ export async function simulateAgencies(client: Client, options: SimulationOption
               milestone: o.milestone,
               submittedBy: status.agency.name,
               summary: `${o.milestone} ${options.year}`,
+              receivedAt: sentAt,
             },
           ],
         });
