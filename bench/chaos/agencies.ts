@@ -106,7 +106,17 @@ export class SyntheticAgencies {
   /** The cycle's clock once read (the harness must not wait on a Query while the worker is down). */
   knownClock?: ClockSpec;
   /** Late answers waiting for their moment: woken early by `answerOverdueNow` (a kill's downtime). */
-  private readonly waiting = new Set<{ dueDayEnd: number; wake: () => void }>();
+  private readonly waiting = new Set<{ dueDayEnd: number; wake: () => void; due: boolean }>();
+  private holding = false;
+
+  /**
+   * While held, late answers whose moment comes stay waiting (the harness holds them from the moment it
+   * decides to kill the worker until it is down, so that they send while it is); released, they send.
+   */
+  holdLateAnswers(hold: boolean): void {
+    this.holding = hold;
+    if (!hold) for (const w of [...this.waiting]) if (w.due) w.wake();
+  }
 
   constructor(
     private readonly client: Client,
@@ -181,6 +191,12 @@ export class SyntheticAgencies {
     return n;
   }
 
+  /** Late answers waiting whose due day had ended by calendar instant `calendarNowMs`, and all waiting. */
+  lateWaitingAt(calendarNowMs: number): { overdue: number; waiting: number } {
+    const overdue = [...this.waiting].filter((w) => w.dueDayEnd <= calendarNowMs).length;
+    return { overdue, waiting: this.waiting.size };
+  }
+
   /** The cycle's clock (every agency workflow has the same one), asked once. */
   cycleClock(workflowId: string): Promise<ClockSpec> {
     this.clock ??= (async () => {
@@ -204,6 +220,7 @@ export class SyntheticAgencies {
     await new Promise<void>((resolve) => {
       const entry = {
         dueDayEnd: late.dueDayEnd,
+        due: false,
         wake: () => {
           clearTimeout(timer);
           this.abort.signal.removeEventListener('abort', entry.wake);
@@ -211,7 +228,13 @@ export class SyntheticAgencies {
           resolve();
         },
       };
-      const timer = setTimeout(entry.wake, Math.max(0, atMs - Date.now()));
+      const timer = setTimeout(
+        () => {
+          entry.due = true;
+          if (!this.holding) entry.wake();
+        },
+        Math.max(0, atMs - Date.now()),
+      );
       this.abort.signal.addEventListener('abort', entry.wake);
       this.waiting.add(entry);
       // The due day may have ended already while the worker is down.

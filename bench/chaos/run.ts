@@ -196,6 +196,8 @@ export interface ChaosFigures {
     byTier: Record<string, number>;
     /** Of those, sent while the worker was killed (a kill's downtime made them send at once). */
     sentWhileWorkerDown: number;
+    /** Every submission (late or not) sent while the worker was killed. */
+    allSentWhileWorkerDown: number;
   };
   /**
    * Every stored submission's time and lateness against the agency's own send time mapped through the
@@ -305,9 +307,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         .map((e) => e.at);
       if (steps.length === 0) return undefined;
       const k = tier % steps.length;
-      // Midway between step k and the next (after the last: as long again after it).
-      const next = steps[k + 1] ?? steps[k]! + (steps[k]! - (steps[k - 1] ?? dueDayEnd(m.due)));
-      const sendAt = (steps[k]! + next) / 2;
+      // Midway between step k and the next; after the last, five working days after it.
+      const last = localInstant(
+        calendar.addWorkingDays(m.due, m.escalation.at(-1)!.afterWorkingDays + 5),
+        12,
+      );
+      const sendAt = k + 1 < steps.length ? (steps[k]! + steps[k + 1]!) / 2 : last;
       return sendAt < closesAt ? { sendAt, dueDayEnd: dueDayEnd(m.due) } : undefined;
     };
     const tierName = (at: number, m: PlannedMilestone) =>
@@ -395,9 +400,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       killMoments[0] = realAt(localInstant(firstRequestOn, SEND_HOUR));
     }
     if (options.lastKillAmongLateAnswers && lateTier.size > 0 && killMoments.length >= 2) {
-      const first = [...plan.milestones].sort((a, b) => (a.due < b.due ? -1 : 1))[0]!;
-      const step = ladderOf(first).find((e) => e.kind === 'escalation');
-      if (step) killMoments[killMoments.length - 1] = realAt(step.at);
+      // The first milestone whose first step comes after the SMTP outage (and its clearance): the earlier
+      // ones' requests are held back by the first kill's stalled sends, their late answers sent at once.
+      const after = outageMs > 0 ? outageEnd + 5000 : killFrom;
+      const step = [...plan.milestones]
+        .sort((a, b) => (a.due < b.due ? -1 : 1))
+        .map((m) => ladderOf(m).find((e) => e.kind === 'escalation'))
+        .find((e) => e !== undefined && realAt(e.at) >= after - 10_000);
+      if (step) killMoments[killMoments.length - 1] = Math.max(realAt(step.at), after);
     }
     const downtimes = killMoments.map(() => Math.round(rng() * 2000));
     log(
@@ -414,8 +424,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         await sleep(at - Date.now());
         // The moment is the seed's; the kill waits (a few seconds at most) for an email being sent, the
         // case that tests the notification log: a send cut off by the crash.
+        const amongLate = options.lastKillAmongLateAnswers && i === killMoments.length - 1 && i > 0;
+        if (amongLate) {
+          // Until a late agency waits past its due day (the planned moment is the harness's estimate).
+          let until = Date.now() + 20_000;
+          if (outageMs > 0 && Date.now() < outageStart)
+            until = Math.min(until, outageStart - KILL_CLEARANCE_MS);
+          for (; Date.now() < until && !finished; await sleep(50)) {
+            const clock = agencies.knownClock;
+            if (clock && agencies.lateWaitingAt(calendarNow(clock, Date.now())).overdue > 0) {
+              agencies.holdLateAnswers(true);
+              break;
+            }
+          }
+        }
         let inFlight: { idempotencyKey: string }[] = [];
-        let until = Math.min(Date.now() + options.killWaitForSendMs, killTo);
+        let until = amongLate ? Date.now() : Math.min(Date.now() + options.killWaitForSendMs, killTo);
         if (outageMs > 0 && Date.now() < outageStart)
           until = Math.min(until, outageStart - KILL_CLEARANCE_MS);
         for (;;) {
@@ -434,8 +458,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         for (const r of inFlight) interrupted.push({ key: r.idempotencyKey, killedAt });
         // Late agencies past their due day send now, while no worker runs: their receipt is their time.
         const clock = agencies.knownClock;
+        const waiting = clock ? agencies.lateWaitingAt(calendarNow(clock, Date.now())).waiting : 0;
         const sentNow = clock ? agencies.answerOverdueNow(calendarNow(clock, Date.now())) : 0;
-        if (sentNow > 0) log(`${sentNow} late agencies send while the worker is down`);
+        agencies.holdLateAnswers(false);
+        log(
+          `${sentNow} late answers of ${waiting} waiting sent while the worker is down` +
+            (clock ? '' : " (the cycle's clock not read yet)"),
+        );
         log(
           `worker SIGKILLed at ${seconds(killedAt)}s (calendar ${calendarDate(killedAt)}; ` +
             `${inFlight.length} emails being sent)`,
@@ -791,6 +820,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         sent: lateSent.length,
         byTier,
         sentWhileWorkerDown: lateSent.filter((s) => s.sentWhileWorkerDown).length,
+        allSentWhileWorkerDown: [...agencies.sent.values()].filter((s) => s.sentWhileWorkerDown).length,
       },
       lateness,
       naming,
