@@ -13,8 +13,9 @@
  * moments between --kill-from and --kill-to of the year; each waits up to --wait-for-send seconds for an
  * email being sent, so that kills cut sends off. --late is the share of agencies that answer late on
  * purpose (after each step of the ladder in turn); --kill-among-late moves the last kill to the first
- * escalation step after the outage, where late answers wait, and they send while the worker is down; --no-received-at leaves the
- * agencies' time out of their submissions (the worker's handling time counts), which the checks catch.
+ * escalation step after the outage, where late answers wait, and they send while the worker is down;
+ * --no-received-at leaves the agencies' time out of their submissions (the worker's handling time
+ * counts), which the checks catch.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
