@@ -7,10 +7,15 @@
  *
  *   scripts/chaos [--agencies 300] [--kills 5] [--seed N] [--minutes 10] [--outage 30] [--rate 300]
  *                 [--wait-for-send 5] [--kill-from 0.05] [--kill-to 0.85] [--random-first-kill] [--grace 900]
+ *                 [--late 0.33] [--kill-among-late] [--no-received-at]
  *
  * The first kill falls when the first requests go out (unless --random-first-kill), the others at seeded
  * moments between --kill-from and --kill-to of the year; each waits up to --wait-for-send seconds for an
- * email being sent, so that kills cut sends off.
+ * email being sent, so that kills cut sends off. --late is the share of agencies that answer late on
+ * purpose (after each step of the ladder in turn); --kill-among-late moves the last kill to the first
+ * escalation step after the outage, where late answers wait, and they send while the worker is down;
+ * --no-received-at leaves the agencies' time out of their submissions (the worker's handling time
+ * counts), which the checks catch.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -33,6 +38,9 @@ const { values } = parseArgs({
     'kill-to': { type: 'string', default: '0.85' },
     'random-first-kill': { type: 'boolean', default: false },
     'wait-for-send': { type: 'string', default: '5' },
+    late: { type: 'string', default: '0.33' },
+    'kill-among-late': { type: 'boolean', default: false },
+    'no-received-at': { type: 'boolean', default: false },
   },
 });
 
@@ -77,6 +85,14 @@ function table(f: ChaosFigures): string {
     `submissions: expected ${s.expected}, stored ${s.stored}, lost ${s.lost}, altered ${s.altered}, ` +
       `unexpected ${s.unexpected}; ${s.accepted} accepted, ${s.refusedOrFailed} refused, ${s.updatesRetried} ` +
       'Updates sent again',
+    `late answers: ${f.lateAnswers.sent} from ${f.lateAnswers.agencies} agencies ` +
+      `(${Object.entries(f.lateAnswers.byTier)
+        .map(([step, n]) => `${n} after ${step}`)
+        .join(', ')}), ${f.lateAnswers.sentWhileWorkerDown} sent while the worker was down`,
+    `lateness by the agencies' send times: ${f.lateness.checked} checked (${f.lateness.late} late), ` +
+      `${f.lateness.mismatched} mismatched; naming: ${f.naming.checked} checked (${f.naming.flagged} ` +
+      `flagged), ${f.naming.mismatched} mismatched`,
+    ...[...f.lateness.examples, ...f.naming.examples].map((x) => `  ${x}`),
     f.problems.length === 0
       ? 'OK: nothing lost, nothing duplicated'
       : `PROBLEMS:\n- ${f.problems.join('\n- ')}`,
@@ -99,6 +115,9 @@ async function main(): Promise<void> {
     killTo: number('kill-to', 0),
     firstKillAtStart: !values['random-first-kill'],
     year: number('year', 2000),
+    lateShare: number('late', 0),
+    lastKillAmongLateAnswers: values['kill-among-late'],
+    sendReceivedAt: !values['no-received-at'],
   });
   const out = join(__dirname, 'results');
   mkdirSync(out, { recursive: true });

@@ -1,7 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Database } from '../../src/db/client';
-import { acceptUpdate, submitUpdate } from '../../src/workflows/messages/agency-obligations';
+import { calendarNow, type ClockSpec } from '../../src/cycle/clock';
+import { acceptUpdate, statusQuery, submitUpdate } from '../../src/workflows/messages/agency-obligations';
 
 const HEADER =
   'code,name,name_en,group,parent_code,focal_point_name,focal_point_email,head_name,head_email,deputy_name,deputy_email';
@@ -58,6 +59,27 @@ export interface SentSubmission {
   figures?: Record<string, number>;
   /** The coordinator accepted it (the accept Update returned). */
   accepted: boolean;
+  /** The agency's own send time (wall ms), as it sent it in `receivedAt` (or would have, without it). */
+  sentAt: number;
+  /** The agency answered after its due day on purpose (LateAnswers). */
+  late: boolean;
+  /** It was sent while the worker was killed (the harness's `workerDown`). */
+  sentWhileWorkerDown: boolean;
+}
+
+/**
+ * When an agency answers a milestone late on purpose: the calendar instant it sends at, and the end of
+ * the due day (from then on a kill's downtime may make it send at once); undefined to answer at once.
+ */
+export type LateAnswers = (
+  workflowId: string,
+  milestone: string,
+) => { sendAt: number; dueDayEnd: number } | undefined;
+
+export interface AgencyBehaviour {
+  late?: LateAnswers;
+  /** Send the agency's time as `receivedAt` (default true; false shows the worker's handling time used). */
+  sendReceivedAt?: boolean;
 }
 
 /** Milestones whose submissions carry Plan 99's report figures. */
@@ -77,12 +99,31 @@ export class SyntheticAgencies {
   retried = 0;
   private handled = new Set<string>();
   private readonly abort = new AbortController();
+  /** Set by the harness while the worker is killed. */
+  workerDown = false;
+  /** The cycle's clock, read from the first agency workflow that answers its status Query. */
+  private clock?: Promise<ClockSpec>;
+  /** The cycle's clock once read (the harness must not wait on a Query while the worker is down). */
+  knownClock?: ClockSpec;
+  /** Late answers waiting for their moment: woken early by `answerOverdueNow` (a kill's downtime). */
+  private readonly waiting = new Set<{ dueDayEnd: number; wake: () => void; due: boolean }>();
+  private holding = false;
+
+  /**
+   * While held, late answers whose moment comes stay waiting (the harness holds them from the moment it
+   * decides to kill the worker until it is down, so that they send while it is); released, they send.
+   */
+  holdLateAnswers(hold: boolean): void {
+    this.holding = hold;
+    if (!hold) for (const w of [...this.waiting]) if (w.due) w.wake();
+  }
 
   constructor(
     private readonly client: Client,
     private readonly db: Database,
     private readonly year: number,
     private readonly log: (line: string) => void,
+    private readonly behaviour: AgencyBehaviour = {},
   ) {
     // One listener per Update in flight.
     setMaxListeners(10_000, this.abort.signal);
@@ -110,10 +151,95 @@ export class SyntheticAgencies {
       if (this.handled.has(key)) continue;
       this.handled.add(key);
       taken++;
-      this.queue.push(() => this.answer(r.workflowId, match[1]!, match[2]!));
+      const task = () => this.answer(r.workflowId, match[1]!, match[2]!);
+      const late = match[2] === 'r0' ? this.behaviour.late?.(r.workflowId, match[1]!) : undefined;
+      if (!late) {
+        this.queue.push(task);
+        continue;
+      }
+      // Waits outside the pool of Updates in flight (a late answer holds no slot while it waits).
+      this.lateWaiting++;
+      void this.waitUntil(r.workflowId, late)
+        .catch((err: unknown) => this.refused.push(`late wait: ${(err as Error).message}`))
+        .finally(() => {
+          this.lateWaiting--;
+          this.lateKeys.add(`${r.workflowId}|${match[1]}`);
+          if (!this.abort.signal.aborted) this.queue.push(task);
+          this.drain(concurrency);
+          this.checkIdle();
+        });
     }
     this.drain(concurrency);
     return taken;
+  }
+
+  private lateWaiting = 0;
+  private readonly lateKeys = new Set<string>();
+
+  /**
+   * Late answers whose due day had ended by calendar instant `calendarNowMs` send now instead of at
+   * their moment (the harness calls this while the worker is killed). Returns how many.
+   */
+  answerOverdueNow(calendarNowMs: number): number {
+    let n = 0;
+    for (const w of [...this.waiting]) {
+      if (w.dueDayEnd > calendarNowMs) continue;
+      this.waiting.delete(w);
+      w.wake();
+      n++;
+    }
+    return n;
+  }
+
+  /** Late answers waiting whose due day had ended by calendar instant `calendarNowMs`, and all waiting. */
+  lateWaitingAt(calendarNowMs: number): { overdue: number; waiting: number } {
+    const overdue = [...this.waiting].filter((w) => w.dueDayEnd <= calendarNowMs).length;
+    return { overdue, waiting: this.waiting.size };
+  }
+
+  /** The cycle's clock (every agency workflow has the same one), asked once. */
+  cycleClock(workflowId: string): Promise<ClockSpec> {
+    this.clock ??= (async () => {
+      const status = await this.call(workflowId, 'status', () =>
+        this.client.workflow.getHandle(workflowId).query(statusQuery),
+      );
+      if (!status) {
+        this.clock = undefined;
+        throw new Error(`${workflowId}: its status Query failed`);
+      }
+      const { clock } = status as { clock: ClockSpec };
+      this.knownClock = clock;
+      return clock;
+    })();
+    return this.clock;
+  }
+
+  private async waitUntil(workflowId: string, late: { sendAt: number; dueDayEnd: number }): Promise<void> {
+    const clock = await this.cycleClock(workflowId);
+    const atMs = clock.startedMs + (late.sendAt - clock.originMs) / clock.scale;
+    await new Promise<void>((resolve) => {
+      const entry = {
+        dueDayEnd: late.dueDayEnd,
+        due: false,
+        wake: () => {
+          clearTimeout(timer);
+          this.abort.signal.removeEventListener('abort', entry.wake);
+          this.waiting.delete(entry);
+          resolve();
+        },
+      };
+      const timer = setTimeout(
+        () => {
+          entry.due = true;
+          if (!this.holding) entry.wake();
+        },
+        Math.max(0, atMs - Date.now()),
+      );
+      this.abort.signal.addEventListener('abort', entry.wake);
+      this.waiting.add(entry);
+      // The due day may have ended already while the worker is down.
+      if (this.workerDown && calendarNow(clock, Date.now()) >= late.dueDayEnd) entry.wake();
+    });
   }
 
   /** Gives up every Update in flight and takes no new one (before the client's connection closes). */
@@ -125,8 +251,16 @@ export class SyntheticAgencies {
 
   /** Resolves once every answer taken on has finished. */
   async settled(): Promise<void> {
-    if (this.running === 0 && this.queue.length === 0) return;
+    if (this.isIdle()) return;
     await new Promise<void>((r) => this.idle.push(r));
+  }
+
+  private isIdle(): boolean {
+    return this.running === 0 && this.queue.length === 0 && this.lateWaiting === 0;
+  }
+
+  private checkIdle(): void {
+    if (this.isIdle()) for (const r of this.idle.splice(0)) r();
   }
 
   private drain(concurrency: number): void {
@@ -138,9 +272,7 @@ export class SyntheticAgencies {
         .finally(() => {
           this.running--;
           this.drain(concurrency);
-          if (this.running === 0 && this.queue.length === 0) {
-            for (const r of this.idle.splice(0)) r();
-          }
+          this.checkIdle();
         });
     }
   }
@@ -156,9 +288,11 @@ export class SyntheticAgencies {
     const base = `chaos:${workflowId}:${milestone}:${round}`;
     // Stamped when the agency sends it, as the portal does: a worker killed meanwhile does not make it later.
     const receivedAt = Date.now();
+    const sentWhileWorkerDown = this.workerDown;
+    const time = this.behaviour.sendReceivedAt === false ? {} : { receivedAt };
     const submitted = await this.call(workflowId, milestone, () =>
       handle.executeUpdate(submitUpdate, {
-        args: [{ milestone, submittedBy, summary, receivedAt, ...(figures ? { figures } : {}) }],
+        args: [{ milestone, submittedBy, summary, ...time, ...(figures ? { figures } : {}) }],
         updateId: `${base}:submit`,
       }),
     );
@@ -172,6 +306,9 @@ export class SyntheticAgencies {
       summary,
       figures,
       accepted: false,
+      sentAt: receivedAt,
+      late: round === 'r0' && this.lateKeys.has(`${workflowId}|${milestone}`),
+      sentWhileWorkerDown,
     };
     this.sent.set(receiptNumber, record);
     const accepted = await this.call(workflowId, milestone, () =>

@@ -23,17 +23,23 @@ import { startCycle } from '../../src/cycle/start';
 import { computePlan } from '../../src/cycle/compute-plan';
 import { findProgram } from '../../src/programs/find';
 import { temporalConfigFromEnv } from '../../src/config/temporal';
-import { fanOutLeadMs, localInstant } from '../../src/cycle/clock';
+import { calendarNow, fanOutLeadMs, localInstant, type ClockSpec } from '../../src/cycle/clock';
 import { deterministicMessageId } from '../../src/activities/notification-log';
 import { reportEmailKey } from '../../src/reports/consolidated/send';
 import { milestonesOwed } from '../../src/workflows/annual-cycle';
-import { SEND_HOUR } from '../../src/workflows/ladder/schedule';
+import { SEND_HOUR, dueDayEnd, ladderEvents, reachedSteps } from '../../src/workflows/ladder/schedule';
+import { workingDaysLate } from '../../src/workflows/agency-obligations/lateness';
+import { buildCalendarData } from '../../src/calendar/load';
+import { WorkingCalendar } from '../../src/calendar/working-calendar';
+import { yearsTouchedBy, type PlannedMilestone } from '../../src/cycle/plan';
+import { HOLIDAYS_DIR } from '../../src/cycle/compute-plan';
+import type { CycleSummary } from '../../src/workflows/cycle-types';
 import { agencyWorkflowId, type AgencyRef } from '../../src/workflows/obligation-types';
 import { cycleWorkflowId, type CycleResult } from '../../src/workflows/cycle-types';
 import { seededRandom } from './prng';
 import { RestartableMailpit } from './mailpit';
 import { WorkerProcess } from './worker-process';
-import { SyntheticAgencies, directoryCsv, focalPoint } from './agencies';
+import { SyntheticAgencies, directoryCsv, focalPoint, type LateAnswers } from './agencies';
 import type { annualCycle } from '../../src/workflows/annual-cycle';
 
 export const PROGRAM = 'dien-bien-kh99';
@@ -66,6 +72,18 @@ export interface ChaosOptions {
   killWaitForSendMs: number;
   /** The run fails if the cycle has not completed this long after its year's end (default 15 minutes). */
   graceSeconds?: number;
+  /**
+   * Share of the agencies (seeded, the lead never) that answer every milestone late on purpose, after its
+   * due day: in turn after the first escalation step, after the second, after the last (default 0).
+   */
+  lateShare?: number;
+  /**
+   * The last kill (of two or more) at the first escalation step of the earliest-due milestone, while the
+   * late agencies wait past their due day: they send while the worker is down (default false).
+   */
+  lastKillAmongLateAnswers?: boolean;
+  /** The agencies send their own time as `receivedAt` (default true; false: the worker's handling time). */
+  sendReceivedAt?: boolean;
   log?: (line: string) => void;
 }
 
@@ -170,6 +188,27 @@ export interface ChaosFigures {
     updatesRetried: number;
     examples: string[];
   };
+  /** The agencies that answered late on purpose (LateAnswers). */
+  lateAnswers: {
+    agencies: number;
+    /** Submissions sent late on purpose, by the last escalation step before their planned moment. */
+    sent: number;
+    byTier: Record<string, number>;
+    /** Of those, sent while the worker was killed (a kill's downtime made them send at once). */
+    sentWhileWorkerDown: number;
+    /** Every submission (late or not) sent while the worker was killed. */
+    allSentWhileWorkerDown: number;
+  };
+  /**
+   * Every stored submission's time and lateness against the agency's own send time mapped through the
+   * cycle's clock: Submission.submittedAt, Obligation.lateByWorkingDays and the summary's outcome.
+   */
+  lateness: { checked: number; late: number; mismatched: number; examples: string[] };
+  /**
+   * Every submitted obligation's naming in the report: flagged when a step that flags for the report is
+   * reached by the agency's send time (ladderEvents, reachedSteps), in Obligation.flagged and the summary.
+   */
+  naming: { checked: number; flagged: number; mismatched: number; examples: string[] };
   /** Every check that failed; empty when nothing was lost or duplicated. */
   problems: string[];
 }
@@ -240,6 +279,44 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       ...temporalConfigFromEnv({ TEMPORAL_ADDRESS: env.address }),
       taskQueue: TASK_QUEUE,
     };
+    // The cycle's working calendar (prepareCycle builds the same one) and each milestone's ladder.
+    const calendar = new WorkingCalendar(buildCalendarData(yearsTouchedBy(year), HOLIDAYS_DIR));
+    const ladderOf = (m: PlannedMilestone) =>
+      ladderEvents(
+        calendar,
+        m.due,
+        m.reminders.map((r) => r.workingDaysBefore),
+        m.escalation,
+        SEND_HOUR,
+      );
+    const milestoneOf = new Map(plan.milestones.map((m) => [m.key, m]));
+    // Late agencies: a seeded share, each in turn after the first, the second, the last step (tier).
+    const lateTier = new Map<string, number>();
+    for (let i = 1; i < options.agencies; i++) {
+      if (rng() < (options.lateShare ?? 0)) {
+        lateTier.set(`BENCH-${String(i).padStart(5, '0')}`, lateTier.size);
+      }
+    }
+    const closesAt = localInstant(plan.endsOn, 0) - 3 * 86_400_000;
+    const lateAnswer: LateAnswers = (workflowId, milestone) => {
+      const tier = lateTier.get(workflowId.split(':').at(-1)!);
+      const m = milestoneOf.get(milestone);
+      if (tier === undefined || !m) return undefined;
+      const steps = ladderOf(m)
+        .filter((e) => e.kind === 'escalation')
+        .map((e) => e.at);
+      if (steps.length === 0) return undefined;
+      const k = tier % steps.length;
+      // Midway between step k and the next; after the last, five working days after it.
+      const last = localInstant(
+        calendar.addWorkingDays(m.due, m.escalation.at(-1)!.afterWorkingDays + 5),
+        12,
+      );
+      const sendAt = k + 1 < steps.length ? (steps[k]! + steps[k + 1]!) / 2 : last;
+      return sendAt < closesAt ? { sendAt, dueDayEnd: dueDayEnd(m.due) } : undefined;
+    };
+    const tierName = (at: number, m: PlannedMilestone) =>
+      reachedSteps(ladderOf(m), at).at(-1)?.step.step ?? 'none';
     const t0 = Date.now();
     const cycle = await startCycle(env.client, temporalConfig, { program: PROGRAM, year, scale });
     const seconds = (at = Date.now()) => +((at - t0) / 1000).toFixed(1);
@@ -273,7 +350,10 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       });
 
     // --- the agencies ------------------------------------------------------------------------------
-    const agencies = new SyntheticAgencies(env.client, db, year, (line) => log(line));
+    const agencies = new SyntheticAgencies(env.client, db, year, (line) => log(line), {
+      late: lateAnswer,
+      sendReceivedAt: options.sendReceivedAt ?? true,
+    });
     cleanups.push(async () => {
       finished = true;
       await agencies.stop();
@@ -319,6 +399,16 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       const firstRequestOn = plan.milestones.map((m) => m.requestOn).sort()[0]!;
       killMoments[0] = realAt(localInstant(firstRequestOn, SEND_HOUR));
     }
+    if (options.lastKillAmongLateAnswers && lateTier.size > 0 && killMoments.length >= 2) {
+      // The first milestone whose first step comes after the SMTP outage (and its clearance): the earlier
+      // ones' requests are held back by the first kill's stalled sends, their late answers sent at once.
+      const after = outageMs > 0 ? outageEnd + 5000 : killFrom;
+      const step = [...plan.milestones]
+        .sort((a, b) => (a.due < b.due ? -1 : 1))
+        .map((m) => ladderOf(m).find((e) => e.kind === 'escalation'))
+        .find((e) => e !== undefined && realAt(e.at) >= after - 10_000);
+      if (step) killMoments[killMoments.length - 1] = Math.max(realAt(step.at), after);
+    }
     const downtimes = killMoments.map(() => Math.round(rng() * 2000));
     log(
       `fault plan (seed ${options.seed}): worker SIGKILL at ${killMoments.map((k) => `${seconds(k)}s`).join(', ') || 'never'}` +
@@ -326,6 +416,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     );
 
     const kills: WorkerKill[] = [];
+    const lead = program.definition.lead;
     let workerStartedAt = t0;
     const interrupted: { key: string; killedAt: number }[] = [];
     const killing = background('worker kills', async () => {
@@ -333,8 +424,22 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         await sleep(at - Date.now());
         // The moment is the seed's; the kill waits (a few seconds at most) for an email being sent, the
         // case that tests the notification log: a send cut off by the crash.
+        const amongLate = options.lastKillAmongLateAnswers && i === killMoments.length - 1 && i > 0;
+        if (amongLate) {
+          // Until a late agency waits past its due day (the planned moment is the harness's estimate).
+          let until = Date.now() + 20_000;
+          if (outageMs > 0 && Date.now() < outageStart)
+            until = Math.min(until, outageStart - KILL_CLEARANCE_MS);
+          for (; Date.now() < until && !finished; await sleep(50)) {
+            const clock = agencies.knownClock;
+            if (clock && agencies.lateWaitingAt(calendarNow(clock, Date.now())).overdue > 0) {
+              agencies.holdLateAnswers(true);
+              break;
+            }
+          }
+        }
         let inFlight: { idempotencyKey: string }[] = [];
-        let until = Math.min(Date.now() + options.killWaitForSendMs, killTo);
+        let until = amongLate ? Date.now() : Math.min(Date.now() + options.killWaitForSendMs, killTo);
         if (outageMs > 0 && Date.now() < outageStart)
           until = Math.min(until, outageStart - KILL_CLEARANCE_MS);
         for (;;) {
@@ -349,7 +454,17 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         if (finished) return;
         const killedAt = Date.now();
         await workerProcess.kill();
+        agencies.workerDown = true;
         for (const r of inFlight) interrupted.push({ key: r.idempotencyKey, killedAt });
+        // Late agencies past their due day send now, while no worker runs: their receipt is their time.
+        const clock = agencies.knownClock;
+        const waiting = clock ? agencies.lateWaitingAt(calendarNow(clock, Date.now())).waiting : 0;
+        const sentNow = clock ? agencies.answerOverdueNow(calendarNow(clock, Date.now())) : 0;
+        agencies.holdLateAnswers(false);
+        log(
+          `${sentNow} late answers of ${waiting} waiting sent while the worker is down` +
+            (clock ? '' : " (the cycle's clock not read yet)"),
+        );
         log(
           `worker SIGKILLed at ${seconds(killedAt)}s (calendar ${calendarDate(killedAt)}; ` +
             `${inFlight.length} emails being sent)`,
@@ -357,6 +472,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
         await sleep(downtimes[i]!);
         const restartBegan = Date.now();
         workerStartedAt = restartBegan;
+        agencies.workerDown = false;
         await workerProcess.start();
         kills.push({
           atSeconds: seconds(killedAt),
@@ -469,7 +585,6 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
     const rows = await db.prisma.notification.findMany();
     const logged = new Map(rows.map((r) => [r.idempotencyKey, r]));
     const required = new Set<string>();
-    const lead = program.definition.lead;
     for (let i = 0; i < options.agencies; i++) {
       const code = i === 0 ? lead : `BENCH-${String(i).padStart(5, '0')}`;
       const agency: AgencyRef = {
@@ -567,6 +682,71 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
       .filter((r) => !agencies.sent.has(r.receiptNumber))
       .map((r) => r.receiptNumber);
 
+    // --- lateness and naming against the agencies' own send times ----------------------------------
+    const clock: ClockSpec | undefined = await agencies
+      .cycleClock(agencyWorkflowId(PROGRAM, year, lead))
+      .catch(() => undefined);
+    const obligations = await db.prisma.obligation.findMany({ include: { agency: true } });
+    const obligationById = new Map(obligations.map((o) => [o.id, o]));
+    const cycleRow = await db.prisma.cycle.findFirst({ select: { summary: true } });
+    const summary = cycleRow?.summary as CycleSummary | null | undefined;
+    const lateness = { checked: 0, late: 0, mismatched: 0, examples: [] as string[] };
+    const naming = { checked: 0, flagged: 0, mismatched: 0, examples: [] as string[] };
+    const byTier: Record<string, number> = {};
+    for (const s of agencies.sent.values()) {
+      const row = storedByReceipt.get(s.receiptNumber);
+      const o = row ? obligationById.get(row.obligationId) : undefined;
+      const m = milestoneOf.get(s.milestone);
+      if (!row || !o || !m || !clock) continue;
+      const code = o.agency.code;
+      const at = calendarNow(clock, s.sentAt);
+      if (s.late) byTier[tierName(at, m)] = (byTier[tierName(at, m)] ?? 0) + 1;
+      // Lateness: the workflow's rule on the agency's time, in the Submission, the Obligation, the summary.
+      const late = workingDaysLate(calendar, m.due, at);
+      const outcome = summary?.agencies[code]?.[s.milestone];
+      const expectedOutcome = late > 0 ? `late:${late}` : 'on-time';
+      lateness.checked++;
+      if (late > 0) lateness.late++;
+      const seen = {
+        submittedAt: row.submittedAt.getTime(),
+        obligationSubmittedAt: o.submittedAt?.getTime(),
+        lateByWorkingDays: o.lateByWorkingDays ?? 0,
+        outcome,
+      };
+      if (
+        seen.submittedAt !== at ||
+        seen.obligationSubmittedAt !== at ||
+        seen.lateByWorkingDays !== late ||
+        outcome !== expectedOutcome
+      ) {
+        lateness.mismatched++;
+        if (lateness.examples.length < 5)
+          lateness.examples.push(
+            `${code} ${s.milestone}: sent ${new Date(at).toISOString()} (calendar), due ${m.due}, ` +
+              `${late} working days late; stored ${new Date(seen.submittedAt).toISOString()}, ` +
+              `lateByWorkingDays ${seen.lateByWorkingDays}, summary ${outcome ?? '-'}` +
+              (s.sentWhileWorkerDown ? ' (sent while the worker was down)' : ''),
+          );
+      }
+      // Naming: flagged when a step that flags is reached by the send time, in the Obligation and summary.
+      const reached = reachedSteps(ladderOf(m), at, localInstant(m.requestOn, SEND_HOUR));
+      const flagged = reached.some((e) => e.step.flagForReport);
+      const named = summary?.milestones.find((x) => x.milestone === s.milestone)?.flagged.includes(code);
+      naming.checked++;
+      if (flagged) naming.flagged++;
+      if (o.flagged !== flagged || named !== flagged) {
+        naming.mismatched++;
+        if (naming.examples.length < 5)
+          naming.examples.push(
+            `${code} ${s.milestone}: sent ${new Date(at).toISOString()} (calendar), steps reached ` +
+              `[${reached.map((e) => e.step.step).join(', ')}], flagged ${flagged}; stored flagged ` +
+              `${o.flagged}, named in the summary ${named ?? '-'}` +
+              (s.sentWhileWorkerDown ? ' (sent while the worker was down)' : ''),
+          );
+      }
+    }
+    const lateSent = [...agencies.sent.values()].filter((s) => s.late);
+
     const cutOffDelays = interrupted.map(({ key, killedAt }) => {
       const sentAt = logged.get(key)?.sentAt?.getTime();
       return sentAt === undefined ? null : (sentAt - killedAt) / 1000;
@@ -635,8 +815,19 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosFigures> {
           ...agencies.refused.slice(0, 5).map((r) => `refused: ${r}`),
         ],
       },
+      lateAnswers: {
+        agencies: lateTier.size,
+        sent: lateSent.length,
+        byTier,
+        sentWhileWorkerDown: lateSent.filter((s) => s.sentWhileWorkerDown).length,
+        allSentWhileWorkerDown: [...agencies.sent.values()].filter((s) => s.sentWhileWorkerDown).length,
+      },
+      lateness,
+      naming,
       problems: [],
     };
+    if (!clock) backgroundErrors.push("the cycle's clock could not be read from an agency workflow");
+    if (!summary) backgroundErrors.push('the cycle stored no summary');
     figures.problems = [...problemsOf(figures, options), ...backgroundErrors];
     return figures;
   } finally {
@@ -669,6 +860,10 @@ export function problemsOf(f: ChaosFigures, options: ChaosOptions): string[] {
   if (s.lost > 0) problems.push(`${s.lost} submissions with a receipt are not stored`);
   if (s.altered > 0) problems.push(`${s.altered} submissions are stored with other content than was sent`);
   if (s.unexpected > 0) problems.push(`${s.unexpected} stored submissions have no receipt`);
+  if (f.lateness.mismatched > 0)
+    problems.push(`${f.lateness.mismatched} submissions stored with another time or lateness than sent`);
+  if (f.naming.mismatched > 0)
+    problems.push(`${f.naming.mismatched} obligations named (flagged) otherwise than their send time says`);
   return problems;
 }
 

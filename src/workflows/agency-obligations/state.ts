@@ -1,13 +1,14 @@
 // The state of one agencyObligations workflow: its obligations, what the status Query shows, the search
 // attributes, and the writes and emails every stage change makes. Workflow-safe.
 import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
-import { compareIsoDates, makeIsoDate, type IsoDate } from '../../calendar/dates';
+import { compareIsoDates, type IsoDate } from '../../calendar/dates';
 import { WorkingCalendar } from '../../calendar/working-calendar';
 import { calendarNow, localDate, localInstant, type ClockSpec } from '../../cycle/clock';
 import type { PlannedMilestone } from '../../cycle/plan';
 import type { RecipientRole, TemplateSlot } from '../../programs/types';
 import { mailActivities, recordActivities } from '../ladder/activities';
 import { sendWithFallback } from '../ladder/fallback';
+import { workingDaysLate } from './lateness';
 import {
   ladderEvents,
   LadderProgress,
@@ -163,14 +164,7 @@ export class AgencyObligations {
    * one working day, never "on time" (histories recorded before the patch count it on time).
    */
   lateness(o: Obligation, at: number): number {
-    const { calendar } = this;
-    const date = localDate(at);
-    if (compareIsoDates(date, o.status.due) <= 0) return 0;
-    // A workflow that resumes after its calendar's last year (a worker down for long, or compressed time)
-    // counts up to that year's end instead of failing its workflow task for ever.
-    const last = makeIsoDate(Math.max(...calendar.coveredYears), 12, 31);
-    const late = calendar.workingDaysBetween(o.status.due, calendar.covers(date) ? date : last);
-    return late === 0 && patched('late-on-day-off') ? 1 : late;
+    return workingDaysLate(this.calendar, o.status.due, at, () => patched('late-on-day-off'));
   }
 
   /** When round `round` of the obligation began (calendar ms): the request, or when the due date moved. */
