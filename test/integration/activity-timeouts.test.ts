@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Sqlite from 'better-sqlite3';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { createLocalEnv } from '../support/temporal';
 import { freshDatabase, testSmtpUrl, type TestDatabase } from '../support/databases';
@@ -11,36 +10,7 @@ import { openDatabase, WORKER_SQLITE_BUSY_TIMEOUT_MS, type Database } from '../.
 import { createMailer, type Mailer } from '../../src/mail/mailer';
 import { createWorker, type PhoihopWorker } from '../../src/temporal/create-worker';
 import { recordProbe } from '../support/record-probe-workflow';
-
-interface Line {
-  level: LogLevel;
-  message: string;
-  meta: LogMetadata;
-}
-
-/** The interceptor's lines, kept as the worker would log them. */
-class KeptLogger implements Logger {
-  lines: Line[] = [];
-  log(level: LogLevel, message: string, meta: LogMetadata = {}) {
-    this.lines.push({ level, message, meta });
-  }
-  trace = (m: string, a?: LogMetadata) => this.log('TRACE', m, a);
-  debug = (m: string, a?: LogMetadata) => this.log('DEBUG', m, a);
-  info = (m: string, a?: LogMetadata) => this.log('INFO', m, a);
-  warn = (m: string, a?: LogMetadata) => this.log('WARN', m, a);
-  error = (m: string, a?: LogMetadata) => this.log('ERROR', m, a);
-  async waitFor(message: string, ms: number): Promise<Line> {
-    const until = Date.now() + ms;
-    for (;;) {
-      const found = this.lines.find((l) => l.message === message);
-      if (found) return found;
-      if (Date.now() > until) {
-        throw new Error(`no "${message}" line in ${ms} ms; logged: ${JSON.stringify(this.lines)}`);
-      }
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+import { KeptLogger } from '../support/kept-logger';
 
 /**
  * A read-model write while another connection holds SQLite's write lock (the portal, the CLI or a backup
