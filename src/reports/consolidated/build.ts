@@ -65,23 +65,38 @@ async function loadCompliance(db: Db, cycleId: number): Promise<Compliance | und
   });
   const { definition } = await loadProgramVersion(db, { id: cycle.programVersionId });
   const summary = (cycle.summary ?? null) as { agencies?: Record<string, Record<string, string>> } | null;
-  const milestones: ReportMilestone[] = matrix.milestones.map((m) => ({
-    key: m.key,
-    kind: (definition.milestones.find((d) => d.key === m.key)?.kind as string | undefined) ?? 'other',
-    title: m.title,
-  }));
-  const rows: ComplianceRow[] = matrix.rows.map((row) => ({
-    code: row.code,
-    name: row.name,
-    nameEn: row.nameEn,
-    group: row.group,
-    outcomes: row.cells.map((cell, i) => {
-      if (!cell) return null;
-      const stored = summary?.agencies?.[row.code]?.[milestones[i]!.key];
-      return stored ? parseOutcome(stored) : outcomeOfObligation({ ...cell, status: cell.state });
-    }),
-    flaggedOn: milestones.filter((_, i) => row.cells[i]?.flagged).map((m) => m.key),
-  }));
+  // The lead's own milestones (the consolidation this report is) are not counted against it: a milestone
+  // no agency but the lead owes is left out of the report's tables, rates and lists.
+  const kept = matrix.milestones.flatMap((m, i) => {
+    const owing = matrix.rows.filter((row) => row.cells[i]);
+    const leadsOwn = owing.length > 0 && owing.every((row) => row.code === definition.lead);
+    return leadsOwn ? [] : [i];
+  });
+  const milestones: ReportMilestone[] = kept.map((i) => {
+    const m = matrix.milestones[i]!;
+    return {
+      key: m.key,
+      kind: (definition.milestones.find((d) => d.key === m.key)?.kind as string | undefined) ?? 'other',
+      title: m.title,
+    };
+  });
+  const rows: ComplianceRow[] = matrix.rows
+    .map((row) => {
+      const cells = kept.map((i) => row.cells[i]);
+      return {
+        code: row.code,
+        name: row.name,
+        nameEn: row.nameEn,
+        group: row.group,
+        outcomes: cells.map((cell, j) => {
+          if (!cell) return null;
+          const stored = summary?.agencies?.[row.code]?.[milestones[j]!.key];
+          return stored ? parseOutcome(stored) : outcomeOfObligation({ ...cell, status: cell.state });
+        }),
+        flaggedOn: milestones.filter((_, j) => cells[j]?.flagged).map((m) => m.key),
+      };
+    })
+    .filter((row) => row.outcomes.some((o) => o !== null));
   const groups = groupOrder(rows.map((r) => r.group));
   const rank = new Map(groups.map((g, i) => [g, i]));
   // The matrix is sorted by Vietnamese name; the report groups it (a stable sort keeps the names' order).
@@ -189,7 +204,7 @@ async function figureTotals(
         unit: f.unit ?? null,
         type: f.type,
         aggregate,
-        value: aggregate === 'mean' ? (values.length > 0 ? sum / values.length : 0) : sum,
+        value: values.length === 0 ? null : aggregate === 'mean' ? sum / values.length : sum,
         agencies: values.length,
       };
     });
@@ -240,9 +255,11 @@ async function inspectionsOf(db: Db, cycleId: number, today: string): Promise<In
   });
   const sum = (key: 'total' | 'closed' | 'open' | 'overdue') =>
     findings.reduce((a, f) => a + f.recommendations[key], 0);
+  // Inspected: an inspection counts once its conclusion is recorded (planned or visited ones do not).
+  const concluded = findings.filter((f) => f.status === 'concluded' || f.status === 'closed');
   return {
     findings,
-    agencies: new Set(findings.map((f) => f.agency.code)).size,
+    agencies: new Set(concluded.map((f) => f.agency.code)).size,
     recommendations: {
       total: sum('total'),
       closed: sum('closed'),

@@ -161,7 +161,7 @@ export function layoutReport(report: ConsolidatedReport): ReportLayout {
           String(j + 1),
           f.aggregate === 'mean' ? `${f.label[lang]} (${w.mean})` : f.label[lang],
           f.unit?.[lang] ?? '',
-          formatFigure(f.value, lang, f.aggregate === 'mean' ? 1 : 2),
+          f.value === null ? w.noData : formatFigure(f.value, lang, f.aggregate === 'mean' ? 1 : 2),
           formatNumber(f.agencies, lang),
         ],
       })),

@@ -42,7 +42,7 @@ function namesOf(report: ConsolidatedReport, list: readonly ListedAgency[], lang
 /** Most agencies a paragraph names one by one; past that it gives the count and points to the list. */
 const MAX_NAMED = 12;
 
-function figureText(f: FigureTotal, lang: ReportLang): string {
+function figureText(f: FigureTotal & { value: number }, lang: ReportLang): string {
   const value = formatFigure(f.value, lang, f.aggregate === 'mean' ? 1 : 2);
   const unit = f.unit ? (f.unit[lang] === '%' ? '%' : ` ${f.unit[lang]}`) : '';
   const mean = f.aggregate === 'mean' ? (lang === 'vi' ? ' (bình quân)' : ' (average)') : '';
@@ -168,7 +168,9 @@ export function writeNarrative(report: ConsolidatedReport, lang: ReportLang): st
   for (const block of report.figures) {
     if (block.submissions === 0) continue;
     const title = milestoneTitle(report.milestones, block.milestone, lang);
-    const given = block.figures.filter((f) => f.agencies > 0).map((f) => figureText(f, lang));
+    const given = block.figures
+      .filter((f): f is FigureTotal & { value: number } => f.value !== null)
+      .map((f) => figureText(f, lang));
     if (given.length === 0) continue;
     paragraphs.push(
       vi

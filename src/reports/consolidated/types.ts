@@ -76,7 +76,8 @@ export interface FigureTotal {
   type: string | null;
   /** Sum for counts; mean for percentages (a sum of percentages means nothing). */
   aggregate: 'sum' | 'mean';
-  value: number;
+  /** Null when no agency gave the figure ("không có số liệu", not 0). */
+  value: number | null;
   /** Agencies whose submission gave this figure. */
   agencies: number;
 }
@@ -111,7 +112,8 @@ export interface InspectionFinding {
 
 /**
  * The inspection phase: the cycle's inspections (cancelled ones left out), by visit date then agency,
- * and their recommendations totalled. `agencies` counts the distinct agencies inspected.
+ * and their recommendations totalled. `agencies` counts the distinct agencies inspected: those with an
+ * inspection whose conclusion is recorded (concluded or closed).
  */
 export interface InspectionsSection {
   findings: InspectionFinding[];

@@ -84,6 +84,7 @@ export const REPORT_WORDS = {
     unit: 'Đơn vị tính',
     value: 'Số liệu',
     reporting: 'Số đơn vị báo cáo',
+    noData: 'Không có số liệu',
     mean: 'bình quân',
     lateDays: (d: number) => `muộn ${d} ngày làm việc`,
     year: (y: number) => `Năm ${y}`,
@@ -98,7 +99,7 @@ export const REPORT_WORDS = {
     inspectionStatuses: {
       planned: 'Dự kiến',
       noticed: 'Đã thông báo',
-      visited: 'Đã kiểm tra',
+      visited: 'Chờ kết luận',
       concluded: 'Đã kết luận',
       closed: 'Đã hoàn thành',
     } as Record<string, string>,
@@ -169,6 +170,7 @@ export const REPORT_WORDS = {
     unit: 'Unit',
     value: 'Value',
     reporting: 'Agencies reporting',
+    noData: 'No data',
     mean: 'average',
     lateDays: (d: number) => `${d} working day${d === 1 ? '' : 's'} late`,
     year: (y: number) => `${y}`,
@@ -183,7 +185,7 @@ export const REPORT_WORDS = {
     inspectionStatuses: {
       planned: 'Planned',
       noticed: 'Notified',
-      visited: 'Visited',
+      visited: 'Awaiting conclusion',
       concluded: 'Concluded',
       closed: 'Closed',
     } as Record<string, string>,
