@@ -293,6 +293,18 @@ const rawProgramSchema = z.strictObject({
     issuer: bilingual,
     implements: bilingual.optional(),
   }),
+  /** The consolidated report's form (Decree 30/2020/NĐ-CP): its symbol and who signs it. */
+  report: z
+    .strictObject({
+      symbol: z
+        .string({ error: 'expected the report’s symbol, e.g. BC-SVHTTDL' })
+        .regex(
+          /^BC-[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*$/u,
+          'expected the report’s symbol: BC- and the lead agency’s abbreviation in capitals, e.g. BC-SVHTTDL',
+        ),
+      signer: z.strictObject({ title: bilingual, name: nonBlank.optional() }).optional(),
+    })
+    .optional(),
   lead: z
     .string({ error: 'expected the lead agency’s directory code, e.g. SO-VHTTDL' })
     .regex(AGENCY_CODE, 'expected the lead agency’s directory code (A-Z, 0-9 and hyphens), e.g. SO-VHTTDL'),

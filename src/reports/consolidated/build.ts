@@ -331,6 +331,10 @@ export async function buildConsolidatedReport(
       implements: definition.document.implements ?? null,
       lead: lead ?? { code: definition.lead, name: definition.lead, nameEn: null },
       place: placeOf(definition.document.issuer.vi),
+      symbol: definition.report?.symbol ?? null,
+      signer: definition.report?.signer
+        ? { title: definition.report.signer.title, name: definition.report.signer.name ?? null }
+        : null,
     },
     milestones: c.milestones,
     groups: c.groups,

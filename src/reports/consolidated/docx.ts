@@ -1,13 +1,16 @@
 // The consolidated report as DOCX (editable, the format offices use), laid out as an administrative
 // report under Decree 30/2020/NĐ-CP: Times New Roman, A4 with 30/15/20/20 mm margins, the national name
 // and motto beside the issuing body, number and place-date lines, title, sections, the tables, the
-// recipients and the signature block, then the compliance table as an annex.
+// recipients and the signature block, then the compliance table as an annex; page numbers at the top from
+// page 2, no "Kính gửi" (a báo cáo names its addressees under "Nơi nhận").
 import {
   AlignmentType,
   BorderStyle,
   Document,
+  Header,
   Packer,
   PageBreak,
+  PageNumber,
   Paragraph,
   Table,
   TableCell,
@@ -169,8 +172,30 @@ function closingTable(layout: ReportLayout): Table {
     [
       line(layout.signer.title, { bold: true, size: SIZE.body }),
       line(layout.signer.note, { italic: true, size: SIZE.table }),
+      // Room for the signature and the seal, then the signer's name.
+      ...(layout.signer.name
+        ? [
+            new Paragraph({ spacing: { before: 1200 }, children: [] }),
+            line(layout.signer.name, { bold: true, size: SIZE.body }),
+          ]
+        : []),
     ],
   );
+}
+
+/** Decree 30: page numbers centred at the top, from the second page; none on the first. */
+function pageNumberHeaders(): { default: Header; first: Header } {
+  return {
+    default: new Header({
+      children: [
+        new Paragraph({
+          alignment: AlignmentType.CENTER,
+          children: [new TextRun({ children: [PageNumber.CURRENT], font: FONT, size: SIZE.body })],
+        }),
+      ],
+    }),
+    first: new Header({ children: [] }),
+  };
 }
 
 /** The report as a .docx file. */
@@ -183,27 +208,26 @@ export async function renderConsolidatedDocx(report: ConsolidatedReport): Promis
     sections: [
       {
         properties: {
+          titlePage: true,
           page: {
             size: { width: PAGE.width, height: PAGE.height },
             margin: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.left, right: PAGE.right },
           },
         },
+        headers: pageNumberHeaders(),
         children: [
           headerTable(layout),
           new Paragraph({ spacing: { after: 240 }, children: [] }),
           line(layout.title, { bold: true, size: SIZE.body }),
           line(layout.subtitle, { bold: true, size: SIZE.body }),
           line('———————', { size: SIZE.body }),
-          new Paragraph({
-            alignment: AlignmentType.CENTER,
-            spacing: { before: 120, after: 120 },
-            children: [new TextRun({ text: layout.to, font: FONT, size: SIZE.body })],
-          }),
+          new Paragraph({ spacing: { after: 120 }, children: [] }),
           ...blocks(layout.body),
           new Paragraph({ spacing: { after: 240 }, children: [] }),
           closingTable(layout),
           new Paragraph({ children: [new PageBreak()] }),
           line(layout.annex.heading, { bold: true, size: SIZE.body }),
+          line(layout.annex.of, { italic: true, size: SIZE.body }),
           line(layout.annex.title, { bold: true, size: SIZE.body }),
           new Paragraph({ spacing: { after: 120 }, children: [] }),
           ...blocks(layout.annex.blocks),

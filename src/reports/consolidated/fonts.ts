@@ -1,6 +1,8 @@
-// The TrueType fonts the PDF is drawn with: DejaVu Serif (full Vietnamese coverage), from the npm package
-// dejavu-fonts-ttf (installed with the project, so no system font is needed), else from Debian's
-// fonts-dejavu-core / fonts-dejavu-extra.
+// The TrueType fonts the PDF is drawn with. Decree 30/2020/NĐ-CP asks for Times New Roman, which cannot be
+// shipped (its licence is Microsoft's); Liberation Serif (SIL Open Font License 1.1, Debian's
+// fonts-liberation2, installed by scripts/setup) has Times New Roman's metrics and every Vietnamese letter,
+// so the PDF's lines and pages fall as the DOCX's do in Word. Failing that, DejaVu Serif (full Vietnamese
+// coverage, wider) from the npm package dejavu-fonts-ttf, else from Debian's fonts-dejavu-core.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -10,17 +12,34 @@ export interface ReportFonts {
   italic: string;
   boldItalic: string;
   /** Where they were found. */
-  source: 'npm:dejavu-fonts-ttf' | 'debian:fonts-dejavu';
+  source: 'debian:fonts-liberation2' | 'npm:dejavu-fonts-ttf' | 'debian:fonts-dejavu';
+  /** Whether the face has Times New Roman's metrics (the form Decree 30 asks for). */
+  timesMetrics: boolean;
 }
 
-const FILES = {
+interface Family {
+  regular: string;
+  bold: string;
+  italic: string;
+  boldItalic: string;
+}
+
+const LIBERATION: Family = {
+  regular: 'LiberationSerif-Regular.ttf',
+  bold: 'LiberationSerif-Bold.ttf',
+  italic: 'LiberationSerif-Italic.ttf',
+  boldItalic: 'LiberationSerif-BoldItalic.ttf',
+};
+
+const DEJAVU: Family = {
   regular: 'DejaVuSerif.ttf',
   bold: 'DejaVuSerif-Bold.ttf',
   italic: 'DejaVuSerif-Italic.ttf',
   boldItalic: 'DejaVuSerif-BoldItalic.ttf',
-} as const;
+};
 
-const DEBIAN_DIR = '/usr/share/fonts/truetype/dejavu';
+export const LIBERATION_DIR = '/usr/share/fonts/truetype/liberation2';
+const DEJAVU_DIR = '/usr/share/fonts/truetype/dejavu';
 
 function packageDir(): string | null {
   try {
@@ -30,28 +49,37 @@ function packageDir(): string | null {
   }
 }
 
-/** The fonts, or an error that says what to install. */
-export function reportFonts(): ReportFonts {
-  const candidates: [string | null, ReportFonts['source']][] = [
-    [packageDir(), 'npm:dejavu-fonts-ttf'],
-    [DEBIAN_DIR, 'debian:fonts-dejavu'],
+/** The fonts, or an error that says what to install. `dirs` replaces where they are looked for (tests). */
+export function reportFonts(
+  dirs: { liberation?: string | null; dejavuPackage?: string | null; dejavu?: string | null } = {},
+): ReportFonts {
+  const candidates: [string | null, Family, ReportFonts['source']][] = [
+    [
+      dirs.liberation === undefined ? LIBERATION_DIR : dirs.liberation,
+      LIBERATION,
+      'debian:fonts-liberation2',
+    ],
+    [dirs.dejavuPackage === undefined ? packageDir() : dirs.dejavuPackage, DEJAVU, 'npm:dejavu-fonts-ttf'],
+    [dirs.dejavu === undefined ? DEJAVU_DIR : dirs.dejavu, DEJAVU, 'debian:fonts-dejavu'],
   ];
-  for (const [dir, source] of candidates) {
-    if (!dir || !existsSync(join(dir, FILES.regular)) || !existsSync(join(dir, FILES.bold))) continue;
+  for (const [dir, family, source] of candidates) {
+    if (!dir || !existsSync(join(dir, family.regular)) || !existsSync(join(dir, family.bold))) continue;
     const pick = (file: string, fallback: string) =>
       existsSync(join(dir, file)) ? join(dir, file) : fallback;
-    const regular = join(dir, FILES.regular);
-    const bold = join(dir, FILES.bold);
+    const regular = join(dir, family.regular);
+    const bold = join(dir, family.bold);
     return {
       regular,
       bold,
-      italic: pick(FILES.italic, regular),
-      boldItalic: pick(FILES.boldItalic, bold),
+      italic: pick(family.italic, regular),
+      boldItalic: pick(family.boldItalic, bold),
       source,
+      timesMetrics: family === LIBERATION,
     };
   }
   throw new Error(
-    `No font with Vietnamese glyphs for the PDF report: ${FILES.regular} and ${FILES.bold} were found neither in ` +
-      `the npm package dejavu-fonts-ttf (run \`npm ci\`) nor in ${DEBIAN_DIR} (\`apt-get install fonts-dejavu-core\`).`,
+    `No font with Vietnamese glyphs for the PDF report: neither Liberation Serif in ${LIBERATION_DIR} ` +
+      `(\`apt-get install fonts-liberation2\`) nor DejaVu Serif in the npm package dejavu-fonts-ttf (run \`npm ci\`) ` +
+      `or ${DEJAVU_DIR} was found.`,
   );
 }

@@ -45,11 +45,28 @@ export interface ReportLayout {
   placeDate: string;
   title: string;
   subtitle: string;
-  to: string;
   body: Block[];
   recipients: { heading: string; lines: string[] };
-  signer: { title: string; note: string };
-  annex: { heading: string; title: string; blocks: Block[] };
+  /** The signer's title (capitals), the signing note, and the name under the signature when known. */
+  signer: { title: string; note: string; name: string | null };
+  /** "PHỤ LỤC", the line saying which report it goes with, and the annex's title. */
+  annex: { heading: string; of: string; title: string; blocks: Block[] };
+}
+
+/** No symbol in the program: the number line keeps Decree 30's form with the symbol to fill in. */
+const UNKNOWN_SYMBOL = 'BC-…';
+
+const NBSP = '\u00a0';
+
+/**
+ * The header's lines with the proper name (the province or city) held together: a line that has to wrap
+ * in its narrow column breaks before "Điện Biên", never inside it.
+ */
+export function keepNameTogether(line: string, name: string): string {
+  if (!name) return line;
+  const upperName = name.toLocaleUpperCase('vi');
+  const bound = (n: string) => n.split(' ').join(NBSP);
+  return line.split(upperName).join(bound(upperName)).split(name).join(bound(name));
 }
 
 function upper(text: string): string {
@@ -271,23 +288,29 @@ export function layoutReport(report: ConsolidatedReport): ReportLayout {
     }
   }
   const milestoneWidth = report.milestones.length > 0 ? 60 / report.milestones.length : 0;
+  const symbol = doc.symbol ?? UNKNOWN_SYMBOL;
+  const leadName = lang === 'en' && doc.lead.nameEn ? doc.lead.nameEn : doc.lead.name;
   return {
     issuerLines: [
-      upper(doc.issuer[lang]),
-      upper(lang === 'en' && doc.lead.nameEn ? doc.lead.nameEn : doc.lead.name),
+      keepNameTogether(upper(doc.issuer[lang]), doc.place),
+      keepNameTogether(upper(leadName), doc.place),
     ],
-    number: w.number('…'),
+    number: w.number(symbol),
     nation: w.nation,
     motto: w.motto,
     placeDate: w.placeDate(doc.place),
     title: w.title,
     subtitle: w.subtitle(doc.number, formatCivilDate(doc.date), doc.issuer[lang], year),
-    to: w.to(doc.issuer[lang]),
     body,
     recipients: { heading: w.recipients, lines: [...w.recipientLines(doc.issuer[lang])] },
-    signer: { title: w.signer, note: w.signNote },
+    signer: {
+      title: upper(doc.signer?.title[lang] ?? w.signer),
+      note: w.signNote,
+      name: doc.signer?.name ?? null,
+    },
     annex: {
       heading: w.annex,
+      of: w.annexOf(symbol, leadName),
       title: w.annexTitle(year),
       blocks: [
         {

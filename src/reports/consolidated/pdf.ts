@@ -1,5 +1,6 @@
-// The consolidated report as PDF (pdfkit, DejaVu Serif for the Vietnamese letters): the same layout as the
-// DOCX (layout.ts), on A4 with the Decree 30 margins.
+// The consolidated report as PDF (pdfkit, Liberation Serif: Times New Roman's metrics, every Vietnamese
+// letter; see fonts.ts): the same layout as the DOCX (layout.ts), on A4 with the Decree 30 margins and page
+// numbers at the top from page 2.
 import PDFDocument from 'pdfkit';
 import { reportFileName, type RenderedFile } from './files';
 import { cellWords, fitColumns } from './columns';
@@ -9,7 +10,7 @@ import type { ConsolidatedReport } from './types';
 
 const MM = 72 / 25.4;
 const MARGINS = { top: 20 * MM, bottom: 20 * MM, left: 30 * MM, right: 15 * MM };
-// DejaVu Serif is wider than Times New Roman: the header's lines fit their column at 10 pt.
+// The header's lines fit their column at 10 pt even in DejaVu Serif (wider than Times New Roman).
 const SIZE = { body: 12.5, table: 10, small: 9, header: 10 };
 const PAD = 3;
 // Tables shrink to this size, at the least, before a word is broken inside (tableGeometry).
@@ -149,12 +150,31 @@ function drawBlocks(doc: Doc, blocks: readonly Block[]) {
   }
 }
 
+/** Decree 30: the page number centred in the top margin of every page but the first. */
+function numberPages(doc: Doc): void {
+  const range = doc.bufferedPageRange();
+  for (let i = range.start + 1; i < range.start + range.count; i++) {
+    doc.switchToPage(i);
+    const y = MARGINS.top / 2 - SIZE.body / 2;
+    doc
+      .font('regular')
+      .fontSize(SIZE.body)
+      .text(String(i - range.start + 1), MARGINS.left, y, {
+        width: textWidth(doc),
+        align: 'center',
+        lineBreak: false,
+      });
+  }
+}
+
 /** The report as a .pdf file. */
 export async function renderConsolidatedPdf(report: ConsolidatedReport): Promise<RenderedFile> {
   const layout = layoutReport(report);
   const fonts = reportFonts();
   const doc = new PDFDocument({
     size: 'A4',
+    // Kept in memory so the page numbers are written once the number of pages is known.
+    bufferPages: true,
     margins: MARGINS,
     info: {
       Title: `${layout.title} ${layout.subtitle}`,
@@ -195,8 +215,6 @@ export async function renderConsolidatedPdf(report: ConsolidatedReport): Promise
   centred(doc, layout.subtitle, SIZE.body, 'bold');
   centred(doc, '———————', SIZE.body, 'regular');
   doc.moveDown(0.5);
-  centred(doc, layout.to, SIZE.body, 'regular');
-  doc.moveDown(0.5);
   drawBlocks(doc, layout.body);
 
   // Recipients (left) and signer (right).
@@ -216,12 +234,18 @@ export async function renderConsolidatedPdf(report: ConsolidatedReport): Promise
   doc.y = closingTop;
   centred(doc, layout.signer.title, SIZE.body, 'bold', MARGINS.left + width / 2, width / 2);
   centred(doc, layout.signer.note, SIZE.table, 'italic', MARGINS.left + width / 2, width / 2);
+  if (layout.signer.name) {
+    doc.moveDown(4);
+    centred(doc, layout.signer.name, SIZE.body, 'bold', MARGINS.left + width / 2, width / 2);
+  }
 
   doc.addPage();
   centred(doc, layout.annex.heading, SIZE.body, 'bold');
+  centred(doc, layout.annex.of, SIZE.body, 'italic');
   centred(doc, layout.annex.title, SIZE.body, 'bold');
   doc.moveDown(0.5);
   drawBlocks(doc, layout.annex.blocks);
+  numberPages(doc);
   doc.end();
   await ended;
   return {

@@ -161,6 +161,10 @@ export interface ConsolidatedReport {
     lead: { code: string; name: string; nameEn: string | null };
     /** The province or city named in the issuer ("Điện Biên"), for the place line. */
     place: string;
+    /** The report's symbol from the program ("BC-SVHTTDL"), null when the program gives none. */
+    symbol: string | null;
+    /** Who signs: the title from the program (the head of the lead agency), the name when known. */
+    signer: { title: Bilingual; name: string | null } | null;
   };
   milestones: ReportMilestone[];
   /** Agency groups present, in the directory's order of groups. */

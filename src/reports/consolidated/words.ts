@@ -38,12 +38,11 @@ export const REPORT_WORDS = {
   vi: {
     nation: 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
     motto: 'Độc lập - Tự do - Hạnh phúc',
-    number: (abbr: string) => `Số:      /BC-${abbr}`,
+    number: (symbol: string) => `Số:      /${symbol}`,
     placeDate: (place: string) => `${place ? place + ', ' : ''}ngày      tháng      năm`,
     title: 'BÁO CÁO',
     subtitle: (doc: string, docDate: string, issuer: string, year: number) =>
       `Kết quả thực hiện Kế hoạch số ${doc} ngày ${docDate} của ${issuer} năm ${year}`,
-    to: (issuer: string) => `Kính gửi: ${issuer}.`,
     provisional: (date: string) => `(Số liệu tạm tính đến ngày ${date}; chu kỳ chưa kết thúc.)`,
     s1: 'I. KHÁI QUÁT KẾT QUẢ',
     s2: 'II. TÌNH HÌNH THỰC HIỆN CHẾ ĐỘ BÁO CÁO CỦA CÁC ĐƠN VỊ',
@@ -55,6 +54,8 @@ export const REPORT_WORDS = {
     s4: 'IV. KẾT QUẢ KIỂM TRA VÀ TÌNH HÌNH THỰC HIỆN KIẾN NGHỊ',
     s5: (previous: number) => `V. SO SÁNH VỚI NĂM ${previous}`,
     annex: 'PHỤ LỤC',
+    annexOf: (symbol: string, lead: string) =>
+      `(Kèm theo Báo cáo số      /${symbol} ngày      tháng      năm      của ${lead})`,
     annexTitle: (year: number) => `Bảng tổng hợp tình hình thực hiện của các đơn vị năm ${year}`,
     rateDefinition:
       'Tỷ lệ đúng hạn = số đơn vị gửi đúng hạn / số đơn vị phải gửi; các trường hợp được miễn (và đã hủy) không tính vào số phải gửi.',
@@ -120,12 +121,11 @@ export const REPORT_WORDS = {
   en: {
     nation: 'SOCIALIST REPUBLIC OF VIETNAM',
     motto: 'Independence - Freedom - Happiness',
-    number: (abbr: string) => `No.:      /BC-${abbr}`,
+    number: (symbol: string) => `No.:      /${symbol}`,
     placeDate: (place: string) => `${place ? place + ', ' : ''}day      month      year`,
     title: 'REPORT',
     subtitle: (doc: string, docDate: string, issuer: string, year: number) =>
       `Implementation of Plan No. ${doc} of ${docDate} of the ${issuer} in ${year}`,
-    to: (issuer: string) => `To: the ${issuer}.`,
     provisional: (date: string) => `(Provisional figures as of ${date}; the cycle has not ended.)`,
     s1: 'I. SUMMARY',
     s2: 'II. REPORTING BY THE AGENCIES',
@@ -137,6 +137,8 @@ export const REPORT_WORDS = {
     s4: 'IV. INSPECTIONS AND RECOMMENDATIONS',
     s5: (previous: number) => `V. COMPARISON WITH ${previous}`,
     annex: 'ANNEX',
+    annexOf: (symbol: string, lead: string) =>
+      `(Attached to Report No.      /${symbol} of the ${lead}, dated …)`,
     annexTitle: (year: number) => `Compliance of the agencies in ${year}`,
     rateDefinition:
       'On-time rate = agencies that reported on time / agencies that owed the report; waived (and cancelled) obligations are not counted as owed.',

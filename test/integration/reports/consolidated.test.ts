@@ -24,7 +24,7 @@ import {
   seedTwoYears,
   type SeededYears,
 } from '../../fixtures/reports/consolidated-cycle';
-import { pdfText } from '../../fixtures/reports/pdf-text';
+import { pdfPages, pdfText } from '../../fixtures/reports/pdf-text';
 import {
   freshDatabase,
   providers,
@@ -289,9 +289,8 @@ describe.each(providers)('consolidated report on %s', (provider) => {
     for (const expected of [
       'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
       'Độc lập - Tự do - Hạnh phúc',
-      'ỦY BAN NHÂN DÂN TỈNH ĐIỆN BIÊN',
       'SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH',
-      'Số:      /BC-…',
+      'Số:      /BC-SVHTTDL',
       'Điện Biên, ngày      tháng      năm',
       'BÁO CÁO',
       'Kết quả thực hiện Kế hoạch số 99/KH-UBND ngày 12/01/2022 của Ủy ban nhân dân tỉnh Điện Biên năm 2027',
@@ -304,6 +303,26 @@ describe.each(providers)('consolidated report on %s', (provider) => {
     ])
       expect(text).toContain(expected);
     expect(xml).toContain('Times New Roman');
+    // Decree 30's form: no "Kính gửi" in a báo cáo; the annex says which report it goes with; the signer's
+    // title from the program; the place's name held together in the header.
+    expect(text).not.toContain('Kính gửi');
+    expect(text).toContain(
+      'PHỤ LỤC(Kèm theo Báo cáo số      /BC-SVHTTDL ngày      tháng      năm      của Sở Văn hóa, Thể thao và Du lịch)',
+    );
+    expect(text).toContain('GIÁM ĐỐC(Ký, ghi rõ họ tên, đóng dấu)');
+    expect(text).toContain('ỦY BAN NHÂN DÂN TỈNH ĐIỆN\u00a0BIÊN');
+    // Page numbers: a PAGE field in the header of every page but the first (titlePage, empty first header).
+    expect(xml).toMatch(/<w:titlePg\/>/);
+    const headers = await Promise.all(
+      [...xml.matchAll(/<w:headerReference w:type="(default|first)" r:id="(rId\d+)"\/>/g)].map(async (m) => {
+        const rels = await unzipEntry(file.body, 'word/_rels/document.xml.rels');
+        const target = new RegExp(`Id="${m[2]}"[^>]*Target="([^"]+)"`).exec(rels)?.[1];
+        return [m[1], await unzipEntry(file.body, `word/${target}`)] as const;
+      }),
+    );
+    expect(headers.map(([type]) => type).sort()).toEqual(['default', 'first']);
+    for (const [type, header] of headers)
+      expect([type, /PAGE/.test(header)]).toEqual([type, type === 'default']);
 
     const tables = docxTables(xml);
     const annex = tables.at(-1)!;
@@ -421,8 +440,16 @@ describe.each(providers)('consolidated report on %s', (provider) => {
       'Muộn 3 ngày',
       '57,1%',
       'Trong năm chưa ghi nhận cuộc kiểm tra nào.',
+      'Số: /BC-SVHTTDL',
+      '(Kèm theo Báo cáo số /BC-SVHTTDL ngày tháng năm của Sở Văn hóa, Thể thao và Du lịch)',
     ])
       expect(text).toContain(expected);
+    expect(text).not.toContain('Kính gửi');
+    // Page numbers at the top from page 2: each later page's first line is its number, the first has none.
+    const pages = pdfPages(file.body);
+    expect(pages.length).toBeGreaterThan(2);
+    expect(pages[0]![0]).toBe('ỦY BAN NHÂN DÂN TỈNH ĐIỆN\u00a0BIÊN');
+    expect(pages.slice(1).map((lines) => lines.at(-1))).toEqual(pages.slice(1).map((_, i) => String(i + 2)));
   });
 
   it('stores the three files content-addressed and records them in the audit log', async () => {

@@ -44,6 +44,8 @@ function reportOf(outcomes: Outcome[]): ConsolidatedReport {
       implements: null,
       lead: { code: 'SO-VHTTDL', name: 'Sở Văn hóa, Thể thao và Du lịch', nameEn: null },
       place: 'Điện Biên',
+      symbol: null,
+      signer: null,
     },
     milestones: [MILESTONE],
     groups: ['commune_committee'],

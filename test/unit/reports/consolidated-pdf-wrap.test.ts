@@ -111,6 +111,8 @@ function reportIn(lang: ReportLang): ConsolidatedReport {
         nameEn: 'Department of Culture, Sports and Tourism',
       },
       place: 'Điện Biên',
+      symbol: 'BC-SVHTTDL',
+      signer: { title: { vi: 'Giám đốc', en: 'Director' }, name: 'Nguyễn Văn Minh' },
     },
     milestones: MILESTONES,
     groups,
@@ -200,14 +202,17 @@ function layoutStrings(layout: ReportLayout): string[] {
     layout.placeDate,
     layout.title,
     layout.subtitle,
-    layout.to,
     ...ofBlocks(layout.body),
     layout.recipients.heading,
     ...layout.recipients.lines,
     layout.signer.title,
     layout.signer.note,
+    layout.signer.name ?? '',
     layout.annex.heading,
+    layout.annex.of,
     layout.annex.title,
+    // The page numbers, from page 2.
+    ...Array.from({ length: 98 }, (_, i) => String(i + 2)),
     ...ofBlocks(layout.annex.blocks),
   ];
 }
