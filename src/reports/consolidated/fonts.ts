@@ -11,10 +11,8 @@ export interface ReportFonts {
   bold: string;
   italic: string;
   boldItalic: string;
-  /** Where they were found. */
+  /** Where they were found (Liberation Serif has Times New Roman's metrics; DejaVu Serif is wider). */
   source: 'debian:fonts-liberation2' | 'npm:dejavu-fonts-ttf' | 'debian:fonts-dejavu';
-  /** Whether the face has Times New Roman's metrics (the form Decree 30 asks for). */
-  timesMetrics: boolean;
 }
 
 interface Family {
@@ -38,7 +36,7 @@ const DEJAVU: Family = {
   boldItalic: 'DejaVuSerif-BoldItalic.ttf',
 };
 
-export const LIBERATION_DIR = '/usr/share/fonts/truetype/liberation2';
+const LIBERATION_DIR = '/usr/share/fonts/truetype/liberation2';
 const DEJAVU_DIR = '/usr/share/fonts/truetype/dejavu';
 
 function packageDir(): string | null {
@@ -74,7 +72,6 @@ export function reportFonts(
       italic: pick(family.italic, regular),
       boldItalic: pick(family.boldItalic, bold),
       source,
-      timesMetrics: family === LIBERATION,
     };
   }
   throw new Error(

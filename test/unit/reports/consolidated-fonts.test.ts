@@ -12,7 +12,6 @@ describe('PDF fonts', () => {
   it('are Liberation Serif from fonts-liberation2, with every face present', () => {
     const fonts = reportFonts();
     expect(fonts.source).toBe('debian:fonts-liberation2');
-    expect(fonts.timesMetrics).toBe(true);
     for (const path of [fonts.regular, fonts.bold, fonts.italic, fonts.boldItalic]) {
       expect(path).toMatch(/\/LiberationSerif-(Regular|Bold|Italic|BoldItalic)\.ttf$/);
       expect(existsSync(path)).toBe(true);
@@ -34,7 +33,6 @@ describe('PDF fonts', () => {
   it('fall back to DejaVu Serif from the npm package when Liberation Serif is not installed', () => {
     const fonts = reportFonts({ liberation: '/nonexistent' });
     expect(fonts.source).toBe('npm:dejavu-fonts-ttf');
-    expect(fonts.timesMetrics).toBe(false);
     expect(fonts.regular).toMatch(/node_modules\/dejavu-fonts-ttf\/ttf\/DejaVuSerif\.ttf$/);
   });
 
