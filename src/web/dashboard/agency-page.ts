@@ -15,6 +15,11 @@ export function formatDateTime(at: Date): string {
   return `${formatDate(local.slice(0, 10))} ${local.slice(11, 16)}`;
 }
 
+/** A completed or cancelled cycle: its workflows have ended, nothing can be done to its obligations. */
+export function isCycleClosed(status: string): boolean {
+  return status === 'completed' || status === 'cancelled';
+}
+
 /** The actions a coordinator may try on an obligation in a read-model status (the workflow decides). */
 export function actionsFor(status: string): ActionName[] {
   if (['accepted', 'waived', 'cancelled'].includes(status)) return [];
@@ -36,7 +41,15 @@ export interface TimelineItem {
 }
 
 export interface AgencyView {
-  cycle: { id: number; program: string; programTitle: string; year: number; statusLabel: string };
+  cycle: {
+    id: number;
+    program: string;
+    programTitle: string;
+    year: number;
+    statusLabel: string;
+    /** Completed or cancelled: its workflows have ended, so no action is offered. */
+    closed: boolean;
+  };
   agency: { code: string; name: string; group: string };
   workflowId: string;
   milestones: {
@@ -189,6 +202,7 @@ export async function loadAgencyView(
       programTitle: definition.title[lang],
       year: cycle.year,
       statusLabel: cycleStatusLabel(cycle.status, lang),
+      closed: isCycleClosed(cycle.status),
     },
     agency: {
       code: agency.code,

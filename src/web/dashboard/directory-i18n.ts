@@ -34,8 +34,44 @@ const SAVE_SMALLER_VI =
  * without a known wording is shown as given.
  */
 export function directoryProblem(message: string, lang: Lang): string {
+  return translatedProblem(withoutFolders(message), lang);
+}
+
+/**
+ * A directory's source as pages show it: the file's name without the folders it was read from (an import
+ * from the command line records the path it was given, which says nothing to a coordinator and tells a
+ * visitor where the server keeps its files).
+ */
+export function sourceName(source: string): string {
+  return withoutFolders(source);
+}
+
+/**
+ * Every absolute or explicitly relative path in a text ("/srv/…", "./…", "C:\\…") reduced to its last part:
+ * "/srv/phoihop/data/dir.csv" → "dir.csv". A workbook's part ("xl/worksheets/sheet1.xml") is kept.
+ */
+function withoutFolders(text: string): string {
+  return text.replace(
+    /(?<![^\s"“(])(?:[A-Za-z]:\\|\.{0,2}\/|~\/)(?:[^\s"“”()/\\,;:]+[/\\])*([^\s"“”()/\\,;:]+)/g,
+    '$1',
+  );
+}
+
+function translatedProblem(message: string, lang: Lang): string {
   if (lang === 'en') return message;
   const known: [RegExp, (m: RegExpExecArray) => string][] = [
+    // A row's fields (validate.ts, edit-contact.ts).
+    [/^missing code$/, () => 'Thiếu mã đơn vị.'],
+    [
+      /^code "(.*)" is not valid: use A-Z, 0-9 and single hyphens, e.g. (\S+)$/,
+      (m) => `Mã “${m[1]}” không hợp lệ: chỉ dùng chữ in hoa A–Z, chữ số và dấu gạch nối đơn, ví dụ ${m[2]}.`,
+    ],
+    [/^missing name$/, () => 'Thiếu tên đơn vị.'],
+    [/^missing group; expected one of: (.*)$/, (m) => `Thiếu nhóm đơn vị; dùng một trong các nhóm: ${m[1]}.`],
+    [
+      /^missing (focal point|head)$/,
+      (m) => `Thiếu ${m[1] === 'head' ? 'thủ trưởng đơn vị' : 'cán bộ đầu mối'}.`,
+    ],
     [/^missing (.+) name$/, () => 'Cần nhập họ và tên.'],
     [/^missing (.+) email$/, () => 'Cần nhập địa chỉ email.'],
     [/^"(.*)" is not a valid email address$/, (m) => `“${m[1]}” không phải là địa chỉ email hợp lệ.`],
@@ -55,6 +91,111 @@ export function directoryProblem(message: string, lang: Lang): string {
       (m) =>
         `Ngày hiệu lực ${fmt(m[1]!)} sớm hơn lần nhập gần nhất (${fmt(m[2]!)}, ${m[3]}): danh bạ chỉ ` +
         `cập nhật tiến về phía trước; hãy chọn ngày từ ${fmt(m[2]!)} trở đi.`,
+    ],
+    [/^an agency cannot be its own parent$/, () => 'Một đơn vị không thể là đơn vị cấp trên của chính nó.'],
+    [
+      /^unknown parent "(.*)": no row of this file has that code$/,
+      (m) => `Không có đơn vị cấp trên “${m[1]}”: không dòng nào của tệp có mã này.`,
+    ],
+    [/^circular parents: (.*)$/, (m) => `Đơn vị cấp trên lòng vòng: ${m[1]}.`],
+    // The file's shape (csv.ts).
+    [
+      /^the line has bytes that are not UTF-8/,
+      () =>
+        'Dòng có byte không phải UTF-8 (tệp có lẽ được lưu bằng bảng mã khác, như Windows-1258 hoặc TCVN3): ' +
+        'hãy lưu tệp thành “CSV UTF-8” rồi nhập lại.',
+    ],
+    [
+      /^the line looks like UTF-8 text that was opened as Windows-1252/,
+      () =>
+        'Dòng có vẻ là văn bản UTF-8 đã bị mở như Windows-1252 (ví dụ “Sá»Ÿ” thay cho “Sở”): hãy xuất lại ' +
+        'tệp gốc thành “CSV UTF-8”.',
+    ],
+    [
+      /^not valid CSV: .*quote.* line (\d+)/i,
+      (m) =>
+        `Tệp CSV không hợp lệ: có dấu ngoặc kép mở mà không đóng (gần dòng ${m[1]}); hãy sửa ô đó hoặc lưu ` +
+        'lại tệp thành “CSV UTF-8”.',
+    ],
+    [
+      /^not valid CSV: .*?(?:line (\d+))?[^\d]*$/,
+      (m) =>
+        `Tệp CSV không hợp lệ${m[1] ? ` (gần dòng ${m[1]})` : ''}: hãy mở tệp bằng Excel và lưu lại thành ` +
+        '“CSV UTF-8”.',
+    ],
+    [/^the file is empty: expected a header line$/, () => 'Tệp rỗng: dòng đầu phải là dòng tên cột.'],
+    [
+      /^the header has a single column: the file must be comma-separated/,
+      () =>
+        'Dòng tên cột chỉ có một cột: các cột phải ngăn cách bằng dấu phẩy (không phải dấu chấm phẩy hay tab).',
+    ],
+    [
+      /^unknown column "(.*)"; expected columns: (.*)$/,
+      (m) => `Cột “${m[1]}” không có trong mẫu danh bạ; các cột dùng được: ${m[2]}.`,
+    ],
+    [/^duplicate column "(.*)"$/, (m) => `Cột “${m[1]}” bị lặp lại.`],
+    [
+      /^missing column "(.*)" \(required columns: (.*)\)$/,
+      (m) => `Thiếu cột “${m[1]}” (các cột bắt buộc: ${m[2]}).`,
+    ],
+    [
+      /^the row has (\d+) fields but the header has (\d+) columns/,
+      (m) =>
+        `Dòng có ${m[1]} ô nhưng dòng tên cột có ${m[2]} cột (kiểm tra dấu phẩy thiếu hoặc thừa, hoặc đặt ` +
+        'trong ngoặc kép giá trị có dấu phẩy).',
+    ],
+    [/^the value contains a line break$/, () => 'Giá trị có dấu xuống dòng.'],
+    // A workbook's cells (xlsx-read.ts).
+    [
+      /^cell (\S+): the cell holds a date;/,
+      (m) => `Ô ${m[1]} chứa giá trị ngày tháng; ô của danh bạ là văn bản: hãy định dạng cột là Text.`,
+    ],
+    [/^cell (\S+): the cell holds the error (.*)$/, (m) => `Ô ${m[1]} chứa lỗi ${m[2]}.`],
+    [
+      /^cell (\S+): the cell holds a formula without a saved value/,
+      (m) => `Ô ${m[1]} chứa công thức chưa có giá trị lưu: hãy dán lại dưới dạng giá trị.`,
+    ],
+    [
+      /^cell (\S+): the cell holds a formula whose value is not text/,
+      (m) => `Ô ${m[1]} chứa công thức có giá trị không phải văn bản: hãy dán lại dưới dạng giá trị.`,
+    ],
+    [
+      /^cell (\S+) has a value but its column has no header: delete it, or add the column name in row (\d+)$/,
+      (m) =>
+        `Ô ${m[1]} có giá trị nhưng cột của nó không có tên: hãy xóa ô đó hoặc thêm tên cột ở dòng ${m[2]}.`,
+    ],
+    [
+      /^cell (\S+) holds the number (\S+), so Excel has dropped any leading zero/,
+      (m) =>
+        `Ô ${m[1]} chứa số ${m[2]} nên Excel đã bỏ số 0 ở đầu số điện thoại: hãy định dạng cột là Text rồi ` +
+        'nhập lại số.',
+    ],
+    [/^the workbook has no worksheet$/, () => 'Tệp Excel không có trang tính nào.'],
+    [
+      /^the file is a ZIP archive but not a readable Excel workbook/,
+      () => `Tệp là một tệp nén ZIP nhưng không phải tệp Excel đọc được: ${SAVE_AGAIN_VI}`,
+    ],
+    [/^the workbook could not be read \(/, () => `Không đọc được tệp Excel: ${SAVE_AGAIN_VI}`],
+    [
+      /^not an Excel workbook \(\.xlsx files are ZIP archives/,
+      () =>
+        'Tệp không phải tệp Excel (.xlsx là tệp nén ZIP, tệp này không phải): hãy lưu từ Excel thành ' +
+        '“Excel Workbook (*.xlsx)” hoặc “CSV UTF-8”; tệp .xls cũ không đọc được.',
+    ],
+    [
+      /^old Excel 97-2003 \(\.xls\) files are not read/,
+      () =>
+        'Tệp Excel 97-2003 (.xls) cũ không đọc được: hãy lưu thành “Excel Workbook (*.xlsx)” hoặc “CSV UTF-8”.',
+    ],
+    // An import against the directory in force (import.ts, preview.ts).
+    [
+      /^the file is not the one previewed/,
+      () => 'Tệp không phải tệp đã xem trước: hãy xem trước lại trước khi nhập.',
+    ],
+    [
+      /^the directory changed since the preview/,
+      () =>
+        'Danh bạ đã thay đổi từ lúc xem trước (một lần nhập khác hoặc một lần sửa liên hệ): hãy xem trước lại tệp.',
     ],
     [/^no agencies: an empty directory/, () => 'Tệp không có đơn vị nào: danh bạ rỗng sẽ đóng mọi đơn vị.'],
     [

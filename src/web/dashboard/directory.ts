@@ -18,7 +18,7 @@ import { foldText } from '../../reports/matrix';
 import { formatDate, type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
-import { agencyFieldLabel, contactRoleLabel, directoryProblem, DIR } from './directory-i18n';
+import { agencyFieldLabel, contactRoleLabel, directoryProblem, DIR, sourceName } from './directory-i18n';
 import {
   dropUpload,
   keepUpload,
@@ -146,7 +146,7 @@ export function registerDirectoryRoutes(dash: DashboardApp, ctx: WebContext): vo
         filtered: Boolean(q || group),
         inForce: t.inForce(formatDate(day)),
         revision: snapshot.revision
-          ? t.revision(formatDate(snapshot.revision.effectiveFrom), snapshot.revision.source)
+          ? t.revision(formatDate(snapshot.revision.effectiveFrom), sourceName(snapshot.revision.source))
           : t.noRevision,
         groups: [...new Set(snapshot.agencies.map((a) => a.group))]
           .sort()
@@ -398,7 +398,7 @@ export function registerDirectoryRoutes(dash: DashboardApp, ctx: WebContext): vo
       dw: t,
       summary: t.previewOf(fileName, formatDate(preview.effectiveFrom)),
       against: preview.against
-        ? t.against(formatDate(preview.against.effectiveFrom), preview.against.source)
+        ? t.against(formatDate(preview.against.effectiveFrom), sourceName(preview.against.source))
         : t.againstNone,
       replaces: preview.replacesRevision,
       issues: issueRows(preview.issues, lang),

@@ -18,6 +18,55 @@ const SOURCE: Record<string, Record<Lang, string>> = {
 };
 
 export const planStageLabel = (s: string, lang: Lang) => STAGE[s]?.[lang] ?? s;
+
+/** "YYYY-MM-DD" as "DD/MM/YYYY"; anything else as given. */
+const civil = (iso: string) => iso.replace(/^(\d{4})-(\d{2})-(\d{2})$/, '$3/$2/$1');
+
+/**
+ * The plan's note as a coordinator reads it. The cycle's workflow writes it in English (for operators in
+ * the Temporal UI, and in the recorded histories): a lapse, a plan that could not be drawn up, inspections
+ * that already existed. Each of its forms has its wording here; a note of no known form is shown as given.
+ */
+export function planNoteText(note: string, lang: Lang): string {
+  if (!note) return '';
+  const vi = lang === 'vi';
+  const forms: [RegExp, (m: RegExpExecArray) => Record<Lang, string>][] = [
+    [
+      /^not approved by (\S+), when the year's obligations ended: no inspection started$/,
+      (m) => ({
+        vi: `Đến ngày ${civil(m[1]!)}, khi các nhiệm vụ trong năm kết thúc, kế hoạch chưa được phê duyệt: không có cuộc kiểm tra nào được tiến hành.`,
+        en: `Not approved by ${civil(m[1]!)}, when the year’s obligations ended: no inspection was started.`,
+      }),
+    ],
+    [
+      /^the year's obligations ended before the proposal day \((\S+)\)$/,
+      (m) => ({
+        vi: `Các nhiệm vụ trong năm đã kết thúc trước ngày lập đề xuất (${civil(m[1]!)}).`,
+        en: `The year’s obligations ended before the proposal day (${civil(m[1]!)}).`,
+      }),
+    ],
+    [
+      /^the plan could not be made: (.*)$/,
+      () => ({
+        vi: 'Hệ thống không lập được kế hoạch (lỗi khi đọc dữ liệu); người vận hành xem chi tiết trong nhật ký.',
+        en: 'The plan could not be drawn up (reading its data failed); operators find the details in the log.',
+      }),
+    ],
+  ];
+  for (const [re, text] of forms) {
+    const m = re.exec(note);
+    if (m) return text(m)[lang];
+  }
+  // Inspections that already existed when the plan was approved: "<code>: an inspection <id> already exists…".
+  const existing = [...note.matchAll(/(?:^|; )(\S+): an inspection \S+ already exists; not started again/g)];
+  if (existing.length > 0) {
+    const codes = existing.map((m) => m[1]).join(', ');
+    return vi
+      ? `Đã có cuộc kiểm tra của các đơn vị sau nên không bắt đầu lại: ${codes}.`
+      : `These agencies already had an inspection, not started again: ${codes}.`;
+  }
+  return note;
+}
 export const visitSourceLabel = (s: string, lang: Lang) => SOURCE[s]?.[lang] ?? s;
 
 /** One risk reason in words; `title` gives a milestone's title in the page's language. */

@@ -17,10 +17,11 @@ import {
 import type { PlanLine, PlannedVisit } from '../../inspections/plan';
 import { INSPECTION_KINDS, inspectionWorkflowId } from '../../inspections/types';
 import { cachedProgramVersion } from '../read-cache';
+import { isCycleClosed } from './agency-page';
 import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
 import { DASH } from './i18n';
 import { INSPECT, inspectionKindLabel } from './inspection-i18n';
-import { PLAN, planStageLabel, riskReasonText, visitSourceLabel } from './inspection-plan-i18n';
+import { PLAN, planNoteText, planStageLabel, riskReasonText, visitSourceLabel } from './inspection-plan-i18n';
 import { inspectionPlanPath } from '../../links/dashboard-paths';
 import { cycleOfParam, dashPage, errorPage, flashEventOf, invalidFormPage, withLang } from './page';
 import type { DashboardApp } from './routes';
@@ -164,7 +165,10 @@ export function registerInspectionPlanRoutes(dash: DashboardApp, ctx: WebContext
         visitValue: earliest && compareIsoDates(v.visitOn, earliest) < 0 ? earliest : v.visitOn,
         url: inspectionUrl.get(inspectionWorkflowId(cycle.program.code, cycle.year, v.agency.code)),
       });
-      const canApprove = user.role === 'coordinator' && Boolean(deps.temporal) && plan?.stage === 'proposed';
+      // A cancelled cycle's workflow keeps the plan it had; nothing can be approved there any more.
+      const closed = isCycleClosed(cycle.status);
+      const canApprove =
+        user.role === 'coordinator' && Boolean(deps.temporal) && plan?.stage === 'proposed' && !closed;
       const kinds = INSPECTION_KINDS.map((k) => ({ value: k, label: inspectionKindLabel(k, lang) }));
       return dashPage(ctx, request, reply, 200, 'dashboard/inspection-plan', {
         title: `${w.title} ${cycle.year}`,
@@ -188,7 +192,7 @@ export function registerInspectionPlanRoutes(dash: DashboardApp, ctx: WebContext
               approvedBy: plan.approvedBy ?? '',
               approvedOn: plan.approvedOn ? formatDate(plan.approvedOn) : '',
               started: plan.started.length,
-              note: plan.note ?? '',
+              note: planNoteText(plan.note ?? '', lang),
             }
           : null,
         audit: plan
@@ -210,7 +214,8 @@ export function registerInspectionPlanRoutes(dash: DashboardApp, ctx: WebContext
         flash,
         canApprove,
         approveKey: canApprove ? randomUUID() : undefined,
-        readOnly: plan?.stage === 'proposed' && user.role !== 'coordinator',
+        readOnly: plan?.stage === 'proposed' && user.role !== 'coordinator' && !closed,
+        closedNote: closed && plan?.stage === 'proposed' ? DASH[lang].cycleClosedNote : undefined,
         kinds,
         addLines: Array.from({ length: ADD_LINES }, (_, k) => k + 1),
         matrixUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycle.id}`, lang),

@@ -3,6 +3,7 @@
 // the exports write too; this file adds the page's paging, labels and group list.
 import type { Database } from '../../db/client';
 import { cachedProgramVersion } from '../read-cache';
+import { isCycleClosed } from './agency-page';
 import { agencyName, filterMatrix, loadMatrix, matrixCounts } from '../../reports/matrix';
 import { formatDate, type Lang } from '../i18n';
 import { CELL_STATES, cycleStatusLabel, DASH, groupLabel, stateLabel, type CellState } from './i18n';
@@ -11,6 +12,8 @@ export interface CycleRow {
   id: number;
   program: string;
   programTitle: string;
+  /** "Kế hoạch số 99/KH-UBND": the program's document, as people name it. */
+  programNumber: string;
   year: number;
   status: string;
   statusLabel: string;
@@ -24,35 +27,51 @@ export async function loadCycles(db: Database, lang: Lang): Promise<CycleRow[]> 
     orderBy: [{ year: 'desc' }, { id: 'desc' }],
     include: { program: true },
   });
+  const closed = cycles.filter((c) => isCycleClosed(c.status)).map((c) => c.id);
+  // A closed cycle's obligations are in their final states, which are the matrix's states: counted in
+  // the database. An open one's "reminded" and "escalated" come from the notification log: counted from
+  // the matrix itself, so that the list and the matrix always agree.
   const byStatus = await db.prisma.obligation.groupBy({
     by: ['cycleId', 'status'],
+    where: { cycleId: { in: closed } },
     _count: { _all: true },
   });
-  const agencies = await db.prisma.obligation.groupBy({ by: ['cycleId', 'agencyId'] });
-  const titles = new Map<number, string>();
+  const agencies = await db.prisma.obligation.groupBy({
+    by: ['cycleId', 'agencyId'],
+    where: { cycleId: { in: closed } },
+  });
+  const rows: CycleRow[] = [];
   for (const c of cycles) {
-    if (titles.has(c.programVersionId)) continue;
     const { definition } = await cachedProgramVersion(db, c.programVersionId);
-    titles.set(c.programVersionId, definition.title[lang]);
-  }
-  return cycles.map((c) => {
-    const counts = byStatus.filter((r) => r.cycleId === c.id);
-    return {
+    let count: (state: CellState) => number;
+    let agencyCount: number;
+    if (closed.includes(c.id)) {
+      const counts = byStatus.filter((r) => r.cycleId === c.id);
+      count = (state) => counts.find((r) => r.status === state)?._count._all ?? 0;
+      agencyCount = agencies.filter((a) => a.cycleId === c.id).length;
+    } else {
+      const matrix = await loadMatrix(db, c.id, {}, lang);
+      const totals = new Map(
+        (matrix ? matrixCounts(matrix) : []).map((x) => [x.state, x.perMilestone.reduce((a, b) => a + b, 0)]),
+      );
+      count = (state) => totals.get(state) ?? 0;
+      agencyCount = matrix?.rows.length ?? 0;
+    }
+    const counts = CELL_STATES.map((s) => ({ state: s, label: stateLabel(s, lang), count: count(s) }));
+    rows.push({
       id: c.id,
       program: c.program.code,
-      programTitle: titles.get(c.programVersionId) ?? c.program.title,
+      programTitle: definition.title[lang],
+      programNumber: DASH[lang].planNumber(definition.document.number),
       year: c.year,
       status: c.status,
       statusLabel: cycleStatusLabel(c.status, lang),
-      agencies: agencies.filter((a) => a.cycleId === c.id).length,
-      obligations: counts.reduce((n, r) => n + r._count._all, 0),
-      counts: CELL_STATES.map((s) => ({
-        state: s,
-        label: stateLabel(s, lang),
-        count: counts.find((r) => r.status === s)?._count._all ?? 0,
-      })).filter((s) => s.count > 0),
-    };
-  });
+      agencies: agencyCount,
+      obligations: counts.reduce((n, x) => n + x.count, 0),
+      counts: counts.filter((x) => x.count > 0),
+    });
+  }
+  return rows;
 }
 
 export interface MatrixFilters {

@@ -181,13 +181,14 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
               }
             : { kind: 'done', text: `${w.done}: ${what}.` };
       }
-      const canAct = user.role === 'coordinator' && Boolean(ctx.deps.temporal);
+      const canAct = user.role === 'coordinator' && Boolean(ctx.deps.temporal) && !view.cycle.closed;
       return dashPage(ctx, request, reply, 200, 'dashboard/agency', {
         title: `${view.agency.name} – ${view.cycle.year}`,
         ...view,
         flash,
         canAct,
-        readOnly: user.role !== 'coordinator',
+        readOnly: user.role !== 'coordinator' && !view.cycle.closed,
+        closedNote: view.cycle.closed ? w.cycleClosedNote : undefined,
         temporalUrl: temporalWorkflowUrl(config, view.workflowId),
         matrixUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycleId}`, lang),
         actionBase: `${DASHBOARD_PREFIX}/chu-ky/${cycleId}/don-vi/${encodeURIComponent(view.agency.code)}`,

@@ -27,9 +27,12 @@ import {
 } from '../../../src/workflows/obligation-types';
 import { statusQuery, submitUpdate } from '../../../src/workflows/messages/agency-obligations';
 import { agencyObligations } from '../../../src/workflows/agency-obligations';
+import { stateLabel } from '../../../src/web/dashboard/i18n';
+import { findProgram } from '../../../src/programs/find';
 
 const YEAR = 2027;
 const PROGRAM = 'dien-bien-kh99';
+const PROGRAM_TITLE = findProgram(PROGRAM).definition.title.vi;
 // Plan 99 in 2027: the annual plan is requested on Fri 15/01, reminded on 29/01, 03/02 and 12/02, due
 // Fri 12/02; overdue notice Mon 15/02, head Wed 17/02, leadership Fri 19/02.
 const AGENCIES = [
@@ -230,7 +233,10 @@ describe('the coordinators’ dashboard on a running cycle', () => {
   it('lists the cycle with its program, year, status and counts', async () => {
     const html = await viewer.html('/quan-ly');
     expect(html).toContain(`href="/quan-ly/chu-ky/${seeded.cycleId}"`);
-    expect(html).toContain('dien-bien-kh99');
+    // Named as people name it: its title and document number, not its code.
+    expect(html).toContain(`>${PROGRAM_TITLE}</a>`);
+    expect(html).toContain('<small class="muted">Kế hoạch số 99/KH-UBND</small>');
+    expect(html).not.toContain('>dien-bien-kh99<');
     expect(html).toContain('<td>Đang chạy</td>');
     expect(html).toContain('<td>4</td>');
     expect(html).toContain('Đã nộp, chờ xem xét: 1');
@@ -648,6 +654,10 @@ describe('the coordinators’ dashboard on a running cycle', () => {
     expect(countsOf(html, 'reminded')).toEqual([2]);
     expect(countsOf(html, 'accepted')).toEqual([1]);
     expect(countsOf(html, 'requested')).toEqual([0]);
+    // The cycles list counts as the matrix does (reminded from the notification log, not "requested").
+    const list = await viewer.html('/quan-ly');
+    expect(list).toContain(`${stateLabel('reminded', 'vi')}: 2`);
+    expect(list).not.toContain(`${stateLabel('requested', 'vi')}: `);
 
     const reminded = await viewer.html(`${matrixPath()}?state=reminded`);
     expect(Object.keys(matrixStates(reminded))).toEqual(['SO-TP', 'UBND-P-DIENBIENPHU']);
@@ -697,6 +707,24 @@ describe('the coordinators’ dashboard on a running cycle', () => {
     expect(tp).toContain('<span class="flag">⚑ Có</span>');
     expect(tp).toContain('Thư đã gửi: Đôn đốc');
     expect(tp).toContain('Đơn vị xin thêm thời gian');
+    expect(await viewer.html('/quan-ly')).toContain(`${stateLabel('escalated', 'vi')}: 2`);
+  });
+
+  it('offers no action on a closed cycle, and says why', async () => {
+    const open = await huong.html(`/quan-ly/chu-ky/${seeded.cycleId}/don-vi/SO-TP`);
+    expect(actionFormOrUndefined(open, 'remind')).toBeDefined();
+    await database.db.prisma.cycle.update({ where: { id: seeded.cycleId }, data: { status: 'cancelled' } });
+    try {
+      const closed = await huong.html(`/quan-ly/chu-ky/${seeded.cycleId}/don-vi/SO-TP`);
+      for (const action of ['remind', 'extend', 'waive', 'accept', 'return']) {
+        expect(actionFormOrUndefined(closed, action)).toBeUndefined();
+      }
+      expect(closed).toContain('Chu trình này đã kết thúc: các nhiệm vụ không còn thao tác được nữa.');
+      const en = await huong.html(`/quan-ly/chu-ky/${seeded.cycleId}/don-vi/SO-TP?lang=en`);
+      expect(en).toContain('This cycle has ended: its obligations can no longer be acted on.');
+    } finally {
+      await database.db.prisma.cycle.update({ where: { id: seeded.cycleId }, data: { status: 'running' } });
+    }
   });
 });
 

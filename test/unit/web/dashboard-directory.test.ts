@@ -1,4 +1,6 @@
-import { directoryProblem, contactRoleLabel } from '../../../src/web/dashboard/directory-i18n';
+import { parseDirectoryCsv } from '../../../src/directory/import';
+import { DirectoryError } from '../../../src/directory/types';
+import { directoryProblem, contactRoleLabel, sourceName } from '../../../src/web/dashboard/directory-i18n';
 import { exportLinks } from '../../../src/web/dashboard/exports';
 import { filterQuery } from '../../../src/web/dashboard/matrix';
 
@@ -23,7 +25,7 @@ describe('directory problems in Vietnamese', () => {
     ).toBe(
       'Ngày hiệu lực 01/01/2026 sớm hơn lần nhập gần nhất (01/03/2026, danh-ba.csv): danh bạ chỉ cập nhật tiến về phía trước; hãy chọn ngày từ 01/03/2026 trở đi.',
     );
-    expect(directoryProblem('the value contains a line break', 'vi')).toBe('the value contains a line break');
+    expect(directoryProblem('something nobody worded yet', 'vi')).toBe('something nobody worded yet');
     expect(directoryProblem('missing head email', 'en')).toBe('missing head email');
     expect(contactRoleLabel('focal_point', 'vi')).toBe('Cán bộ đầu mối');
     expect(contactRoleLabel('deputy', 'en')).toBe('Deputy');
@@ -94,3 +96,76 @@ describe('matrix and export links', () => {
     expect(exportLinks(7, {}, 'en').reportPdf).toBe('/quan-ly/chu-ky/7/xuat/bao-cao-tong-hop.pdf?lang=en');
   });
 });
+
+describe('every problem of a directory file, in Vietnamese', () => {
+  const HEADER =
+    'code,name,name_en,group,parent_code,focal_point_name,focal_point_email,head_name,head_email';
+  const good = (code: string, parent = '') =>
+    `${code},Đơn vị ${code},,department,${parent},Giàng A Dơ,a@x.dienbien.example,Lò Văn Thành,b@x.dienbien.example`;
+  // Files that between them make the CSV reader and the row checks say everything they can say.
+  const files: string[] = [
+    '',
+    'code;name;group',
+    `${HEADER},colour,code`,
+    'code,name',
+    [HEADER, good('SO-A'), 'SO-B,Đơn vị B', `so b,,,,,,,,`].join('\n'),
+    [HEADER, good('SO-A'), good('SO-A'), `SO-C,Đơn vị C,,xa,,Giàng A Dơ,not-an-email,,`].join('\n'),
+    [HEADER, good('SO-A', 'SO-A'), good('SO-B', 'SO-X'), good('SO-C', 'SO-D'), good('SO-D', 'SO-C')].join(
+      '\n',
+    ),
+    [HEADER, `SO-E,Đơn vị E,,department,,,,,`, `SO-F,"Đơn vị\nF",,department,,A,a@x.vn,B,b@x.vn`].join('\n'),
+    [HEADER, '"SO-G,Đơn vị'].join('\n'),
+    [HEADER, 'SO-H,Sá»Ÿ Y táº¿,,department,,A,a@x.vn,B,b@x.vn'].join('\n'),
+  ];
+  const messages = new Set<string>();
+  for (const file of files) {
+    try {
+      parseDirectoryCsv(file, 'test.csv');
+    } catch (error) {
+      if (!(error instanceof DirectoryError)) throw error;
+      for (const issue of error.issues) messages.add(issue.message);
+    }
+  }
+  messages.add(
+    parseIssue(Buffer.from([0x63, 0x6f, 0x64, 0x65, 0x2c, 0x6e, 0x61, 0x6d, 0x65, 0x0a, 0xc0, 0x0a])),
+  );
+
+  it('finds the problems the corpus is made to find', () => {
+    expect(messages.size).toBeGreaterThanOrEqual(20);
+  });
+
+  it.each([...messages].map((m) => [m]))('words “%s”', (message) => {
+    const vi = directoryProblem(message, 'vi');
+    expect(vi).not.toBe(message);
+    // No English sentence left: none of the words the directory code writes its problems with.
+    expect(vi).not.toMatch(/\b(?:the|missing|expected|is not|column|line|row|file)\b/);
+  });
+});
+
+describe('sources and paths as pages show them', () => {
+  it('keeps the file’s name and drops the folders it was read from', () => {
+    expect(sourceName('/srv/phoihop/data/directory/dien-bien-2027.csv')).toBe('dien-bien-2027.csv');
+    expect(sourceName('C:\\Users\\hoa\\Desktop\\danh-ba.xlsx')).toBe('danh-ba.xlsx');
+    expect(sourceName('danh-ba.csv')).toBe('danh-ba.csv');
+    expect(sourceName('dashboard: nhập tay')).toBe('dashboard: nhập tay');
+    expect(
+      directoryProblem(
+        'effective date 2026-01-01 is earlier than the latest import (2026-03-01, /srv/data/danh-ba.csv): the directory only moves forward',
+        'en',
+      ),
+    ).toBe(
+      'effective date 2026-01-01 is earlier than the latest import (2026-03-01, danh-ba.csv): the directory only moves forward',
+    );
+    expect(directoryProblem('save it as CSV/XLSX', 'en')).toBe('save it as CSV/XLSX');
+  });
+});
+
+function parseIssue(bytes: Uint8Array): string {
+  try {
+    parseDirectoryCsv(bytes, 'test.csv');
+  } catch (error) {
+    if (error instanceof DirectoryError) return error.issues[0]!.message;
+    throw error;
+  }
+  throw new Error('the bytes were read as a directory');
+}
