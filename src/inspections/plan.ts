@@ -196,6 +196,21 @@ export function visitDays(
   return days;
 }
 
+/**
+ * The visit dates the approval form offers: the proposal's while they can still be approved; once the
+ * proposal has waited past its first date (`earliest`: the first date an approval today allows), the same
+ * visits in the same order placed again from `earliest`, `perDay` per working day, as the proposal was.
+ */
+export function formVisitDates(
+  proposed: readonly IsoDate[],
+  earliest: IsoDate | undefined,
+  calendar: WorkingCalendar,
+  perDay: number,
+): IsoDate[] {
+  if (!earliest || proposed.every((d) => d >= earliest)) return [...proposed];
+  return visitDays(calendar, earliest, Math.max(1, perDay), proposed.length);
+}
+
 /** The first visit date a plan approved on `today` can have: the notice must go out on a working day after today. */
 export function earliestVisitOn(
   calendar: WorkingCalendar,

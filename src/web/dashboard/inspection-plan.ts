@@ -14,10 +14,17 @@ import {
   type ApproveInspectionPlanInput,
   type InspectionPlanState,
 } from '../../workflows/messages/annual-cycle';
-import type { PlanLine, PlannedVisit } from '../../inspections/plan';
+import {
+  formVisitDates,
+  INSPECTION_PLAN_DEFAULTS,
+  type PlanLine,
+  type PlannedVisit,
+} from '../../inspections/plan';
 import { INSPECTION_KINDS, inspectionWorkflowId } from '../../inspections/types';
 import { cachedProgramVersion } from '../read-cache';
+import { cachedCycleCalendar } from '../read-cache';
 import { isCycleClosed } from './agency-page';
+import { PROJECT_HOLIDAY_DIR } from '../../calendar/load';
 import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
 import { DASH } from './i18n';
 import { INSPECT, inspectionKindLabel } from './inspection-i18n';
@@ -79,6 +86,58 @@ export function planArgs(
     if (problem) return { problem };
   }
   return { args: { visits, by } };
+}
+
+/** One line of the form as entered: an agency's code, the kind and the visit date (kept when refused). */
+interface EnteredLine {
+  code: string;
+  kind: string;
+  visitOn: string;
+}
+
+/** The form's lines the coordinator kept (included proposals and added agencies), as entered. */
+export function enteredLines(body: Body): EnteredLine[] {
+  const text = (v: string | undefined) => (v?.trim() ?? '').slice(0, 64);
+  const lines: EnteredLine[] = [];
+  const count = Math.min(Number(text(body.lines)) || 0, MAX_LINES);
+  for (let i = 1; i <= count; i++) {
+    const code = text(body[`code${i}`]);
+    if (text(body[`include${i}`]) === 'on' && code) {
+      lines.push({ code, kind: text(body[`kind${i}`]), visitOn: text(body[`visit${i}`]) });
+    }
+  }
+  for (let j = 1; j <= ADD_LINES; j++) {
+    const code = text(body[`addCode${j}`]).toUpperCase();
+    if (code) lines.push({ code, kind: text(body[`addKind${j}`]), visitOn: text(body[`addVisit${j}`]) });
+  }
+  return lines;
+}
+
+/** The lines kept in a refused submission's audit details, by code; undefined when there are none. */
+function enteredOf(details: unknown): Map<string, EnteredLine> | undefined {
+  const lines = (details as { entered?: unknown } | null | undefined)?.entered;
+  if (!Array.isArray(lines)) return undefined;
+  const byCode = new Map<string, EnteredLine>();
+  for (const line of lines as Partial<EnteredLine>[]) {
+    if (typeof line?.code !== 'string') continue;
+    byCode.set(line.code, {
+      code: line.code,
+      kind: typeof line.kind === 'string' ? line.kind : '',
+      visitOn: typeof line.visitOn === 'string' ? line.visitOn : '',
+    });
+  }
+  return byCode;
+}
+
+/** The form's "add an agency" lines: those entered beyond the proposal first, then empty ones. */
+function addLinesOf(entered: Map<string, EnteredLine> | undefined, proposed: Set<string>) {
+  const added = [...(entered?.values() ?? [])].filter((l) => !proposed.has(l.code)).slice(0, ADD_LINES);
+  return Array.from({ length: ADD_LINES }, (_, k) => ({
+    n: k + 1,
+    code: added[k]?.code ?? '',
+    kind: added[k]?.kind ?? '',
+    visitOn: added[k]?.visitOn ?? '',
+  }));
 }
 
 /** The plan as the audit log has it: proposal and approval or lapse (when the workflow cannot be asked). */
@@ -150,7 +209,18 @@ export function registerInspectionPlanRoutes(dash: DashboardApp, ctx: WebContext
       const inspectionUrl = new Map(
         inspectionRows.map((r) => [r.workflowId, withLang(`${DASHBOARD_PREFIX}/kiem-tra/${r.id}`, lang)]),
       );
-      const row = (v: PlannedVisit, n: number, earliest?: string) => ({
+      // What the coordinator entered when the approval was refused: the form shows it again, not the proposal.
+      const entered = flash?.kind === 'refused' ? enteredOf(event?.details) : undefined;
+      const calendar = cachedCycleCalendar(cycle.year, deps.holidaysDir ?? PROJECT_HOLIDAY_DIR);
+      const formDates = plan
+        ? formVisitDates(
+            plan.proposed.map((v) => v.visitOn),
+            plan.earliestVisitOn,
+            calendar,
+            plan.settings?.visitsPerDay ?? INSPECTION_PLAN_DEFAULTS.visitsPerDay,
+          )
+        : [];
+      const row = (v: PlannedVisit, n: number, formDate?: string) => ({
         n,
         code: v.agency.code,
         name: v.agency.name,
@@ -158,11 +228,11 @@ export function registerInspectionPlanRoutes(dash: DashboardApp, ctx: WebContext
         sourceLabel: visitSourceLabel(v.source, lang),
         score: v.score,
         reasons: v.reasons.map((r) => riskReasonText(r, lang, title)),
-        kind: v.kind,
+        kind: entered ? (entered.get(v.agency.code)?.kind ?? v.kind) : v.kind,
         kindLabel: inspectionKindLabel(v.kind, lang),
         visitOn: formatDate(v.visitOn),
-        // The form's date: the proposed one, or the earliest still possible if that has passed.
-        visitValue: earliest && compareIsoDates(v.visitOn, earliest) < 0 ? earliest : v.visitOn,
+        included: entered ? entered.has(v.agency.code) : true,
+        visitValue: (entered ? entered.get(v.agency.code)?.visitOn : undefined) || formDate || v.visitOn,
         url: inspectionUrl.get(inspectionWorkflowId(cycle.program.code, cycle.year, v.agency.code)),
       });
       // A cancelled cycle's workflow keeps the plan it had; nothing can be approved there any more.
@@ -187,7 +257,7 @@ export function registerInspectionPlanRoutes(dash: DashboardApp, ctx: WebContext
                 ? w.settings(plan.settings.riskLimit, plan.settings.sampleSize, plan.eligibleCount)
                 : '',
               waitingText: w.waitingBody(formatDate(plan.proposeOn)),
-              proposed: plan.proposed.map((v, n) => row(v, n + 1, plan.earliestVisitOn)),
+              proposed: plan.proposed.map((v, n) => row(v, n + 1, formDates[n])),
               approved: (plan.approved ?? []).map((v, n) => row(v, n + 1)),
               approvedBy: plan.approvedBy ?? '',
               approvedOn: plan.approvedOn ? formatDate(plan.approvedOn) : '',
@@ -217,7 +287,7 @@ export function registerInspectionPlanRoutes(dash: DashboardApp, ctx: WebContext
         readOnly: plan?.stage === 'proposed' && user.role !== 'coordinator' && !closed,
         closedNote: closed && plan?.stage === 'proposed' ? DASH[lang].cycleClosedNote : undefined,
         kinds,
-        addLines: Array.from({ length: ADD_LINES }, (_, k) => k + 1),
+        addLines: addLinesOf(entered, new Set(plan?.proposed.map((v) => v.agency.code) ?? [])),
         matrixUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycle.id}`, lang),
         inspectionsUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycle.id}/kiem-tra`, lang),
         actionUrl: withLang(inspectionPlanPath(cycle.id), lang),
@@ -261,6 +331,7 @@ export function registerInspectionPlanRoutes(dash: DashboardApp, ctx: WebContext
           update: approveInspectionPlanUpdate,
           updateId: `dashboard:inspection-plan:${key}`,
           prepared: planArgs(by, body),
+          details: { entered: enteredLines(body) },
           detailsOfResult: (started) => ({ started: started.length }),
           endedRefusal: refusal('workflow-ended', { workflow: 'cycle' }, "the cycle's workflow has ended"),
         });

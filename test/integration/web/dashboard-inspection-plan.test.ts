@@ -181,10 +181,23 @@ describe('the inspection plan page on a running cycle', () => {
     expect(refused).toContain(
       'Không phê duyệt được: Dòng 4: SO-VHTTDL không phải đơn vị thuộc đối tượng kiểm tra của kế hoạch.',
     );
-    const soon = await coordinator.post(url, { ...planForm(refused).fields, visit1: '2027-09-13' });
-    expect(await coordinator.html(soon.headers.get('location')!)).toContain(
+    // The refused form shows what was entered, not the proposal again.
+    const kept = planForm(refused).fields;
+    expect([kept.addCode1, kept.addVisit1, kept.include1, kept.include3]).toEqual([
+      'SO-VHTTDL',
+      '2027-10-20',
+      'on',
+      'on',
+    ]);
+    const edited: Record<string, string> = { ...kept, addCode1: '', addVisit1: '', visit1: '2027-09-13' };
+    delete edited.include3;
+    const soon = await coordinator.post(url, edited);
+    const soonPage = await coordinator.html(soon.headers.get('location')!);
+    expect(soonPage).toContain(
       'SO-TP: ngày 13/09/2027 quá gần, không đủ thời gian thông báo trước; sớm nhất là ngày 17/09/2027.',
     );
+    const keptAgain = planForm(soonPage).fields;
+    expect([keptAgain.visit1, keptAgain.include3, keptAgain.addCode1]).toEqual(['2027-09-13', undefined, '']);
     expect((await plan()).stage).toBe('proposed');
   });
 

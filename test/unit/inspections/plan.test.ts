@@ -4,6 +4,7 @@ import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { HOLIDAYS_DIR } from '../../../src/cycle/compute-plan';
 import {
   earliestVisitOn,
+  formVisitDates,
   planProblem,
   proposedVisits,
   riskiest,
@@ -197,5 +198,26 @@ describe('the inspection plan', () => {
         Array.from({ length: 201 }, (_, i) => ({ code: `X-${i}`, kind: 'kiem-tra', visitOn: '2027-10-01' })),
       ),
     ).toBe('more than 200 visits');
+  });
+});
+
+describe('the approval form’s dates', () => {
+  const proposed = ['2027-09-23', '2027-09-23', '2027-09-24'] as const;
+  it('are the proposal’s while its first visit can still be approved', () => {
+    expect(formVisitDates(proposed, '2027-09-22', calendar, 2)).toEqual([...proposed]);
+    expect(formVisitDates(proposed, undefined, calendar, 2)).toEqual([...proposed]);
+  });
+  it('are placed again from the earliest date, visits per day as the program says, once the proposal has waited', () => {
+    // Fri 01/10/2027 is the earliest: two a day, so the third visit goes to Mon 04/10.
+    expect(formVisitDates(proposed, '2027-10-01', calendar, 2)).toEqual([
+      '2027-10-01',
+      '2027-10-01',
+      '2027-10-04',
+    ]);
+    expect(formVisitDates(proposed, '2027-10-01', calendar, 1)).toEqual([
+      '2027-10-01',
+      '2027-10-04',
+      '2027-10-05',
+    ]);
   });
 });
