@@ -16,6 +16,7 @@ import {
 } from './support/browser';
 import { minimalPdf } from './support/pdf';
 import { PROGRAM, startStack, YEAR, type E2EStack, type StackAgency } from './support/stack';
+import { findProgram } from '../../src/programs/find';
 import type { UpdateDefinition } from '@temporalio/client';
 import {
   extendUpdate,
@@ -24,6 +25,8 @@ import {
   submitUpdate,
   waiveUpdate,
 } from '../../src/workflows/messages/agency-obligations';
+
+const PROGRAM_TITLE = findProgram(PROGRAM).definition.title.vi;
 
 const YT: StackAgency = { code: 'SO-YT', name: 'Sở Y tế', group: 'department' };
 const YT_EMAIL = 'ha.tt@soyt.dienbien.example';
@@ -313,7 +316,8 @@ describe('a coordinator, in a browser, reviews an agency’s submission from the
     const header = await phone.locator('header').innerText();
     expect(header).toContain(`Đang đăng nhập: ${COORDINATOR.name} (huong, Điều phối viên)`);
     expect(await phone.locator('h1').innerText()).toBe('Các chu trình');
-    const row = phone.locator('main table tbody tr', { hasText: PROGRAM });
+    // The program as people name it: its document's number under its title.
+    const row = phone.locator('main table tbody tr', { hasText: 'Kế hoạch số 99/KH-UBND' });
     expect(await row.innerText()).toContain(String(YEAR));
     expect(await row.innerText()).toContain('Đang chạy');
     await record(phone, 'dashboard-cycles', 'cycles list');
@@ -330,7 +334,7 @@ describe('a coordinator, in a browser, reviews an agency’s submission from the
     const page = await open(coordPhone, '/quan-ly');
     await Promise.all([
       page.waitForURL(`${stack.base}${matrixPath()}`),
-      page.getByRole('link', { name: PROGRAM }).click(),
+      page.getByRole('link', { name: PROGRAM_TITLE }).click(),
     ]);
     expect(await page.locator('h1').innerText()).toBe(`Bảng theo dõi: ${PROGRAM} ${YEAR}`);
     expect(await cell(page, 'SO-YT')).toEqual({
@@ -487,6 +491,13 @@ describe('a coordinator, in a browser, reviews an agency’s submission from the
       expect.arrayContaining(['Đã nhắc', 'Quá hạn', 'Đã đôn đốc', 'Đã trả lại', 'Đã chấp nhận', 'Được miễn']),
     );
     await record(page, 'dashboard-matrix-states', 'matrix with every state');
+    // On the phone the matrix and its counts are cards: every milestone reached without any box
+    // scrolling sideways, each cell labelled with its milestone.
+    expect(
+      swipes['matrix with every state (phone)']!.filter((s) => /table\.(matrix|counts)/.test(s)),
+    ).toEqual([]);
+    const firstCell = page.locator('table.matrix tbody tr td').first();
+    expect(await firstCell.getAttribute('data-label')).toBeTruthy();
     await page.close();
 
     const desktop = await open(coordDesktop, '/quan-ly/dang-nhap');

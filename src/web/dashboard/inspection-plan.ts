@@ -4,7 +4,7 @@
 // approves it: the cycle's `approveInspectionPlan` Update under an ID made from the form's one-time key,
 // its outcome audited ("inspection-plan.submit") and shown after a 303 redirect.
 import { randomUUID } from 'node:crypto';
-import { compareIsoDates, isIsoDate } from '../../calendar/dates';
+import { isIsoDate } from '../../calendar/dates';
 import { formatDate, type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { cycleWorkflowId } from '../../workflows/cycle-types';

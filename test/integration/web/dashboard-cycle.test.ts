@@ -70,7 +70,7 @@ function matrixStates(html: string): Record<string, string[]> {
 /** The counts table's row of one state: the count per milestone column. */
 function countsOf(html: string, state: string): number[] {
   const row = new RegExp(`<tr data-state="${state}">([\\s\\S]*?)</tr>`).exec(html)![1]!;
-  return [...row.matchAll(/<td>(\d+)<\/td>/g)].map((m) => Number(m[1]));
+  return [...row.matchAll(/<td[^>]*>(\d+)<\/td>/g)].map((m) => Number(m[1]));
 }
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
