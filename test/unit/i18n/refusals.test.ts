@@ -141,6 +141,14 @@ describe('refusals', () => {
       'Kiến nghị số 2 đã được báo cáo và đang chờ đoàn kiểm tra xem xét; không cần gửi lại.',
     );
     expect(translateRefusal(late, 'vi', 'agency')).toBe(translateRefusal(late, 'vi'));
+    // An ended workflow, as an agency reads it: no word of workflows.
+    const ended = { code: 'workflow-ended', values: { workflow: 'agency' } } as const;
+    expect(translateRefusal(ended, 'vi', 'agency')).toMatch(/^Kỳ gửi văn bản của năm nay đã kết thúc;/);
+    expect(translateRefusal(ended, 'en', 'agency')).toMatch(/^This year's cycle has ended/);
+    expect(
+      translateRefusal({ code: 'workflow-ended', values: { workflow: 'inspection' } }, 'vi', 'agency'),
+    ).toMatch(/^Cuộc kiểm tra đã kết thúc;/);
+    expect(translateRefusal(ended, 'vi', 'agency')).not.toMatch(/[Qq]uy trình/);
     // Plurals by the language's rules.
     const long = { code: 'text-too-long', values: { field: 'reason', limit: 1 } } as const;
     expect(translateRefusal(long, 'en')).toBe('The reason is longer than 1 character.');
