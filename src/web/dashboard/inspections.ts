@@ -6,7 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import type { UpdateDefinition } from '@temporalio/client';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isIsoDate, type IsoDate } from '../../calendar/dates';
+import { INSPECTION_LIMITS } from '../../inspections/types';
 import { downloadName } from '../../files/names';
 import {
   cancelInspectionUpdate,
@@ -71,8 +73,62 @@ const UPDATE: {
   cancel: cancelInspectionUpdate,
 };
 
-/** Recommendation lines on the conclusion form. */
+/** Recommendation lines on the conclusion form at first, and how many more each "more lines" adds. */
 export const FORM_LINES = 10;
+
+/** The conclusion form's recommendation lines, as its hidden `lines` field says (10 to the workflow's limit). */
+export function formLineCount(body: Body): number {
+  const n = Number(body.lines);
+  return Number.isInteger(n)
+    ? Math.min(Math.max(n, FORM_LINES), INSPECTION_LIMITS.recommendations)
+    : FORM_LINES;
+}
+
+/** The conclusion form as the inspector filled it: kept when it grows or is refused. */
+interface ConclusionEntered {
+  lines: number;
+  conclusion: string;
+  recommendations: { text: string; due: string }[];
+}
+
+function conclusionEntered(body: Body, lines: number): ConclusionEntered {
+  const field = (v: string | undefined, max: number) => (v ?? '').slice(0, max);
+  return {
+    lines,
+    conclusion: field(body.conclusion, MAX_CONCLUSION),
+    recommendations: Array.from({ length: lines }, (_, i) => ({
+      text: field(body[`rec${i + 1}`], MAX_TEXT),
+      due: field(body[`due${i + 1}`], 10),
+    })),
+  };
+}
+
+/** The conclusion form's fields on the page: its lines (as entered, when kept) and the "more" button. */
+function conclusionForm(entered: ConclusionEntered | undefined, w: (typeof INSPECT)[Lang]) {
+  const lines = entered?.lines ?? FORM_LINES;
+  return {
+    formCount: lines,
+    formConclusion: entered?.conclusion ?? '',
+    formLines: Array.from({ length: lines }, (_, i) => ({
+      n: i + 1,
+      label: w.recommendationLine(i + 1),
+      text: entered?.recommendations[i]?.text ?? '',
+      due: entered?.recommendations[i]?.due ?? '',
+    })),
+    canGrow: lines < INSPECTION_LIMITS.recommendations,
+  };
+}
+
+/** The form kept in a refused conclusion's audit details, or undefined. */
+function enteredOfDetails(details: unknown): ConclusionEntered | undefined {
+  const e = (details as { entered?: Partial<ConclusionEntered> } | null | undefined)?.entered;
+  if (!e || typeof e.conclusion !== 'string' || !Array.isArray(e.recommendations)) return undefined;
+  const recs = e.recommendations.slice(0, INSPECTION_LIMITS.recommendations).map((r) => ({
+    text: typeof r?.text === 'string' ? r.text : '',
+    due: typeof r?.due === 'string' ? r.due : '',
+  }));
+  return { lines: Math.max(FORM_LINES, recs.length), conclusion: e.conclusion, recommendations: recs };
+}
 const KEY = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MAX_NOTE = 2000;
 const MAX_CONCLUSION = 20000;
@@ -137,7 +193,7 @@ const PREPARE: { [A in InspectionAction]: (form: InspectionForm) => Prepared<A> 
       );
     }
     const recommendations: { text: string; dueOn?: string }[] = [];
-    for (let i = 1; i <= FORM_LINES; i++) {
+    for (let i = 1; i <= formLineCount(body); i++) {
       const line = text(body[`rec${i}`]);
       const due = text(body[`due${i}`]);
       if (!line) continue;
@@ -180,6 +236,99 @@ export function inspectionArgs<A extends InspectionAction>(action: A, by: string
 
 export function registerInspectionRoutes(dash: DashboardApp, ctx: WebContext): void {
   const { deps } = ctx;
+
+  /**
+   * One inspection's page. `entered`: the conclusion form as the inspector filled it, shown again with
+   * more lines (the form's "more lines" button posts it here, nothing recorded).
+   */
+  async function inspectionPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: number,
+    query: { 'ket-qua'?: string },
+    entered?: ConclusionEntered,
+  ) {
+    const lang = request.lang;
+    const w = INSPECT[lang];
+    const row =
+      id > 0
+        ? await deps.db.prisma.inspection.findUnique({
+            where: { id },
+            include: { agency: true, cycle: true, recommendations: { orderBy: { number: 'asc' } } },
+          })
+        : null;
+    if (!row) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+    const user = currentUser(request)!;
+    const canAct = (user.role === 'inspector' || user.role === 'coordinator') && Boolean(deps.temporal);
+    const active = row.status !== 'closed' && row.status !== 'cancelled';
+
+    const event = await flashEventOf(ctx, query);
+    let flash: { kind: 'done' | 'refused'; text: string } | undefined;
+    if (event && event.subject === row.workflowId && event.action.startsWith('inspection.')) {
+      const details = (event.details ?? {}) as { outcome?: string };
+      const what = inspectionActionLabel(event.action.slice('inspection.'.length), lang);
+      if (details.outcome === 'refused') {
+        flash = {
+          kind: 'refused',
+          text: `${w.refused}: ${what}. ${storedRefusalText(event.details, lang) ?? ''}`,
+        };
+      } else if (details.outcome === 'done') {
+        flash = { kind: 'done', text: `${w.done}: ${what}.` };
+      }
+    }
+
+    const base = `${DASHBOARD_PREFIX}/kiem-tra/${row.id}`;
+    return dashPage(ctx, request, reply, 200, 'dashboard/inspection', {
+      title: `${w.inspection}: ${row.agency.name}`,
+      w,
+      inspection: {
+        id: row.id,
+        agency: row.agency.name,
+        code: row.agency.code,
+        kind: inspectionKindLabel(row.kind, lang),
+        visitOn: formatDate(iso(row.visitOn)!),
+        status: row.status,
+        statusLabel: inspectionStatusLabel(row.status, lang),
+        conclusion: row.conclusion ?? '',
+        concludedAt: row.concludedAt ? formatDateTime(row.concludedAt) : '',
+        workflowId: row.workflowId,
+      },
+      recommendations: row.recommendations.map((r) => ({
+        number: r.number,
+        text: r.text,
+        due: formatDate(iso(r.dueOn)!),
+        status: r.status,
+        statusLabel: recommendationStatusLabel(r.status, lang),
+        evidenceSummary: r.evidenceSummary ?? '',
+        reportedAt: r.reportedAt ? formatDateTime(r.reportedAt) : '',
+        closedBy: r.closedBy ?? '',
+        files: evidenceFiles(r.evidence).map((f, i) => ({
+          name: downloadName(f.fileName, f.storagePath ?? ''),
+          size: typeof f.sizeBytes === 'number' ? formatSize(f.sizeBytes, lang) : '',
+          url: `${base}/khuyen-nghi/${r.number}/tep/${i + 1}`,
+        })),
+        closeKey: canAct && active && r.status === 'reported' ? randomUUID() : undefined,
+        reopenKey: canAct && active && r.status !== 'open' ? randomUUID() : undefined,
+      })),
+      flash,
+      canAct,
+      readOnly: !canAct,
+      ...conclusionForm(
+        entered ?? (flash?.kind === 'refused' ? enteredOfDetails(event?.details) : undefined),
+        w,
+      ),
+      concludeKey: canAct && row.status === 'visited' ? randomUUID() : undefined,
+      concludeLater:
+        canAct && (row.status === 'planned' || row.status === 'noticed')
+          ? w.concludeLater(formatDate(iso(row.visitOn)!))
+          : undefined,
+      cancelKey: canAct && active ? randomUUID() : undefined,
+      labels: Object.fromEntries(INSPECTION_ACTIONS.map((a) => [a, inspectionActionLabel(a, lang)])),
+      actionBase: base,
+      temporalUrl: temporalWorkflowUrl(config, row.workflowId),
+      listUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${row.cycleId}/kiem-tra`, lang),
+    });
+  }
   const config = deps.dashboard ?? dashboardConfigFromEnv();
   const readers = { preHandler: requireRole(ctx, ...READERS), attachValidation: true };
 
@@ -228,87 +377,8 @@ export function registerInspectionRoutes(dash: DashboardApp, ctx: WebContext): v
     '/kiem-tra/:inspectionId',
     { ...readers, schema: { params: inspectionParams, querystring: flashQuery } },
     async (request, reply) => {
-      const lang = request.lang;
-      const w = INSPECT[lang];
-      const id = Number(request.params.inspectionId);
-      const row =
-        invalidPart(request) !== 'params' && id > 0
-          ? await deps.db.prisma.inspection.findUnique({
-              where: { id },
-              include: { agency: true, cycle: true, recommendations: { orderBy: { number: 'asc' } } },
-            })
-          : null;
-      if (!row) return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
-      const user = currentUser(request)!;
-      const canAct = (user.role === 'inspector' || user.role === 'coordinator') && Boolean(deps.temporal);
-      const active = row.status !== 'closed' && row.status !== 'cancelled';
-
-      const event = await flashEventOf(ctx, pageQuery(request, request.query));
-      let flash: { kind: 'done' | 'refused'; text: string } | undefined;
-      if (event && event.subject === row.workflowId && event.action.startsWith('inspection.')) {
-        const details = (event.details ?? {}) as { outcome?: string };
-        const what = inspectionActionLabel(event.action.slice('inspection.'.length), lang);
-        if (details.outcome === 'refused') {
-          flash = {
-            kind: 'refused',
-            text: `${w.refused}: ${what}. ${storedRefusalText(event.details, lang) ?? ''}`,
-          };
-        } else if (details.outcome === 'done') {
-          flash = { kind: 'done', text: `${w.done}: ${what}.` };
-        }
-      }
-
-      const base = `${DASHBOARD_PREFIX}/kiem-tra/${row.id}`;
-      return dashPage(ctx, request, reply, 200, 'dashboard/inspection', {
-        title: `${w.inspection}: ${row.agency.name}`,
-        w,
-        inspection: {
-          id: row.id,
-          agency: row.agency.name,
-          code: row.agency.code,
-          kind: inspectionKindLabel(row.kind, lang),
-          visitOn: formatDate(iso(row.visitOn)!),
-          status: row.status,
-          statusLabel: inspectionStatusLabel(row.status, lang),
-          conclusion: row.conclusion ?? '',
-          concludedAt: row.concludedAt ? formatDateTime(row.concludedAt) : '',
-          workflowId: row.workflowId,
-        },
-        recommendations: row.recommendations.map((r) => ({
-          number: r.number,
-          text: r.text,
-          due: formatDate(iso(r.dueOn)!),
-          status: r.status,
-          statusLabel: recommendationStatusLabel(r.status, lang),
-          evidenceSummary: r.evidenceSummary ?? '',
-          reportedAt: r.reportedAt ? formatDateTime(r.reportedAt) : '',
-          closedBy: r.closedBy ?? '',
-          files: evidenceFiles(r.evidence).map((f, i) => ({
-            name: downloadName(f.fileName, f.storagePath ?? ''),
-            size: typeof f.sizeBytes === 'number' ? formatSize(f.sizeBytes, lang) : '',
-            url: `${base}/khuyen-nghi/${r.number}/tep/${i + 1}`,
-          })),
-          closeKey: canAct && active && r.status === 'reported' ? randomUUID() : undefined,
-          reopenKey: canAct && active && r.status !== 'open' ? randomUUID() : undefined,
-        })),
-        flash,
-        canAct,
-        readOnly: !canAct,
-        formLines: Array.from({ length: FORM_LINES }, (_, i) => ({
-          n: i + 1,
-          label: w.recommendationLine(i + 1),
-        })),
-        concludeKey: canAct && row.status === 'visited' ? randomUUID() : undefined,
-        concludeLater:
-          canAct && (row.status === 'planned' || row.status === 'noticed')
-            ? w.concludeLater(formatDate(iso(row.visitOn)!))
-            : undefined,
-        cancelKey: canAct && active ? randomUUID() : undefined,
-        labels: Object.fromEntries(INSPECTION_ACTIONS.map((a) => [a, inspectionActionLabel(a, lang)])),
-        actionBase: base,
-        temporalUrl: temporalWorkflowUrl(config, row.workflowId),
-        listUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${row.cycleId}/kiem-tra`, lang),
-      });
+      const id = invalidPart(request) !== 'params' ? Number(request.params.inspectionId) : 0;
+      return inspectionPage(request, reply, id, pageQuery(request, request.query));
     },
   );
 
@@ -369,6 +439,11 @@ export function registerInspectionRoutes(dash: DashboardApp, ctx: WebContext): v
       const subject = row.workflowId;
       const auditAction = `inspection.${action}`;
       const by = actorOf(user);
+      if (action === 'conclude' && body.more !== undefined) {
+        // "More lines": the same form again, as filled, with room for ten more recommendations.
+        const lines = Math.min(formLineCount(body) + FORM_LINES, INSPECTION_LIMITS.recommendations);
+        return inspectionPage(request, reply, row.id, {}, conclusionEntered(body, lines));
+      }
       // Generic in the action, so that the argument and the result are those of the action's Update.
       const run = <A extends InspectionAction>(action: A) =>
         runAuditedUpdate({
@@ -382,6 +457,9 @@ export function registerInspectionRoutes(dash: DashboardApp, ctx: WebContext): v
           update: UPDATE[action],
           updateId: `dashboard:inspection:${action}:${key}`,
           prepared: inspectionArgs(action, by, body),
+          ...(action === 'conclude'
+            ? { details: { entered: conclusionEntered(body, formLineCount(body)) } }
+            : {}),
           endedRefusal: refusal(
             'workflow-ended',
             { workflow: 'inspection' },

@@ -274,6 +274,34 @@ describe('the inspector’s pages on a running inspection', () => {
       rec2: 'Kiện toàn tổ công tác.',
       due2: '2027-10-15',
     };
+    // "More lines": the form again as filled, with ten more lines; nothing is recorded.
+    const before = await audits();
+    const grown = await inspector.post(form.url, { ...fields, more: '1' });
+    expect(grown.status).toBe(200);
+    const grownPage = await grown.text();
+    expect(grownPage).toContain('name="lines" value="20"');
+    expect(grownPage).toContain('<legend>Kiến nghị 20</legend>');
+    expect(grownPage).not.toContain('<legend>Kiến nghị 21</legend>');
+    expect(grownPage).toContain('>Sở Y tế đã triển khai kế hoạch; còn hai tồn tại cần khắc phục.</textarea>');
+    expect(grownPage).toContain('name="rec2" rows="2" maxlength="5000">Kiện toàn tổ công tác.</textarea>');
+    expect(grownPage).toContain('name="due2" value="2027-10-15"');
+    expect(await audits()).toBe(before);
+    // A recommendation on line 15 is taken from the grown form; a refused one keeps what was entered.
+    const grownForm = formOf(grownPage, 'conclude');
+    const refused = await follow(
+      await inspector.post(grownForm.url, {
+        ...fields,
+        ...grownForm.fields,
+        lines: '20',
+        rec15: 'Dòng 15.',
+        due15: '15/10/2027',
+      }),
+      inspector,
+    );
+    expect(refused).toContain('Không thực hiện được: Ghi kết luận kiểm tra.');
+    expect(refused).toContain('name="rec15" rows="2" maxlength="5000">Dòng 15.</textarea>');
+    expect(refused).toContain('>Sở Y tế đã triển khai kế hoạch; còn hai tồn tại cần khắc phục.</textarea>');
+    expect((await status()).conclusion).toBeUndefined();
     const first = await inspector.post(form.url, fields);
     const again = await inspector.post(form.url, fields);
     expect(again.headers.get('location')).toBe(first.headers.get('location'));
