@@ -97,7 +97,7 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
         workflowId: `${workflowInfo().workflowId}:batch-${offset / batchSize + 1}`,
         ...(ownQueue ? { taskQueue: fanOutTaskQueue(taskQueue) } : {}),
         args: [batch],
-        staticSummary: batchSummary(input.program, input.year, offset, batchSize),
+        staticSummary: batchSummary(input.program, input.year, offset, batchSize, prepared.agencyCount),
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       }),
     );

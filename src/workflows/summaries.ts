@@ -26,9 +26,16 @@ export function cycleSummary(program: string, year: number, documentNumber: stri
   return `${documentNumber} · ${program} · ${year}`;
 }
 
-/** "dien-bien-kh99 2027 · batch 2: agencies 501–1000": one batch of a cycle's directory. */
-export function batchSummary(program: string, year: number, offset: number, limit: number): string {
-  return `${program} ${year} · batch ${Math.floor(offset / limit) + 1}: agencies ${offset + 1}–${offset + limit}`;
+/** "dien-bien-kh99 2027 · batch 2: agencies 501–1000": one batch of a cycle's `total` agencies. */
+export function batchSummary(
+  program: string,
+  year: number,
+  offset: number,
+  limit: number,
+  total: number,
+): string {
+  const last = Math.min(offset + limit, total);
+  return `${program} ${year} · batch ${Math.floor(offset / limit) + 1}: agencies ${offset + 1}–${last}`;
 }
 
 /** "Sở Y tế (SO-YT) · dien-bien-kh99 2027 · inspection thanh_tra 2027-10-14": an agency's inspection. */

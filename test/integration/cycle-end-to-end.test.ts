@@ -162,6 +162,6 @@ describe.each(providers)('a small cycle end to end on the dev server with %s', (
     );
     expect(await commune.staticDetails()).toMatch(/^- annual-plan: 2027-01-\d\d → 2027-\d\d-\d\d$/m);
     const batch = await env.client.workflow.getHandle(`${started.workflowId}:batch-1`).describe();
-    expect(await batch.staticSummary()).toBe(`${PROGRAM} ${YEAR} · batch 1: agencies 1–500`);
+    expect(await batch.staticSummary()).toBe(`${PROGRAM} ${YEAR} · batch 1: agencies 1–${agencies}`);
   });
 });
