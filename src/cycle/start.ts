@@ -4,6 +4,7 @@ import { UsageError } from '../config/usage-error';
 import { findProgram } from '../programs/find';
 import { cycleWorkflowId, type AnnualCycleInput } from '../workflows/cycle-types';
 import { annualCycle } from '../workflows/annual-cycle';
+import { cycleSummary } from '../workflows/summaries';
 import { localInstant } from './clock';
 import { computePlan } from './compute-plan';
 
@@ -34,6 +35,9 @@ export async function startCycle(
       workflowId,
       args: [input],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // What the Temporal UI lists it as: the plan's number, the program and the year; its title below.
+      staticSummary: cycleSummary(opts.program, opts.year, loaded.definition.document.number),
+      staticDetails: `${loaded.definition.title.vi}\n\n${loaded.definition.title.en}`,
     });
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {

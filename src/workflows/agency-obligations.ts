@@ -3,11 +3,12 @@ import {
   CancellationScope,
   condition,
   isCancellation,
+  patched,
   setHandler,
 } from '@temporalio/workflow';
 import { obligationHandlers } from './agency-obligations/handlers';
 import { runMilestone } from './agency-obligations/milestone';
-import { AgencyObligations } from './agency-obligations/state';
+import { AgencyObligations, FINAL_STAGE_ON_COMPLETION } from './agency-obligations/state';
 import { CLOSED_STAGES, type AgencyObligationsInput, type AgencyObligationsStatus } from './obligation-types';
 import {
   acceptUpdate,
@@ -54,6 +55,12 @@ export async function agencyObligations(input: AgencyObligationsInput): Promise<
     }
     throw err;
   }
-  await condition(allHandlersFinished);
+  // And the receipts whose submit Update answered before they were sent (SUBMIT_ANSWERS_ON_RECORD).
+  do {
+    await condition(allHandlersFinished);
+    await state.allSent();
+  } while (!allHandlersFinished());
+  // Operators see how it ended, not the live stage of its last milestone.
+  if (patched(FINAL_STAGE_ON_COMPLETION)) state.showFinalOutcome();
   return state.status();
 }

@@ -24,6 +24,7 @@ import type { AnnualCycleInput, CycleBatchInput, CycleBatchResult, CycleResult }
 import { PhAgency, PhProgram, PhYear } from './search-attributes';
 import { inspectionMilestone, startInspectionPhase, type InspectionPhase } from './inspection-plan';
 import { CYCLE_ACTIVITY_OPTIONS, REPORT_ACTIVITY_OPTIONS } from './activity-options';
+import { agencyDetails, agencySummary, batchSummary } from './summaries';
 
 const { prepareCycle, loadCycleAgencies, consolidateCycle } =
   proxyActivities<Activities>(CYCLE_ACTIVITY_OPTIONS);
@@ -96,6 +97,7 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
         workflowId: `${workflowInfo().workflowId}:batch-${offset / batchSize + 1}`,
         ...(ownQueue ? { taskQueue: fanOutTaskQueue(taskQueue) } : {}),
         args: [batch],
+        staticSummary: batchSummary(input.program, input.year, offset, batchSize, prepared.agencyCount),
         parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
       }),
     );
@@ -200,6 +202,9 @@ export async function cycleBatch(input: CycleBatchInput): Promise<CycleBatchResu
       ],
       ...(input.agencyTaskQueue ? { taskQueue: input.agencyTaskQueue } : {}),
       memo: { agencyName: agency.name, agencyGroup: agency.group },
+      // What the Temporal UI lists it as: the agency's name and the milestones it owes.
+      staticSummary: agencySummary(input.program, input.year, agency, milestones),
+      staticDetails: agencyDetails(milestones),
       parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
     });
   let children: ChildWorkflowHandle<typeof agencyObligations>[];

@@ -38,6 +38,7 @@ import type { AgencyRef } from './obligation-types';
 import { PhAgency, PhProgram, PhYear } from './search-attributes';
 import { refuse, refusalFailure } from './refusals';
 import { mailTaskQueue } from './task-queues';
+import { inspectionSummary } from './summaries';
 import { CYCLE_ACTIVITY_OPTIONS, EMAIL_ACTIVITY_OPTIONS, RECORD_ACTIVITY_OPTIONS } from './activity-options';
 import { approveInspectionPlanUpdate, inspectionPlanQuery } from './messages/annual-cycle';
 
@@ -257,6 +258,13 @@ export function startInspectionPhase(input: InspectionPhaseInput): InspectionPha
                 { key: PhAgency, value: visit.agency.code },
               ],
               memo: { agencyName: visit.agency.name, agencyGroup: visit.agency.group },
+              staticSummary: inspectionSummary(
+                input.program,
+                input.year,
+                visit.agency,
+                visit.kind,
+                visit.visitOn,
+              ),
               // The inspections outlive the cycle: recommendations are followed for months after it ends.
               parentClosePolicy: ParentClosePolicy.ABANDON,
             });

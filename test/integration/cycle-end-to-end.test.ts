@@ -133,12 +133,35 @@ describe.each(providers)('a small cycle end to end on the dev server with %s', (
     const report = (await mail.get(reports[0]!.ID)) as unknown as { Attachments: { FileName: string }[] };
     expect(report.Attachments.map((a) => a.FileName.split('.').pop()).sort()).toEqual(['docx', 'pdf']);
 
-    // Operators find the late agencies by search attribute in the dev server's visibility store.
-    const escalated: string[] = [];
-    for await (const w of env.client.workflow.list({ query: `PhStage = "escalated" AND PhYear = ${YEAR}` })) {
-      escalated.push(w.workflowId);
-    }
-    expect(escalated).toContain(agencyWorkflowId(PROGRAM, YEAR, 'UBND-P-DIENBIENPHU'));
-    expect(escalated).not.toContain(agencyWorkflowId(PROGRAM, YEAR, 'SO-YT'));
+    // Operators find how each agency ended by search attribute in the dev server's visibility store: a
+    // completed workflow shows its worst outcome, never a live stage such as "escalated".
+    const listed = async (stage: string) => {
+      const ids: string[] = [];
+      for await (const w of env.client.workflow.list({
+        query: `PhStage = "${stage}" AND PhYear = ${YEAR}`,
+      })) {
+        ids.push(w.workflowId);
+      }
+      return ids.sort();
+    };
+    expect(await listed('missing')).toEqual([agencyWorkflowId(PROGRAM, YEAR, 'UBND-P-DIENBIENPHU')]);
+    expect(await listed('late')).toEqual([agencyWorkflowId(PROGRAM, YEAR, 'SO-TP')]);
+    expect(await listed('on-time')).toEqual(
+      [agencyWorkflowId(PROGRAM, YEAR, 'SO-VHTTDL'), agencyWorkflowId(PROGRAM, YEAR, 'SO-YT')].sort(),
+    );
+    expect(await listed('escalated')).toEqual([]);
+
+    // Each workflow carries a readable summary for the Temporal UI's list (the staticSummary start option).
+    expect(await cycle.describe().then((d) => d.staticSummary())).toBe(`99/KH-UBND · ${PROGRAM} · ${YEAR}`);
+    const commune = await env.client.workflow
+      .getHandle(agencyWorkflowId(PROGRAM, YEAR, 'UBND-P-DIENBIENPHU'))
+      .describe();
+    expect(await commune.staticSummary()).toBe(
+      `Ủy ban nhân dân phường Điện Biên Phủ (UBND-P-DIENBIENPHU) · ${PROGRAM} ${YEAR} · ` +
+        'annual-plan, report-6m, report-annual',
+    );
+    expect(await commune.staticDetails()).toMatch(/^- annual-plan: 2027-01-\d\d → 2027-\d\d-\d\d$/m);
+    const batch = await env.client.workflow.getHandle(`${started.workflowId}:batch-1`).describe();
+    expect(await batch.staticSummary()).toBe(`${PROGRAM} ${YEAR} · batch 1: agencies 1–${agencies}`);
   });
 });

@@ -29,6 +29,7 @@ import { refusalOf } from '../../src/i18n/refusals';
 import {
   acceptUpdate,
   extendUpdate,
+  remindNowUpdate,
   returnUpdate,
   statusQuery,
   submitUpdate,
@@ -254,6 +255,8 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
       'annual-plan reminded',
       'annual-plan overdue',
       'annual-plan escalated',
+      // Completed: the worst outcome of its milestones, no longer a live stage (final-stage-on-completion).
+      'annual-plan missing',
     ]);
     // The patch is recorded (patched() lists it in TemporalChangeVersion).
     const patches = (history.events ?? [])
@@ -263,11 +266,14 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
           ? defaultPayloadConverter.fromPayload<string[]>(fields.TemporalChangeVersion)
           : [],
       );
-    expect(patches).toContain('search-attributes-on-change');
-    await recordHistory(env, workflowId, 'agency-obligations-two-milestones-search-attributes');
+    expect(patches).toEqual(
+      expect.arrayContaining(['search-attributes-on-change', 'final-stage-on-completion']),
+    );
+    // (agency-obligations-two-milestones-search-attributes.json is this test before the final stage.)
+    await recordHistory(env, workflowId, 'agency-obligations-two-milestones-final-stage');
     const { typedSearchAttributes } = await handle.describe();
     expect(typedSearchAttributes.get(PhMilestone)).toBe('annual-plan');
-    expect(typedSearchAttributes.get(PhStage)).toBe('escalated');
+    expect(typedSearchAttributes.get(PhStage)).toBe('missing');
   });
 
   it('a submission that arrives while an escalation notice is being sent is kept, and the ladder stops', async () => {
@@ -317,6 +323,89 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
         'r0:escalate-head → ha.tt@soyt.dienbien.example',
       ]);
       await handle.terminate('test done');
+    });
+  });
+
+  it('a submission is answered once recorded while the mail queue is stuck; its receipt follows, once', async () => {
+    // A relay that holds every email until the test lets them through: the mail queue backs up behind it,
+    // as it does behind a cycle's reminders at the relay's rate limit. `delivered` keeps the order sent.
+    let holding = false;
+    const held: string[] = [];
+    const delivered: string[] = [];
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    const waiters: (() => void)[] = [];
+    const stuckRelay: Mailer = {
+      ...mailer,
+      async send(email) {
+        if (holding) {
+          held.push(email.messageId);
+          for (const wake of waiters.splice(0)) wake();
+          await released;
+        }
+        const sent = await mailer.send(email);
+        delivered.push(email.messageId);
+        return sent;
+      },
+    };
+    const heldAtLeast = async (n: number) => {
+      while (held.length < n) await new Promise<void>((r) => waiters.push(r));
+    };
+    const queue = `stuck-relay-${randomUUID()}`;
+    const stuckWorker = await testWorker(env, {
+      taskQueue: queue,
+      db: database.db,
+      mailer: stuckRelay,
+      bundle,
+    });
+    await stuckWorker.runUntil(async () => {
+      const { handle, workflowId } = await start('SO-YT', 'Sở Y tế', queue);
+      await advanceTo(handle, '2027-01-20'); // the request of Fri 15/01 went out
+      holding = true;
+      // A coordinator's reminder is first on the mail queue, held at the relay.
+      await handle.executeUpdate(remindNowUpdate, {
+        args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }],
+      });
+      await heldAtLeast(1);
+      const receipt = await handle.executeUpdate(submitUpdate, {
+        args: [{ milestone: 'annual-plan', submittedBy: 'Trần Thanh Hà', summary: 'Kế hoạch số 12/KH-SYT' }],
+      });
+      // The agency has its answer with the submission recorded; its receipt email is not sent yet.
+      expect(receipt).toEqual({ receiptNumber: '2027-SO-YT-annual-plan-1', lateByWorkingDays: 0 });
+      const row = await database.db.prisma.obligation.findFirstOrThrow({
+        where: { cycleId: seeded.cycleId, milestoneKey: 'annual-plan', agency: { code: 'SO-YT' } },
+      });
+      expect(row.status).toBe('submitted');
+      expect(row.submittedAt).not.toBeNull();
+      const receipts = () =>
+        database.db.prisma.notification.findMany({
+          where: { workflowId, step: { endsWith: ':received-1' } },
+        });
+      expect((await receipts()).filter((n) => n.status === 'sent')).toEqual([]);
+      // It went through the queue after the reminder, and waits at the relay in its turn.
+      await heldAtLeast(2);
+      // The coordinator accepts meanwhile: the acceptance email goes after the receipt.
+      const accepting = handle.executeUpdate(acceptUpdate, {
+        args: [{ milestone: 'annual-plan', by: 'coordinator:huong' }],
+      });
+      holding = false;
+      release();
+      await accepting;
+      const result = (await handle.result()) as AgencyObligationsStatus;
+      expect(result.obligations[0]).toMatchObject({ stage: 'accepted', escalated: [] });
+      await recordHistory(env, workflowId, 'agency-obligations-submit-answers-on-record');
+      // Exactly once, in order: the reminder, the receipt, the acceptance.
+      const sent = await receipts();
+      expect(sent.map((n) => n.status)).toEqual(['sent']);
+      expect(delivered.filter((id) => id === sent[0]!.messageId)).toHaveLength(1);
+      const steps = await database.db.prisma.notification.findMany({ where: { workflowId, status: 'sent' } });
+      const order = (suffix: string) =>
+        delivered.indexOf(steps.find((n) => n.step.includes(suffix))!.messageId!);
+      expect(order(':received-1')).toBeGreaterThan(order(':remind-now-'));
+      expect(order(':accepted')).toBeGreaterThan(order(':received-1'));
+      // Completed: the search attributes say how it ended, not a live stage.
+      const { typedSearchAttributes } = await handle.describe();
+      expect(typedSearchAttributes.get(PhStage)).toBe('on-time');
     });
   });
 

@@ -20,7 +20,7 @@ import { recordActivities } from '../ladder/activities';
 import { submissionShapeProblem } from '../submission-shape';
 import { updateHandler } from '../update-handler';
 import { receiptInstant, receiptTimeProblem } from './receipt-time';
-import type { AgencyObligations, Obligation } from './state';
+import { SUBMIT_ANSWERS_ON_RECORD, type AgencyObligations, type Obligation } from './state';
 
 const { recordSubmission, recordAudit } = recordActivities();
 
@@ -126,10 +126,16 @@ export function obligationHandlers(state: AgencyObligations) {
         attachments,
       });
       await setStage(o, 'submitted');
-      await notify(o, 'received', `received-${o.status.submissions.length}`, ['focal_point'], {
-        receiptNumber,
-        submittedOn: localDate(at),
-      });
+      const step = `received-${o.status.submissions.length}`;
+      const receiptEmail = () =>
+        notify(o, 'received', step, ['focal_point'], { receiptNumber, submittedOn: localDate(at) });
+      if (patched(SUBMIT_ANSWERS_ON_RECORD)) {
+        // Recorded: the agency has its answer now; the receipt email waits its turn on the rate-limited
+        // mail queue (exactly once, by the notification log) without holding the Update.
+        o.receiptSending = state.inBackground(o, step, receiptEmail());
+      } else {
+        await receiptEmail();
+      }
       return { receiptNumber, lateByWorkingDays };
     },
     {
@@ -257,6 +263,7 @@ export function obligationHandlers(state: AgencyObligations) {
       o.version++;
       await setStage(o, 'returned');
       const last = o.status.submissions.at(-1)!;
+      if (o.receiptSending) await o.receiptSending; // the receipt first (SUBMIT_ANSWERS_ON_RECORD)
       await notify(o, 'returned', 'returned', ['focal_point'], {
         reason,
         receiptNumber: last.receiptNumber,
@@ -286,6 +293,7 @@ export function obligationHandlers(state: AgencyObligations) {
       o.status.notes.push(`accepted by ${by}`);
       o.version++;
       await setStage(o, 'accepted');
+      if (o.receiptSending) await o.receiptSending; // the receipt first (SUBMIT_ANSWERS_ON_RECORD)
       await notify(o, 'accepted', 'accepted', ['focal_point'], {
         receiptNumber: last.receiptNumber,
         submittedOn: localDate(last.at),

@@ -1,6 +1,6 @@
 // The state of one agencyObligations workflow: its obligations, what the status Query shows, the search
 // attributes, and the writes and emails every stage change makes. Workflow-safe.
-import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { isCancellation, patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { compareIsoDates, type IsoDate } from '../../calendar/dates';
 import { WorkingCalendar } from '../../calendar/working-calendar';
 import { calendarNow, localDate, localInstant, type ClockSpec } from '../../cycle/clock';
@@ -34,6 +34,23 @@ const { recordObligation, recordAudit } = recordActivities();
  */
 export const LADDER_STEPS_BY_TIME = 'ladder-steps-by-time';
 
+/**
+ * The patch under which the `submit` Update answers once the submission is recorded (read model and
+ * stage), and its receipt email follows on the mail queue: a submission no longer waits behind every
+ * reminder queued there. Histories recorded before it answer after the receipt email.
+ */
+export const SUBMIT_ANSWERS_ON_RECORD = 'submit-answers-on-record';
+
+/**
+ * The patch under which a workflow that completes shows its outcome in `PhStage` (finalOutcome), not the
+ * live stage its last milestone was in. Histories recorded before it end with the live stage shown.
+ */
+export const FINAL_STAGE_ON_COMPLETION = 'final-stage-on-completion';
+
+/** What `PhStage` says of a completed agency workflow: its worst milestone's outcome (see finalOutcome). */
+export type FinalOutcome = 'missing' | 'late' | 'on-time' | 'waived' | 'cancelled';
+const OUTCOME_ORDER: readonly FinalOutcome[] = ['missing', 'late', 'on-time', 'waived', 'cancelled'];
+
 type PlannedRung = PlannedMilestone['escalation'][number];
 
 /** "2027-02-17 08:00", local time: how notes and audit entries say when. */
@@ -47,6 +64,11 @@ function localMinute(at: number): string {
 export interface Obligation {
   plan: PlannedMilestone;
   status: ObligationStatus;
+  /**
+   * The receipt email of the last submission while it is on its way (SUBMIT_ANSWERS_ON_RECORD): the
+   * coordinator's answer (accepted, returned) waits for it, so the agency reads them in order.
+   */
+  receiptSending?: Promise<void>;
   /** Bumped by every interaction, to wake the milestone's loop. */
   version: number;
   remindNowRequests: number;
@@ -67,6 +89,8 @@ export class AgencyObligations {
   readonly calendar: WorkingCalendar;
   readonly workflowId: string;
   readonly clock: ClockSpec;
+  /** Emails sent after the Update that caused them answered (the receipt): awaited before completing. */
+  private readonly sending = new Set<Promise<void>>();
   /** The last instant of the cycle: nothing is sent after it. */
   readonly closesAt: number;
   readonly obligations: Map<string, Obligation>;
@@ -278,6 +302,57 @@ export class AgencyObligations {
     return (async () => {
       for (const audit of audits) await recordAudit(audit);
     })();
+  }
+
+  /**
+   * Lets `sending` (an email whose Update has answered) go on by itself: the workflow awaits it before it
+   * completes (allSent). An email that fails for good is noted on the obligation, as a refused one is;
+   * one cancelled with the cycle is not.
+   */
+  inBackground(o: Obligation, step: string, sending: Promise<void>): Promise<void> {
+    const settled = sending.catch((err: unknown) => {
+      if (isCancellation(err)) return;
+      o.status.notes.push(`${step}: not sent: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    this.sending.add(settled);
+    void settled.then(() => this.sending.delete(settled));
+    return settled;
+  }
+
+  /** Resolves when every email sent in the background (inBackground) has been sent or has failed. */
+  async allSent(): Promise<void> {
+    while (this.sending.size > 0) await Promise.all([...this.sending]);
+  }
+
+  /**
+   * How the obligation ended, by the rule of the cycle's summary (reports/consolidated/outcomes.ts):
+   * waived, cancelled, missing (nothing received), or the last submission on time or late.
+   */
+  outcome(o: Obligation): FinalOutcome {
+    if (o.status.stage === 'waived' || o.status.stage === 'cancelled') return o.status.stage;
+    const last = o.status.submissions.at(-1);
+    if (!last) return 'missing';
+    return this.lateness(o, last.at) > 0 ? 'late' : 'on-time';
+  }
+
+  /**
+   * Shows a completed workflow's outcome in the search attributes (FINAL_STAGE_ON_COMPLETION): `PhStage`
+   * is the worst outcome of its milestones (missing, late, on time, waived, cancelled), `PhMilestone` and
+   * `PhDueAt` that milestone's. `PhStage = "missing" AND PhYear = 2027` lists the agencies that never
+   * sent a milestone of the year, and no completed workflow shows a live stage such as `escalated`.
+   */
+  showFinalOutcome(): void {
+    const ranked = [...this.obligations.values()]
+      .map((o) => ({ o, outcome: this.outcome(o) }))
+      .sort((a, b) => OUTCOME_ORDER.indexOf(a.outcome) - OUTCOME_ORDER.indexOf(b.outcome));
+    const worst = ranked[0];
+    if (!worst) return;
+    this.shownSearchAttributes = `${worst.o.plan.key}|${worst.outcome}|${worst.o.status.due}`;
+    upsertSearchAttributes([
+      { key: PhMilestone, value: worst.o.plan.key },
+      { key: PhStage, value: worst.outcome },
+      { key: PhDueAt, value: new Date(localInstant(worst.o.status.due, 23, 59)) },
+    ]);
   }
 
   async setStage(o: Obligation, stage: ObligationStatus['stage']): Promise<void> {
