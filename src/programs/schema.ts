@@ -411,6 +411,21 @@ function crossCheck(program: RawProgram, ctx: z.RefinementCtx): void {
         }
       }
     }
+    // A reminder on or before the request day would arrive with (or before) the request itself.
+    const leadTime =
+      m.requestWorkingDaysBefore ??
+      program.defaults?.requestWorkingDaysBefore ??
+      DEFAULT_REQUEST_WORKING_DAYS_BEFORE;
+    const ownReminders = m.reminders !== undefined;
+    (m.reminders ?? program.defaults?.reminders ?? []).forEach((offset, j) => {
+      if (typeof offset === 'number' && offset >= leadTime) {
+        issue(
+          ownReminders ? at('reminders', j) : at('reminders'),
+          `a reminder ${offset} working days before the due date is not after the request, which goes out ` +
+            `${leadTime} working days before it (milestone "${m.key}"); expected fewer than ${leadTime}`,
+        );
+      }
+    });
     if (m.reminders === undefined && program.defaults?.reminders === undefined) {
       issue(at('reminders'), 'expected reminders here or in defaults.reminders (use [] for none)');
     }
