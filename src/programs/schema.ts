@@ -358,6 +358,7 @@ function crossCheck(program: RawProgram, ctx: z.RefinementCtx): void {
   for (const slot of TEMPLATE_SLOTS)
     checkRef(['defaults', 'templates', slot], program.defaults?.templates?.[slot]);
 
+  const reported = new Set<number>();
   program.milestones.forEach((m, i) => {
     const at = (...rest: (string | number)[]) => ['milestones', i, ...rest];
     m.groups?.forEach((g, j) => {
@@ -418,9 +419,12 @@ function crossCheck(program: RawProgram, ctx: z.RefinementCtx): void {
       DEFAULT_REQUEST_WORKING_DAYS_BEFORE;
     const ownReminders = m.reminders !== undefined;
     (m.reminders ?? program.defaults?.reminders ?? []).forEach((offset, j) => {
-      if (typeof offset === 'number' && offset >= leadTime) {
+      // Reminders taken from the defaults are refused there, once for all the milestones that use them.
+      const path = ownReminders ? at('reminders', j) : ['defaults', 'reminders', j];
+      if (typeof offset === 'number' && offset >= leadTime && (ownReminders || !reported.has(j))) {
+        if (!ownReminders) reported.add(j);
         issue(
-          ownReminders ? at('reminders', j) : at('reminders'),
+          path,
           `a reminder ${offset} working days before the due date is not after the request, which goes out ` +
             `${leadTime} working days before it (milestone "${m.key}"); expected fewer than ${leadTime}`,
         );

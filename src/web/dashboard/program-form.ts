@@ -9,6 +9,8 @@ import { computePlan } from '../../cycle/compute-plan';
 import type { CyclePlan } from '../../cycle/plan';
 import { ProgramValidationError } from '../../programs/errors';
 import { parseProgram, type LoadedProgram } from '../../programs/load';
+import { analyzeTemplateText } from '../../programs/templates';
+import { TEMPLATE_VARIABLE_NAMES } from '../../programs/template-variables';
 import type { Lang } from '../i18n';
 import { PROG, programProblem } from './program-i18n';
 
@@ -204,6 +206,33 @@ export function formFileText(values: FormValues, lang: Lang): string | undefined
   return data ? stringify(data, { lineWidth: 0, aliasDuplicateObjects: false }) : undefined;
 }
 
+/**
+ * The templates' unknown variables, read from the form's data as written. The loader checks templates
+ * only once the rest of the program is valid; the form names them at once, with the other problems.
+ */
+function templateProblems(data: Data): FormProblem[] {
+  const problems: FormProblem[] = [];
+  for (const [name, template] of Object.entries(obj(data.templates))) {
+    for (const part of ['subject', 'body'] as const) {
+      for (const lang of ['vi', 'en'] as const) {
+        const source = obj(obj(template)[part])[lang];
+        if (typeof source !== 'string') continue;
+        try {
+          for (const unknown of analyzeTemplateText(source).unknown) {
+            problems.push({
+              path: `templates.${name}.${part}.${lang}`,
+              message: `template "${name}" uses unknown variable "${unknown}"; documented variables: ${TEMPLATE_VARIABLE_NAMES.join(', ')}`,
+            });
+          }
+        } catch {
+          // A template that does not compile is reported by the loader once the rest is valid.
+        }
+      }
+    }
+  }
+  return problems;
+}
+
 /** Checks the form as a program file, then the plan of `year`. */
 export function checkForm(values: FormValues, year: number, lang: Lang): FormCheck {
   const t = PROG[lang];
@@ -221,7 +250,9 @@ export function checkForm(values: FormValues, year: number, lang: Lang): FormChe
     loaded = parseProgram(stringify(data, { lineWidth: 0, aliasDuplicateObjects: false }), 'form');
   } catch (error) {
     if (!(error instanceof ProgramValidationError)) throw error;
-    for (const issue of error.issues) {
+    const issues: FormProblem[] = [...error.issues];
+    if (!issues.some((i) => /uses unknown variable/.test(i.message))) issues.push(...templateProblems(data));
+    for (const issue of issues) {
       const field = fieldOfPath(issue.path);
       const message = programProblem(issue.message, lang);
       if (field) (errors[field] ??= []).push(message);

@@ -4,6 +4,7 @@ import { diffPrograms } from '../../../src/programs/diff';
 import { ProgramValidationError } from '../../../src/programs/errors';
 import { programFileData, programFileText } from '../../../src/programs/export';
 import { loadProgramFile, parseProgram, PROGRAMS_DIR } from '../../../src/programs/load';
+import { STARTER_PROGRAM } from '../../../src/programs/starter';
 import { VALID_PROGRAM, variant } from './fixture';
 
 const SHIPPED = loadProgramFile(path.join(PROGRAMS_DIR, 'dien-bien-kh99.yaml'));
@@ -84,9 +85,17 @@ describe('a reminder earlier than the request', () => {
     } catch (error) {
       issues = (error as ProgramValidationError).issues;
     }
-    expect(issues.map((i) => i.path)).toEqual(['milestones[0].reminders', 'milestones[1].reminders']);
+    expect(issues.map((i) => i.path)).toEqual(['defaults.reminders[0]']);
     expect(issues[0]!.message).toMatch(
       /reminder 5 working days before the due date is not after the request/,
     );
+  });
+});
+
+describe('the blank starter of the editor', () => {
+  it('is a complete program as it is', () => {
+    const loaded = parseProgram(STARTER_PROGRAM, 'starter.yaml');
+    expect(loaded.definition.milestones.map((m) => m.key)).toEqual(['bao-cao-nam']);
+    expect(parseProgram(programFileText(loaded.definition), 'again.yaml').hash).toBe(loaded.hash);
   });
 });
