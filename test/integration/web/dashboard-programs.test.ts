@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { loadPrograms, parseProgram } from '../../../src/programs/load';
 import { registerProgramVersion } from '../../../src/programs/store';
 import { buildWebServer } from '../../../src/web/server';
 import { freshDatabase, type TestDatabase } from '../../support/databases';
 import { testFiles } from '../../support/files';
+import { projectRoot } from '../../support/tools';
 import { TEST_LINKS } from '../../support/worker';
 import { Browser, listening, loggedIn, USERS } from './dashboard-browser';
 
@@ -45,68 +48,9 @@ function problems(html: string) {
   return { byField, rest };
 }
 
-/** A domestic-violence prevention plan: two reports a year, its own figures, a two-step ladder. */
+/** The YAML part of a domestic-violence prevention plan: two reports a year, its own figures, a two-step ladder. */
 function violencePlanRest(): string {
-  return `timezone: Asia/Ho_Chi_Minh
-language: vi
-coordinators:
-  - name: Lò Thị Hương
-    email: giadinh@sovhttdl.dienbien.example
-leadership:
-  - name: Quàng Văn Thành
-    email: lanhdao@ubnd.dienbien.example
-addressees: [department, commune_committee]
-defaults:
-  escalation:
-    - afterWorkingDays: 2
-      step: overdue
-      recipients: [focal_point]
-      flagForReport: false
-      notice: overdue
-    - afterWorkingDays: 4
-      step: escalate-head
-      recipients: [head, coordinators]
-      flagForReport: true
-      notice: escalation
-  templates:
-    request: thu
-    reminder: thu
-    overdue: thu
-    escalation: thu
-    received: thu
-    accepted: thu
-    returned: thu
-milestones:
-  - key: bao-cao-6-thang
-    kind: report
-    title: { vi: 'Báo cáo 6 tháng phòng, chống bạo lực gia đình', en: Six-month domestic violence prevention report }
-    period:
-      from: { month: 12, day: 15, yearOffset: -1 }
-      to: { month: 6, day: 14 }
-    due: { after: { event: period-end, workingDays: 3 } }
-    figures:
-      - key: vu-bao-luc
-        label: { vi: Số vụ bạo lực gia đình, en: Domestic violence cases }
-        type: integer
-        unit: { vi: vụ, en: cases }
-        required: true
-  - key: bao-cao-nam
-    kind: report
-    title: { vi: 'Báo cáo năm phòng, chống bạo lực gia đình', en: Annual domestic violence prevention report }
-    period:
-      from: { month: 12, day: 15, yearOffset: -1 }
-      to: { month: 12, day: 14 }
-    due: { after: { event: period-end, workingDays: 2 } }
-    figures:
-      - key: vu-bao-luc
-        label: { vi: Số vụ bạo lực gia đình, en: Domestic violence cases }
-        type: integer
-        required: true
-templates:
-  thu:
-    subject: { vi: '{{ milestone_title }} năm {{ year }}', en: '{{ milestone_title }} {{ year }}' }
-    body: { vi: 'Kính gửi: {{ agency_name }}. Hạn {{ due_date }}: {{ link }}', en: 'To {{ agency_name }}. Due {{ due_date }}: {{ link }}' }
-`;
+  return readFileSync(join(projectRoot, 'test/fixtures/program-violence-rest.yaml'), 'utf8');
 }
 
 /**
