@@ -22,10 +22,10 @@ import { formatDate, type Lang } from '../i18n';
 import { PROG } from './program-i18n';
 import { groupLabel } from './i18n';
 
-const WIDTH = 1200;
-const LEFT = 170;
+const WIDTH = 900;
+const LEFT = 140;
 const TOP = 34;
-const ROW = 34;
+const ROW = 40;
 const COLORS = {
   weekend: '#e6e9ed',
   holiday: '#ffd8a8',
@@ -96,7 +96,7 @@ export function timelineSvg(definition: ProgramDefinition, plan: CyclePlan, lang
   const out: string[] = [];
   const title = t.svgTitle(definition.title[lang], plan.year);
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-labelledby="tl-title" class="timeline" font-family="system-ui, sans-serif" font-size="13">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${WIDTH} ${height}" width="100%" role="img" aria-labelledby="tl-title" class="timeline" font-family="system-ui, sans-serif" font-size="14">`,
     `<title id="tl-title">${escapeHtml(title)}</title>`,
   );
   // Shading: weekends, holidays and days off in lieu, Tết.
@@ -129,7 +129,7 @@ export function timelineSvg(definition: ProgramDefinition, plan: CyclePlan, lang
     const y = TOP + i * ROW + ROW / 2;
     const milestone = definition.milestones.find((d) => d.key === m.key);
     const name = milestone?.title[lang] ?? m.key;
-    const short = name.length > 22 ? `${name.slice(0, 21)}…` : name;
+    const short = name.length > 18 ? `${name.slice(0, 17)}…` : name;
     out.push(
       `<g data-milestone="${escapeHtml(m.key)}">`,
       `<text x="4" y="${y + 4}" fill="#1d2733"><title>${escapeHtml(name)}</title>${escapeHtml(short)}</text>`,
