@@ -29,8 +29,11 @@ export function programFileData(definition: ProgramDefinition): Record<string, u
   if (Object.keys(templates).length > 0) defaults.templates = templates;
   const addressees = definition.addressees as string[];
   const fileMilestones = milestones.map((m: Milestone) => {
-    const { assignee: _assignee, groups, templates: own, ...fields } = m;
-    const out: Record<string, unknown> = { ...fields };
+    const { groups, templates: own } = m;
+    // `assignee` is what resolution adds; the file never has it.
+    const out: Record<string, unknown> = Object.fromEntries(
+      Object.entries(m).filter(([k]) => !['assignee', 'groups', 'templates'].includes(k)),
+    );
     if (m.kind !== 'consolidation' && !same(groups, addressees)) out.groups = groups;
     for (const field of SHARED) if (field in defaults) delete out[field];
     const ownTemplates = Object.fromEntries(

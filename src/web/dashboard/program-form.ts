@@ -180,7 +180,12 @@ function assemble(
     values.start_rule === 'first'
       ? { firstWorkingDayOf: { month: numberOrText(values.start_month) } }
       : { month: numberOrText(values.start_month), day: numberOrText(values.start_day) };
-  const { defaults: _d, cycle: _c, code: _code, title: _t, document: _doc, lead: _l, ...others } = restData;
+  // The fields' own parts replace whatever the YAML part says about them.
+  const others = Object.fromEntries(
+    Object.entries(restData).filter(
+      ([k]) => !['defaults', 'cycle', 'code', 'title', 'document', 'lead'].includes(k),
+    ),
+  );
   const data: Data = {
     code: TRIM(values.code),
     title: { vi: TRIM(values.title_vi), en: TRIM(values.title_en) },
