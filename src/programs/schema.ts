@@ -358,6 +358,7 @@ function crossCheck(program: RawProgram, ctx: z.RefinementCtx): void {
   for (const slot of TEMPLATE_SLOTS)
     checkRef(['defaults', 'templates', slot], program.defaults?.templates?.[slot]);
 
+  const reported = new Set<number>();
   program.milestones.forEach((m, i) => {
     const at = (...rest: (string | number)[]) => ['milestones', i, ...rest];
     m.groups?.forEach((g, j) => {
@@ -411,6 +412,24 @@ function crossCheck(program: RawProgram, ctx: z.RefinementCtx): void {
         }
       }
     }
+    // A reminder on or before the request day would arrive with (or before) the request itself.
+    const leadTime =
+      m.requestWorkingDaysBefore ??
+      program.defaults?.requestWorkingDaysBefore ??
+      DEFAULT_REQUEST_WORKING_DAYS_BEFORE;
+    const ownReminders = m.reminders !== undefined;
+    (m.reminders ?? program.defaults?.reminders ?? []).forEach((offset, j) => {
+      // Reminders taken from the defaults are refused there, once for all the milestones that use them.
+      const path = ownReminders ? at('reminders', j) : ['defaults', 'reminders', j];
+      if (typeof offset === 'number' && offset >= leadTime && (ownReminders || !reported.has(j))) {
+        if (!ownReminders) reported.add(j);
+        issue(
+          path,
+          `a reminder ${offset} working days before the due date is not after the request, which goes out ` +
+            `${leadTime} working days before it (milestone "${m.key}"); expected fewer than ${leadTime}`,
+        );
+      }
+    });
     if (m.reminders === undefined && program.defaults?.reminders === undefined) {
       issue(at('reminders'), 'expected reminders here or in defaults.reminders (use [] for none)');
     }

@@ -24,6 +24,35 @@ export class ProgramVersionIntegrityError extends Error {
   }
 }
 
+/** Saving on top of a version that is no longer the latest: someone else saved in between. */
+export class ProgramVersionConflictError extends Error {
+  constructor(
+    readonly code: string,
+    readonly expected: number | null,
+    readonly latest: { version: number; createdAt: Date } | null,
+  ) {
+    super(
+      `Program ${code}: the edit started from ${expected === null ? 'no version' : `version ${expected}`}, ` +
+        `but the latest version is now ${latest?.version ?? 'none'}; open the latest version and apply the changes again.`,
+    );
+    this.name = 'ProgramVersionConflictError';
+  }
+}
+
+/** The audit action of a version saved from the dashboard (subject `program:<code>`). */
+export const PROGRAM_SAVE_ACTION = 'program.version.save';
+
+export interface RegisterOptions {
+  /**
+   * The version the edit started from (null: a new program). When the program's latest version is another
+   * one, nothing is stored and ProgramVersionConflictError is thrown: two people editing at once cannot
+   * overwrite each other.
+   */
+  expectedLatest?: number | null;
+  /** Who saved it and why: recorded in the audit log in the same transaction as a new version. */
+  audit?: { actor: string; note: string; source: string };
+}
+
 function isUniqueViolation(err: unknown): boolean {
   return (err as { code?: string })?.code === 'P2002';
 }
@@ -36,6 +65,7 @@ export async function registerProgramVersion(
   db: Pick<Database, 'prisma'>,
   definition: ProgramDefinition,
   hash: string,
+  options: RegisterOptions = {},
 ): Promise<StoredProgramVersion> {
   const actual = programHash(definition);
   if (actual !== hash) {
@@ -47,6 +77,15 @@ export async function registerProgramVersion(
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.prisma.$transaction(async (tx) => {
+        if (options.expectedLatest !== undefined) {
+          const latest = await tx.programVersion.findFirst({
+            where: { program: { code: definition.code } },
+            orderBy: { version: 'desc' },
+          });
+          if ((latest?.version ?? null) !== options.expectedLatest) {
+            throw new ProgramVersionConflictError(definition.code, options.expectedLatest, latest);
+          }
+        }
         const program = await tx.program.upsert({
           where: { code: definition.code },
           create: { code: definition.code, title: definition.title.vi },
@@ -79,6 +118,23 @@ export async function registerProgramVersion(
             contentHash: hash,
           },
         });
+        if (options.audit) {
+          await tx.auditEvent.create({
+            data: {
+              actor: options.audit.actor,
+              action: PROGRAM_SAVE_ACTION,
+              subject: `program:${definition.code}`,
+              details: {
+                version,
+                programVersionId: row.id,
+                contentHash: hash,
+                note: options.audit.note,
+                source: options.audit.source,
+                basedOn: options.expectedLatest ?? null,
+              },
+            },
+          });
+        }
         if (program.title !== definition.title.vi) {
           await tx.program.update({ where: { id: program.id }, data: { title: definition.title.vi } });
         }

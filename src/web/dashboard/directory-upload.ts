@@ -46,12 +46,20 @@ export async function readUploadForm(
   request: FastifyRequest,
   fileField: string,
   maxBytes: number,
+  /** More or larger text fields than the directory's upload form has (the program editor's). */
+  fieldLimits: { fields: number; fieldSize: number } = { fields: 10, fieldSize: 4096 },
 ): Promise<UploadForm> {
   const form: UploadForm = { fields: {} };
   try {
     // A file over the limit is truncated (not thrown), so the whole request is read and the page answers.
     const options: FastifyMultipartBaseOptions = {
-      limits: { fileSize: maxBytes, files: 2, fields: 10, fieldSize: 4096, parts: 12 },
+      limits: {
+        fileSize: maxBytes,
+        files: 2,
+        fields: fieldLimits.fields,
+        fieldSize: fieldLimits.fieldSize,
+        parts: fieldLimits.fields + 2,
+      },
       throwFileSizeLimit: false,
     };
     for await (const part of request.parts(options as Parameters<FastifyRequest['parts']>[0])) {

@@ -36,6 +36,7 @@ import { registerDirectoryRoutes } from './directory';
 import { INSPECT } from './inspection-i18n';
 import { registerInspectionRoutes } from './inspections';
 import { registerInspectionPlanRoutes } from './inspection-plan';
+import { registerProgramRoutes } from './programs';
 import { PLAN } from './inspection-plan-i18n';
 import { multipartCsrfToken } from './directory-upload';
 import { csrfBinding, csrfHmacKey } from './csrf-binding';
@@ -208,4 +209,5 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
   registerDirectoryRoutes(app, ctx);
   registerInspectionRoutes(app, ctx);
   registerInspectionPlanRoutes(app, ctx);
+  registerProgramRoutes(app, ctx);
 }

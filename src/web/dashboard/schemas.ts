@@ -95,6 +95,26 @@ export const directoryAgencyParams = {
   required: ['code'],
 } as const;
 
+/** `/chuong-trinh/:code…`: a program's code. */
+export const programParams = {
+  type: 'object',
+  properties: { code: { type: 'string', pattern: '^[a-z0-9]+(?:-[a-z0-9]+)*$', maxLength: 100 } },
+  required: ['code'],
+} as const;
+
+/** `/chuong-trinh/:code/phien-ban/:version/…`. */
+export const programVersionParams = {
+  type: 'object',
+  properties: { code: programParams.properties.code, version: id },
+  required: ['code', 'version'],
+} as const;
+
+/** Program pages: the versions compared (tu, den), the version just saved (or not), the editor's source and year. */
+export const programQuery = {
+  type: 'object',
+  properties: { lang: text, tu: text, den: text, 'da-luu': text, 'khong-doi': text, tep: text, nam: text },
+} as const;
+
 /** Any dashboard page: `?lang=en` (read by the language decorator, src/web/language.ts). */
 export const langQuery = { type: 'object', properties: { lang: text } } as const;
 
