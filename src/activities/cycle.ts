@@ -8,6 +8,7 @@ import { loadProgramVersion, registerProgramVersion } from '../programs/store';
 import type { ProgramDefinition } from '../programs/types';
 import { directorySnapshot } from '../directory/snapshot';
 import { summarizeCycle } from '../reports/cycle-summary';
+import type { ClockSpec } from '../cycle/clock';
 import type { AgencyRef } from '../workflows/obligation-types';
 import { cycleTotals, type CycleTotals, type PreparedCycle } from '../workflows/cycle-types';
 
@@ -94,6 +95,11 @@ export function createCycleActivities({ db, programsDir, holidaysDir }: CycleAct
       const { definition } = await loadProgramVersion(db, { id: cycle.programVersionId });
       const date = (cycle.startedAt ?? cycle.createdAt).toISOString().slice(0, 10);
       return (await addressedAgencies(db, definition, date)).slice(input.offset, input.offset + input.limit);
+    },
+
+    /** Stores the cycle's one clock on its row, so that pages show the cycle's calendar. Idempotent. */
+    async recordCycleClock(input: { cycleId: number; clock: ClockSpec }): Promise<void> {
+      await db.prisma.cycle.update({ where: { id: input.cycleId }, data: { clock: { ...input.clock } } });
     },
 
     /**

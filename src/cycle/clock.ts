@@ -65,6 +65,24 @@ export function calendarNow(clock: ClockSpec, nowMs: number): number {
   return clock.originMs + (nowMs - clock.startedMs) * clock.scale;
 }
 
+/** A clock as the database keeps it (Cycle.clock), or undefined when there is none or it is not one. */
+export function storedClock(json: unknown): ClockSpec | undefined {
+  if (!json || typeof json !== 'object') return undefined;
+  const { originMs, startedMs, scale } = json as Record<string, unknown>;
+  const finite = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+  return finite(originMs) && finite(startedMs) && finite(scale) && scale > 0
+    ? { originMs, startedMs, scale }
+    : undefined;
+}
+
+/**
+ * The calendar instant of a real instant (an email's sending time, an audit event, the present) under a
+ * cycle's stored clock: what people are shown, in the cycle's own calendar. Without a clock: the instant.
+ */
+export function cycleInstant(clock: ClockSpec | undefined, realMs: number): number {
+  return clock ? calendarNow(clock, realMs) : realMs;
+}
+
 /** How long (workflow milliseconds) to sleep from `nowMs` until calendar instant `targetMs`; 0 if past. */
 export function sleepUntil(clock: ClockSpec, nowMs: number, targetMs: number): number {
   return Math.max(0, Math.ceil((targetMs - calendarNow(clock, nowMs)) / clock.scale));

@@ -26,7 +26,7 @@ import { inspectionMilestone, startInspectionPhase, type InspectionPhase } from 
 import { CYCLE_ACTIVITY_OPTIONS, REPORT_ACTIVITY_OPTIONS } from './activity-options';
 import { agencyDetails, agencySummary, batchSummary } from './summaries';
 
-const { prepareCycle, loadCycleAgencies, consolidateCycle } =
+const { prepareCycle, loadCycleAgencies, consolidateCycle, recordCycleClock } =
   proxyActivities<Activities>(CYCLE_ACTIVITY_OPTIONS);
 
 /** Child workflows started together in one workflow task (see cycleBatch). */
@@ -52,6 +52,10 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
   // started before gave each workflow the origin and scale only, its clock starting at its own first task.
   const oneClock = patched('one-cycle-clock');
   const cycleClockSpec = oneClock ? cycleClock(input.clock, Date.now(), prepared.agencyCount) : undefined;
+  // Kept on the cycle's row: pages show its times and its "today" in the cycle's calendar.
+  if (cycleClockSpec && patched('record-cycle-clock')) {
+    await recordCycleClock({ cycleId: prepared.cycleId, clock: cycleClockSpec });
+  }
   const clock: CycleBatchInput['clock'] = cycleClockSpec ?? {
     originMs: input.clock?.originMs ?? Date.now(),
     scale: input.clock?.scale ?? 1,

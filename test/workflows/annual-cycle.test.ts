@@ -146,18 +146,19 @@ describe('annualCycle (time-skipping server, real activities)', () => {
     expect(lapsed).toHaveLength(1);
     // History sizes: the cycle grows with the number of batches, a batch with its agencies (a few events
     // each), an agency with its own milestones: none with the size of the directory. The cycle's own steps
-    // (prepare, load, consolidate, the report, the inspection plan's timer, proposal, the coordinators' email
+    // (prepare, the clock, load, consolidate, the report, the inspection plan's timer, proposal, the coordinators' email
     // and lapse) are a fixed ~55 events, and two more per patch marker (the marker and its
-    // TemporalChangeVersion upsert): 78 here.
-    expect(await historyLength(cycleId)).toBeLessThan(85);
+    // TemporalChangeVersion upsert), and the clock stored on the cycle's row: under 95 here.
+    expect(await historyLength(cycleId)).toBeLessThan(95);
     for (const id of batches) expect(await historyLength(id)).toBeLessThan(40);
     for (const code of AGENCIES) {
       expect(await historyLength(agencyWorkflowId(PROGRAM, year, code))).toBeLessThan(1000);
     }
     // (Earlier recordings: annual-cycle-two-batches, before the consolidated report; cycle-batch-two-agencies;
     // annual-cycle-two-batches-report, before the fan-out queue; annual-cycle-fan-out-queue and
-    // cycle-batch-fan-out-queue, before the cycle's one clock.)
-    await recordHistory(env, cycleId, 'annual-cycle-one-clock');
+    // cycle-batch-fan-out-queue, before the cycle's one clock; annual-cycle-one-clock, before the clock was
+    // stored on the cycle's row.)
+    await recordHistory(env, cycleId, 'annual-cycle-record-clock');
     await recordHistory(env, batches[0]!, 'cycle-batch-one-clock');
   });
 
@@ -202,6 +203,9 @@ describe('annualCycle (time-skipping server, real activities)', () => {
       startedMs: expect.any(Number),
     });
     expect(clock!.startedMs).toBeGreaterThanOrEqual(cycleStarted);
+    // The same clock is on the cycle's row, for the pages (patch record-cycle-clock).
+    const row = await database.db.prisma.cycle.findFirstOrThrow({ where: { year } });
+    expect(row.clock).toEqual(clock);
   });
 
   /** The workflow time of a workflow's first workflow task (when it first ran). */

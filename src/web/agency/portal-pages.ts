@@ -81,6 +81,8 @@ export function portalPages(ctx: WebContext) {
   const viewOptions = () => ({
     holidaysDir: deps.holidaysDir ?? PROJECT_HOLIDAY_DIR,
     today: localDate((deps.now ?? Date.now)()),
+    // The real present: a task page shows it in its cycle's calendar when the cycle has a clock.
+    nowMs: (deps.now ?? Date.now)(),
   });
 
   /** The task a link's token names, or why the link is refused. */

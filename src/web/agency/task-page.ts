@@ -1,7 +1,7 @@
 import type { Database } from '../../db/client';
 import { downloadName } from '../../files/names';
 import { cachedCycleCalendar, cachedProgramVersion } from '../read-cache';
-import { localDate } from '../../cycle/clock';
+import { cycleInstant, localDate, storedClock } from '../../cycle/clock';
 import type { IsoDate } from '../../calendar/dates';
 import type { TaskScope } from '../../links/task-link';
 import { formatDate, formatFigure, formatSize, statusLabel, stepLabel, TEXT, type Lang } from '../i18n';
@@ -63,7 +63,7 @@ export async function loadTaskView(
   db: Database,
   scope: TaskScope,
   lang: Lang,
-  options: { holidaysDir: string; today?: IsoDate },
+  options: { holidaysDir: string; today?: IsoDate; nowMs?: number },
 ): Promise<TaskView | undefined> {
   const ids = parseWorkflowId(scope.cycleId);
   if (!ids || ids.agency !== scope.agency) return undefined;
@@ -80,7 +80,11 @@ export async function loadTaskView(
   const milestone = definition.milestones.find((m) => m.key === scope.milestone);
   const calendar = cachedCycleCalendar(ids.year, options.holidaysDir);
   const due = localDate(obligation.dueAt.getTime());
-  const today = options.today ?? localDate(Date.now());
+  // The cycle's calendar: in compressed time (the demo) its "today" and its emails' dates, not the real ones.
+  const clock = storedClock(obligation.cycle.clock);
+  const today = clock
+    ? localDate(cycleInstant(clock, options.nowMs ?? Date.now()))
+    : (options.today ?? localDate(options.nowMs ?? Date.now()));
   const open = ['requested', 'overdue', 'returned', 'pending'].includes(obligation.status);
   let dueNote: string | undefined;
   let late = false;
@@ -130,7 +134,7 @@ export async function loadTaskView(
     statusKey: obligation.status,
     submittedAt: obligation.submittedAt ? formatDate(localDate(obligation.submittedAt.getTime())) : undefined,
     emails: emails.map((e) => ({
-      date: formatDate(localDate((e.sentAt ?? e.createdAt).getTime())),
+      date: formatDate(localDate(cycleInstant(clock, (e.sentAt ?? e.createdAt).getTime()))),
       kind: stepLabel(e.step, lang),
       recipient: e.recipient,
     })),
@@ -185,7 +189,7 @@ export async function loadTaskView(
       const d = (a.details ?? {}) as { until?: string; reason?: string; requestedBy?: string };
       const until = d.until ? formatDate(d.until) : '';
       return {
-        date: formatDate(localDate(a.at.getTime())),
+        date: formatDate(localDate(cycleInstant(clock, a.at.getTime()))),
         until,
         requestedBy: d.requestedBy ?? '',
         reason: d.reason ?? '',

@@ -2,7 +2,7 @@
 import type { Database } from '../../db/client';
 import { downloadName } from '../../files/names';
 import { cachedProgramVersion } from '../read-cache';
-import { localDate, VIETNAM_OFFSET_MS } from '../../cycle/clock';
+import { cycleInstant, localDate, storedClock, VIETNAM_OFFSET_MS } from '../../cycle/clock';
 import { agencyWorkflowId } from '../../workflows/obligation-types';
 import { formatDate, stepLabel, type Lang } from '../i18n';
 import { storedRefusalText } from '../../i18n/refusals';
@@ -102,6 +102,9 @@ export async function loadAgencyView(
   });
   if (obligations.length === 0) return undefined;
   const { definition } = await cachedProgramVersion(db, cycle.programVersionId);
+  // Emails and audit events are stamped in real time; they are shown in the cycle's calendar (submissions
+  // are recorded in it already), so a compressed cycle's timeline reads as its year.
+  const clock = storedClock(cycle.clock);
   const workflowId = agencyWorkflowId(cycle.program.code, cycle.year, agency.code);
   const notifications = await db.prisma.notification.findMany({
     // By workflow ID: the notification log does not fill in its agencyId column.
@@ -144,7 +147,7 @@ export async function loadAgencyView(
   for (const n of notifications) {
     // A pending email shows once an attempt has failed (the mail server down): the delay is visible here.
     if (n.status === 'pending' && !n.error) continue;
-    const at = n.sentAt ?? n.createdAt;
+    const at = new Date(cycleInstant(clock, (n.sentAt ?? n.createdAt).getTime()));
     const what =
       n.status === 'sent' ? w.emailSent : n.status === 'failed' ? w.emailFailed : w.emailRetrying(n.attempts);
     timeline.push({
@@ -184,8 +187,8 @@ export async function loadAgencyView(
     const milestone = a.subject.slice(workflowId.length + 1);
     const { text, outcome } = auditDetail(a.details, lang);
     timeline.push({
-      at: a.at.getTime(),
-      when: formatDateTime(a.at),
+      at: cycleInstant(clock, a.at.getTime()),
+      when: formatDateTime(new Date(cycleInstant(clock, a.at.getTime()))),
       milestone: titleOf(milestone),
       kind: 'audit',
       what: `${auditActionLabel(a.action, lang)} (${a.actor})`,

@@ -10,7 +10,8 @@ import { runningWorker, TEST_FROM, TEST_LINKS } from '../../support/worker';
 import { createMailer, type Mailer } from '../../../src/mail/mailer';
 import { buildCalendarData } from '../../../src/calendar/load';
 import { HOLIDAYS_DIR } from '../../../src/cycle/compute-plan';
-import { localInstant } from '../../../src/cycle/clock';
+import { localDate, localInstant } from '../../../src/cycle/clock';
+import { Prisma } from '../../../src/generated/prisma-sqlite/client';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { signTaskToken } from '../../../src/links/task-link';
 import { buildWebServer } from '../../../src/web/server';
@@ -173,6 +174,33 @@ describe('the task page an email link opens', () => {
       redirect: 'manual',
     });
   }
+
+  it('counts the days and dates its emails in the cycle’s calendar when the cycle has a clock (compressed time)', async () => {
+    // The real present (the server's "now", 20/01 10:00) is 15/02 10:00 in this cycle's calendar.
+    const clock = {
+      originMs: localInstant('2027-02-15', 10),
+      startedMs: localInstant('2027-01-20', 10),
+      scale: 1,
+    };
+    const sentAt = (await database.db.prisma.notification.findFirstOrThrow({ where: { workflowId } }))
+      .sentAt!;
+    await database.db.prisma.cycle.update({ where: { id: seeded.cycleId }, data: { clock } });
+    try {
+      const html = await (await fetch(link)).text();
+      // Due Fri 12/02; Mon 15/02 is one working day late, whatever the real date.
+      expect(html).toMatch(/12\/02\/2027 \(<span class="late">quá hạn 1 ngày làm việc<\/span>\)/);
+      expect(html).not.toContain('còn 12 ngày làm việc');
+      const shown = localDate(sentAt.getTime() + (clock.originMs - clock.startedMs));
+      expect(html).toContain(
+        `${shown.slice(8)}/${shown.slice(5, 7)}/${shown.slice(0, 4)}</td><td>Đề nghị</td>`,
+      );
+    } finally {
+      await database.db.prisma.cycle.update({
+        where: { id: seeded.cycleId },
+        data: { clock: Prisma.DbNull },
+      });
+    }
+  });
 
   it('offers the submission form while the task is open, with a one-time key', async () => {
     const html = await (await fetch(link)).text();

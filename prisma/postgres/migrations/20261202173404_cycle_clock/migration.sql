@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "Cycle" ADD COLUMN     "clock" JSONB;
