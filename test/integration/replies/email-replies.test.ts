@@ -328,6 +328,43 @@ describe('replies to task emails, read from the mailbox', () => {
     expect((await status('SO-TC')).stage).toBe('submitted');
   });
 
+  it('a message recorded by a reader that stopped before acting is acted on once, by the next, after its claim', async () => {
+    const messageId = '<stopped-reader-1@soyt.dienbien.example>';
+    // What a reader killed between recording and acting leaves: the row, claimed, the message unmarked.
+    const row = await database.db.prisma.inboundMessage.create({
+      data: {
+        messageId,
+        mailbox: reader.mailboxName,
+        uidValidity: 1n,
+        uid: 999_999n,
+        kind: 'reply',
+        fromAddress: 'ha.tt@soyt.dienbien.example',
+        subject: 'Câu hỏi',
+        sentAt: new Date(),
+        claimedUntil: new Date(Date.now() + 60_000),
+      },
+    });
+    await deliver({
+      from: 'Trần Thanh Hà <ha.tt@soyt.dienbien.example>',
+      to: MAILBOX,
+      subject: 'Câu hỏi',
+      messageId,
+      text: 'Xin hỏi về biểu mẫu.',
+    });
+    // Its claim is live: another reader may be acting on it, so this one leaves it (unmarked).
+    expect((await reader.readOnce()).outcomes).toEqual([{ kind: 'busy', id: row.id }]);
+    await database.db.prisma.inboundMessage.update({
+      where: { id: row.id },
+      data: { claimedUntil: new Date(Date.now() - 1) },
+    });
+    expect((await reader.readOnce()).outcomes).toEqual([{ kind: 'done', id: row.id, status: 'held' }]);
+    expect((await reader.readOnce()).seen).toBe(0);
+    const answers = (await emailsTo('ha.tt@soyt.dienbien.example')).filter((m) =>
+      m.Subject.includes('Câu hỏi'),
+    );
+    expect(answers).toHaveLength(1);
+  });
+
   it('marks what it has read in the mailbox, and keeps every message there', async () => {
     const client = new ImapFlow({
       host: imap.host,
