@@ -22,6 +22,7 @@ import { ReplyReader, DONE_KEYWORD } from '../../../src/web/replies/reader';
 import { agencyWorkflowId, type AgencyObligationsInput } from '../../../src/workflows/obligation-types';
 import { remindNowUpdate, statusQuery } from '../../../src/workflows/messages/agency-obligations';
 import { agencyObligations } from '../../../src/workflows/agency-obligations';
+import { loadAgencyView } from '../../../src/web/dashboard/agency-page';
 
 const YEAR = 2027;
 const MAILBOX = 'vanthu@sovhttdl.dienbien.example';
@@ -363,6 +364,23 @@ describe('replies to task emails, read from the mailbox', () => {
       m.Subject.includes('Câu hỏi'),
     );
     expect(answers).toHaveLength(1);
+  });
+
+  it('shows every reply and automatic answer on the agency’s timeline in the dashboard', async () => {
+    const view = await loadAgencyView(database.db, seeded.cycleId, 'SO-YT', 'vi');
+    const replies = view!.timeline.filter((e) => e.kind === 'reply').map((e) => e.what);
+    expect(replies).toEqual([
+      expect.stringMatching(
+        /^Thư trả lời: đã ghi nhận là văn bản nộp — Số tiếp nhận 2027-SO-YT-annual-plan-\d+$/,
+      ),
+      'Thư trả lời tự động (không xử lý)',
+    ]);
+    const other = await loadAgencyView(database.db, seeded.cycleId, 'SO-TC', 'en');
+    expect(other!.timeline.filter((e) => e.kind === 'reply').map((e) => e.what)).toEqual([
+      'Reply: awaiting review — the sender is not the agency’s',
+      'Reply: awaiting review — attachments refused',
+      expect.stringMatching(/^Reply: recorded as a submission/),
+    ]);
   });
 
   it('marks what it has read in the mailbox, and keeps every message there', async () => {
