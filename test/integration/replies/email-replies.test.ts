@@ -366,6 +366,47 @@ describe('replies to task emails, read from the mailbox', () => {
     expect(answers).toHaveLength(1);
   });
 
+  it('a reply to a task that asks for figures is answered with the task page’s link, and not taken', async () => {
+    // The 6-month report's request, as the notification log holds it once sent (its figures are required).
+    const workflowId = agencyWorkflowId('dien-bien-kh99', YEAR, 'SO-TC');
+    const agency = await database.db.prisma.agency.findUniqueOrThrow({ where: { code: 'SO-TC' } });
+    const request = await database.db.prisma.notification.create({
+      data: {
+        idempotencyKey: `${workflowId}:report-6m:request:thao.lt@sotc.dienbien.example`,
+        workflowId,
+        cycleId: seeded.cycleId,
+        agencyId: agency.id,
+        milestoneKey: 'report-6m',
+        step: 'report-6m:request',
+        recipient: 'thao.lt@sotc.dienbien.example',
+        messageId: '<report-6m-request@sovhttdl.dienbien.example>',
+        status: 'sent',
+        sentAt: new Date(),
+      },
+    });
+    await deliver({
+      from: 'Lê Thanh Thảo <thao.lt@sotc.dienbien.example>',
+      to: MAILBOX,
+      subject: 'Re: Báo cáo 6 tháng',
+      inReplyTo: request.messageId!,
+      text: 'Gửi báo cáo 6 tháng.',
+      attachments: [{ filename: 'bao-cao.pdf', content: minimalPdf('Bao cao 6 thang') }],
+    });
+    expect((await reader.readOnce()).outcomes).toEqual([expect.objectContaining({ status: 'portal' })]);
+    const [answer] = await mail.waitFor(
+      (m) =>
+        m.To.some((t) => t.Address === 'thao.lt@sotc.dienbien.example') &&
+        m.Subject.startsWith('Vui lòng nộp số liệu trên trang nhiệm vụ'),
+    );
+    const text = (await mail.get(answer!.ID)).Text;
+    expect(text).toContain('Nhiệm vụ này có số liệu bắt buộc');
+    expect(text).toMatch(/https:\/\/phoihop\.dienbien\.example\/nhiem-vu\/[A-Za-z0-9._-]+/);
+    expect(text).toContain('This task asks for figures');
+    expect(await database.db.prisma.submissionReceipt.count({ where: { milestoneKey: 'report-6m' } })).toBe(
+      0,
+    );
+  });
+
   it('shows every reply and automatic answer on the agency’s timeline in the dashboard', async () => {
     const view = await loadAgencyView(database.db, seeded.cycleId, 'SO-YT', 'vi');
     const replies = view!.timeline.filter((e) => e.kind === 'reply').map((e) => e.what);
@@ -380,6 +421,7 @@ describe('replies to task emails, read from the mailbox', () => {
       'Reply: awaiting review — the sender is not the agency’s',
       'Reply: awaiting review — attachments refused',
       expect.stringMatching(/^Reply: recorded as a submission/),
+      'Reply: sent to the task page',
     ]);
   });
 
