@@ -109,6 +109,11 @@ export class ReplyReader {
           this.client = undefined;
         }
         if (this.stopped) break;
+        // IDLE at once (imapflow's own starts after 15 s without a command): the server reports new mail
+        // (EXISTS) while we wait; the next pass's first command ends it.
+        if (this.client?.usable && this.client.capabilities.has('IDLE')) {
+          void this.client.idle({ whenFree: true }).catch(() => undefined);
+        }
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, this.imap.pollSeconds * 1000);
           this.wake = () => {

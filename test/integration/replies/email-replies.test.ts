@@ -425,6 +425,44 @@ describe('replies to task emails, read from the mailbox', () => {
     ]);
   });
 
+  it('running, notices new mail through IDLE without waiting for its next look', async () => {
+    const idle = new ReplyReader(
+      imapConfigFromEnv({ PHOIHOP_IMAP_URL: imap.url, PHOIHOP_IMAP_POLL_SECONDS: '3600' })!,
+      {
+        db: database.db,
+        temporal: env.client,
+        mailer,
+        from: TEST_FROM,
+        files,
+        links: TEST_LINKS,
+        replies: replyConfigFromEnv({}, TEST_FROM, TEST_LINKS.secret),
+      },
+      { info: () => undefined, warn: () => undefined },
+    );
+    idle.start();
+    try {
+      await new Promise((r) => setTimeout(r, 1000)); // its first pass done, it idles (the next look: 1 hour)
+      await deliver({
+        from: 'Trần Thanh Hà <ha.tt@soyt.dienbien.example>',
+        to: MAILBOX,
+        subject: 'Câu hỏi về biểu mẫu báo cáo',
+        text: 'Xin gửi câu hỏi.',
+      });
+      // Well under the 15 s after which imapflow would start IDLE by itself, and the hour of polling.
+      const deadline = Date.now() + 8_000;
+      let row = null;
+      while (!row && Date.now() < deadline) {
+        row = await database.db.prisma.inboundMessage.findFirst({
+          where: { subject: 'Câu hỏi về biểu mẫu báo cáo', status: 'held' },
+        });
+        if (!row) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(row).toMatchObject({ heldReason: 'no-match' });
+    } finally {
+      await idle.stop();
+    }
+  });
+
   it('marks what it has read in the mailbox, and keeps every message there', async () => {
     const client = new ImapFlow({
       host: imap.host,
