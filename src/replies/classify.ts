@@ -65,3 +65,18 @@ export function ownText(text: string): string {
     .replace(/\n{3,}/g, '\n\n')
     .trim();
 }
+
+/**
+ * The failing sender checks that the receiving servers wrote in `Authentication-Results` (RFC 8601): SPF,
+ * DKIM or DMARC `fail` (and SPF `softfail`), e.g. ["dmarc=fail"]. Every such header is read: a forged
+ * header can only claim a failure against its own message, and a claimed pass is not trusted anyway.
+ */
+export function failedAuthentication(values: readonly string[]): string[] {
+  const failed = new Set<string>();
+  for (const value of values) {
+    for (const m of value.matchAll(/\b(spf|dkim|dmarc)\s*=\s*(fail|softfail|permerror)\b/gi)) {
+      failed.add(`${m[1]!.toLowerCase()}=${m[2]!.toLowerCase()}`);
+    }
+  }
+  return [...failed];
+}

@@ -13,7 +13,8 @@ export function replyText(lang: Lang, key: ReplyTextKey, values: object = {}): s
 }
 
 /** Why a reply was held (the catalogs' `reason` values). */
-export type HeldReason = 'unknown-sender' | 'no-match' | 'files' | 'no-files' | 'closed' | 'other';
+export type HeldReason =
+  'unknown-sender' | 'auth-failed' | 'no-match' | 'files' | 'no-files' | 'closed' | 'other';
 
 /** The paragraph a task email ends with: what a reply does, and what the portal adds. */
 export function taskFooter(lang: Lang, figuresRequired: boolean): string {

@@ -133,6 +133,7 @@ export const DASH = {
     inboundHeld: (reason: string): string =>
       ({
         'unknown-sender': 'địa chỉ gửi không phải của đơn vị',
+        'auth-failed': 'thư không vượt qua kiểm tra xác thực người gửi (SPF/DKIM/DMARC)',
         'no-match': 'không khớp nhiệm vụ nào',
         files: 'tệp đính kèm không hợp lệ',
         'no-files': 'không có tệp đính kèm',
@@ -267,6 +268,7 @@ export const DASH = {
     inboundHeld: (reason: string): string =>
       ({
         'unknown-sender': 'the sender is not the agency’s',
+        'auth-failed': 'failed the sender checks (SPF/DKIM/DMARC)',
         'no-match': 'matches no task',
         files: 'attachments refused',
         'no-files': 'no attachments',

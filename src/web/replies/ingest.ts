@@ -27,7 +27,7 @@ import { signTaskToken, taskUrl } from '../../links/task-link';
 import { loadProgramVersion } from '../../programs/store';
 import { findMilestone } from '../../programs/types';
 import { notificationOfAddress } from '../../replies/reply-code';
-import { autoReplyReason, citedMessageIds, ownText } from '../../replies/classify';
+import { autoReplyReason, citedMessageIds, failedAuthentication, ownText } from '../../replies/classify';
 import { bilingual, replyText, type HeldReason } from '../../replies/texts';
 import { SUBMISSION_LIMITS, type AttachmentRef } from '../../workflows/obligation-types';
 import { localDate } from '../../cycle/clock';
@@ -91,6 +91,16 @@ function headerText(mail: ParsedMail, name: string): string | undefined {
   }
   if (typeof value === 'object' && 'text' in value) return String((value as { text: unknown }).text);
   return String(value as unknown);
+}
+
+/** The values of every Authentication-Results header of the message (unfolded), from its raw header. */
+function authenticationResults(source: Buffer): string[] {
+  const end = source.indexOf('\r\n\r\n');
+  const head = source
+    .subarray(0, end < 0 ? Math.min(source.length, 256 * 1024) : end)
+    .toString('latin1')
+    .replace(/\r?\n[ \t]+/g, ' ');
+  return [...head.matchAll(/^authentication-results:(.*)$/gim)].map((m) => m[1]!.trim());
 }
 
 interface Match {
@@ -264,6 +274,9 @@ export async function ingestMessage(
   if (!known) {
     return hold('unknown-sender', `${row.fromAddress} is not a contact of ${agency.code}`, { summary });
   }
+  // A From that the receiving servers could not authenticate is not taken as the agency's.
+  const failed = failedAuthentication(authenticationResults(source));
+  if (failed.length > 0) return hold('auth-failed', failed.join(', '), { summary });
 
   const cycle = match.cycleId
     ? await deps.db.prisma.cycle.findUnique({

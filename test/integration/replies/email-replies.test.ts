@@ -256,13 +256,33 @@ describe('replies to task emails, read from the mailbox', () => {
       subject: 'Hỏi về hạn nộp báo cáo',
       text: 'Xin hỏi hạn nộp báo cáo 6 tháng?',
     });
+    // From a contact of the agency, but the receiving server found DMARC failing: not taken as the agency's.
+    await deliver({
+      from: 'Lê Thanh Thảo <thao.lt@sotc.dienbien.example>',
+      to: request.replyTo!.text,
+      subject: `Re: ${request.subject}`,
+      headers: {
+        'Authentication-Results':
+          'mx.sovhttdl.dienbien.example; spf=pass smtp.mailfrom=sotc.dienbien.example; dmarc=fail (p=none) header.from=sotc.dienbien.example',
+      },
+      text: 'Gửi kế hoạch.',
+      attachments: [{ filename: 'ke-hoach.pdf', content: minimalPdf() }],
+    });
     const batch = await reader.readOnce();
-    expect(batch.outcomes.map((o) => (o as { status: string }).status)).toEqual(['held', 'held']);
+    expect(batch.outcomes.map((o) => (o as { status: string }).status)).toEqual(['held', 'held', 'held']);
     const held = await database.db.prisma.inboundMessage.findMany({
       where: { status: 'held' },
       orderBy: { id: 'asc' },
     });
-    expect(held.map((h) => h.heldReason)).toEqual(['unknown-sender', 'no-match']);
+    expect(held.map((h) => h.heldReason)).toEqual(['unknown-sender', 'no-match', 'auth-failed']);
+    expect(held[2]!.heldDetail).toBe('dmarc=fail');
+    const [spoofed] = await mail.waitFor(
+      (m) =>
+        m.To.some((t) => t.Address === 'thao.lt@sotc.dienbien.example') && m.Subject.includes('đang chờ'),
+    );
+    expect((await mail.get(spoofed!.ID)).Text).toContain(
+      'không vượt qua kiểm tra xác thực người gửi (dmarc=fail)',
+    );
     expect(held[0]).toMatchObject({
       workflowId: agencyWorkflowId('dien-bien-kh99', YEAR, 'SO-TC'),
       fromAddress: 'someone@gmail.example',
@@ -419,6 +439,7 @@ describe('replies to task emails, read from the mailbox', () => {
     const other = await loadAgencyView(database.db, seeded.cycleId, 'SO-TC', 'en');
     expect(other!.timeline.filter((e) => e.kind === 'reply').map((e) => e.what)).toEqual([
       'Reply: awaiting review — the sender is not the agency’s',
+      'Reply: awaiting review — failed the sender checks (SPF/DKIM/DMARC)',
       'Reply: awaiting review — attachments refused',
       expect.stringMatching(/^Reply: recorded as a submission/),
       'Reply: sent to the task page',

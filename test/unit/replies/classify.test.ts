@@ -1,4 +1,9 @@
-import { autoReplyReason, citedMessageIds, ownText } from '../../../src/replies/classify';
+import {
+  autoReplyReason,
+  citedMessageIds,
+  failedAuthentication,
+  ownText,
+} from '../../../src/replies/classify';
 
 const headers =
   (values: Record<string, string>) =>
@@ -64,5 +69,18 @@ describe('the Message-IDs a reply cites', () => {
       inReplyTo: [],
       references: ['<c@x>', '<a@x>'],
     });
+  });
+});
+
+describe('Authentication-Results', () => {
+  it('give the failing SPF, DKIM and DMARC checks, and nothing for passes', () => {
+    expect(
+      failedAuthentication([
+        'mx.example; spf=softfail smtp.mailfrom=x; dkim=pass header.d=x',
+        'mx2.example; DMARC=fail (p=reject) header.from=x',
+      ]),
+    ).toEqual(['spf=softfail', 'dmarc=fail']);
+    expect(failedAuthentication(['mx.example; spf=pass; dkim=pass; dmarc=pass'])).toEqual([]);
+    expect(failedAuthentication([])).toEqual([]);
   });
 });
