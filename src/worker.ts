@@ -8,6 +8,7 @@ import { createWorker } from './temporal/create-worker';
 import { createMailer } from './mail/mailer';
 import { openDatabase, WORKER_SQLITE_BUSY_TIMEOUT_MS, type Database } from './db/client';
 import { slowActivityMsFromEnv } from './config/activity-log';
+import { replyConfigFromEnv } from './config/replies';
 
 /**
  * The worker process: checks that Temporal, the database and SMTP are reachable (reporting every one that
@@ -18,6 +19,7 @@ async function main(): Promise<void> {
   const temporal = temporalConfigFromEnv();
   const smtp = smtpConfigFromEnv();
   const links = linkConfigFromEnv();
+  const replies = replyConfigFromEnv(process.env, smtp.from, links.secret);
   const mailer = createMailer(smtp);
   const slowActivityMs = slowActivityMsFromEnv();
 
@@ -41,7 +43,7 @@ async function main(): Promise<void> {
       taskQueue: temporal.taskQueue,
       maxEmailsPerSecond: smtp.maxPerSecond,
       slowActivityMs,
-      deps: { db, mailer, from: smtp.from, links, filesRoot: filesConfigFromEnv().root },
+      deps: { db, mailer, from: smtp.from, links, replies, filesRoot: filesConfigFromEnv().root },
     });
     console.log(
       `[phoihop] worker running: Temporal ${temporal.address} namespace "${temporal.namespace}" ` +

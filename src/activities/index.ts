@@ -9,6 +9,7 @@ import { createInspectionActivities } from './inspections';
 import { createInspectionPlanActivities } from './inspection-plan';
 import { PROGRAMS_DIR } from '../programs/load';
 import { PROJECT_HOLIDAY_DIR } from '../calendar/load';
+import { replyConfigFromEnv, type ReplyConfig } from '../config/replies';
 
 /** What the activities need from the outside world; the worker builds it from the configuration. */
 export interface ActivityDeps {
@@ -23,6 +24,8 @@ export interface ActivityDeps {
   /** Program files and holiday year files (default: the project's programs/ and data/holidays/). */
   programsDir?: string;
   holidaysDir?: string;
+  /** Where agencies' replies go (default: the From mailbox, codes signed with the link secret). */
+  replies?: ReplyConfig;
 }
 
 /**
@@ -31,9 +34,10 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   const context = new ObligationContext(deps.db);
+  const replies = deps.replies ?? replyConfigFromEnv({}, deps.from, deps.links.secret);
   return {
-    ...createObligationActivities({ ...deps, context }),
-    ...createInspectionActivities({ ...deps, context }),
+    ...createObligationActivities({ ...deps, context, replies }),
+    ...createInspectionActivities({ ...deps, context, replies }),
     ...createInspectionPlanActivities({
       db: deps.db,
       mailer: deps.mailer,

@@ -13,6 +13,8 @@ import { type InspectionKind, type InspectionStage, type RecommendationState } f
 import { agencyWorkflowId, type AgencyRef, type AttachmentRef } from '../workflows/obligation-types';
 import { sendOnce, sendToEach } from './notification-log';
 import { programValues, type NoticeResult, type ObligationContext } from './obligations';
+import type { ReplyConfig } from '../config/replies';
+import { composeTaskEmail } from '../replies/outgoing';
 
 export interface InspectionNotice {
   workflowId: string;
@@ -48,8 +50,10 @@ export function createInspectionActivities(deps: {
   from: string;
   links: LinkConfig;
   context: ObligationContext;
+  /** Where replies go (recommendation emails' Reply-To); none: no reply address. */
+  replies?: ReplyConfig;
 }) {
-  const { db, mailer, from, links, context } = deps;
+  const { db, mailer, from, links, context, replies } = deps;
 
   async function inspectionId(workflowId: string): Promise<number> {
     const row = await db.prisma.inspection.findUnique({ where: { workflowId }, select: { id: true } });
@@ -106,14 +110,21 @@ export function createInspectionActivities(deps: {
           const other = primary === 'vi' ? 'en' : 'vi';
           const main = renderTemplate(template, primary, values(primary));
           const alt = renderTemplate(template, other, values(other));
+          const body = composeTaskEmail(replies, notice.slot, person.role, false, {
+            primary,
+            other,
+            main,
+            alt,
+          });
           await sendOnce(db, mailer, from, {
             idempotencyKey: `${notice.workflowId}:${notice.step}:${address}`,
             workflowId: notice.workflowId,
             step: notice.step,
             to: person.email,
             subject: main.subject,
-            text: `${main.text}\n\n----- ${other === 'en' ? 'English' : 'Tiếng Việt'} -----\n\n${alt.text}`,
-            html: `${main.html}<hr>${alt.html}`,
+            text: body.text,
+            html: body.html,
+            replyTo: body.replyTo,
             cycleId: notice.cycleId,
             agencyId,
             milestoneKey: 'inspection',

@@ -19,6 +19,11 @@ export interface NotifyInput {
   cycleId?: number;
   agencyId?: number;
   milestoneKey?: string;
+  /**
+   * The Reply-To of the email, from the id of its log row (the same on every attempt): task emails carry
+   * a sub-address whose code names the row, so that a reply is matched to them (src/replies).
+   */
+  replyTo?: (notificationId: number) => string | undefined;
 }
 
 export interface NotifyResult {
@@ -176,6 +181,7 @@ export async function sendOnce(
       text: input.text,
       html: input.html,
       messageId,
+      replyTo: input.replyTo?.(row.id),
       headers: { 'X-Phoihop-Key': input.idempotencyKey },
     });
   } catch (err) {

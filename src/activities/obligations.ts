@@ -20,6 +20,8 @@ import type { AgencyRef, AttachmentRef, ObligationStage } from '../workflows/obl
 import { sendOnce, sendToEach, type DeliveryResult } from './notification-log';
 import { ApplicationFailure } from '@temporalio/common';
 import { localDate } from '../cycle/clock';
+import type { ReplyConfig } from '../config/replies';
+import { composeTaskEmail } from '../replies/outgoing';
 
 /** How long recordSubmission waits for the obligation's row (written by the request's recordObligation). */
 const OBLIGATION_ROW_WAIT_MS = 5_000;
@@ -168,8 +170,10 @@ export function createObligationActivities(deps: {
   from: string;
   links: LinkConfig;
   context: ObligationContext;
+  /** Where replies go (task emails' Reply-To); none: no reply address. */
+  replies?: ReplyConfig;
 }) {
-  const { db, mailer, from, links, context } = deps;
+  const { db, mailer, from, links, context, replies } = deps;
 
   return {
     /** Renders the program's template for one step and sends it to each recipient, at most once each. */
@@ -224,14 +228,22 @@ export function createObligationActivities(deps: {
           const other = primary === 'vi' ? 'en' : 'vi';
           const main = renderTemplate(template, primary, values(primary));
           const alt = renderTemplate(template, other, values(other));
+          const figuresRequired = (milestone.figures ?? []).some((f) => f.required);
+          const body = composeTaskEmail(replies, notice.slot, person.role, figuresRequired, {
+            primary,
+            other,
+            main,
+            alt,
+          });
           await sendOnce(db, mailer, from, {
             idempotencyKey: `${notice.workflowId}:${notice.step}:${person.email.toLowerCase()}`,
             workflowId: notice.workflowId,
             step: notice.step,
             to: person.email,
             subject: main.subject,
-            text: `${main.text}\n\n----- ${other === 'en' ? 'English' : 'Tiếng Việt'} -----\n\n${alt.text}`,
-            html: `${main.html}<hr>${alt.html}`,
+            text: body.text,
+            html: body.html,
+            replyTo: body.replyTo,
             cycleId: notice.cycleId,
             agencyId: await context.agencyId(notice.agency.code),
             milestoneKey: notice.milestone,

@@ -11,6 +11,8 @@ export interface OutgoingEmail {
   html?: string;
   /** Deterministic Message-ID (with angle brackets), so a resend after a crash can be recognised. */
   messageId: string;
+  /** Where replies go (a task email's sub-address with its reply code). */
+  replyTo?: string;
   headers?: Record<string, string>;
   /** Files attached to the email (the consolidated report's DOCX and PDF). */
   attachments?: EmailAttachment[];
@@ -75,6 +77,7 @@ export function createMailer(config: Pick<SmtpConfig, 'url' | 'from'>): Mailer {
           // scanning each body to decide (measurable at tens of thousands of emails).
           textEncoding: 'base64',
           messageId: email.messageId,
+          ...(email.replyTo ? { replyTo: email.replyTo } : {}),
           headers: email.headers,
           attachments: email.attachments,
         });

@@ -32,7 +32,7 @@ export interface TimelineItem {
   at: number;
   when: string;
   milestone: string;
-  kind: 'email' | 'submission' | 'audit';
+  kind: 'email' | 'submission' | 'audit' | 'reply';
   what: string;
   detail: string;
   outcome?: 'done' | 'refused';
@@ -182,6 +182,20 @@ export async function loadAgencyView(
         })),
       });
     }
+  }
+  // Replies and automatic answers read from the replies mailbox (src/web/replies).
+  const inbound = await db.prisma.inboundMessage.findMany({ where: { workflowId }, orderBy: { id: 'asc' } });
+  for (const m of inbound) {
+    const held = m.status === 'held' && m.heldReason ? ` — ${w.inboundHeld(m.heldReason)}` : '';
+    timeline.push({
+      at: m.createdAt.getTime(),
+      when: formatDateTime(m.createdAt),
+      milestone: titleOf(m.milestoneKey ?? ''),
+      kind: 'reply',
+      what: `${w.inbound(m.kind, m.status)}${held}${m.receiptNumber ? ` — ${w.receipt} ${m.receiptNumber}` : ''}`,
+      detail: [m.fromAddress, m.subject, m.heldDetail, m.reviewNote].filter(Boolean).join(' — '),
+      ...(m.status === 'held' || m.status === 'rejected' ? { outcome: 'refused' as const } : {}),
+    });
   }
   for (const a of audits) {
     const milestone = a.subject.slice(workflowId.length + 1);

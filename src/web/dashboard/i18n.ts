@@ -115,6 +115,31 @@ export const DASH = {
     what: 'Sự việc',
     detail: 'Chi tiết',
     emailSent: 'Thư đã gửi',
+    /** A message read from the replies mailbox, by what it came to. */
+    inbound: (kind: string, status: string): string =>
+      kind === 'auto_reply'
+        ? 'Thư trả lời tự động (không xử lý)'
+        : ((
+            {
+              received: 'Thư trả lời: đang xử lý',
+              submitted: 'Thư trả lời: đã ghi nhận là văn bản nộp',
+              held: 'Thư trả lời: chờ xem xét',
+              portal: 'Thư trả lời: đã hướng dẫn nộp trên trang nhiệm vụ',
+              recorded: 'Thư trả lời: đã ghi nhận',
+              accepted: 'Thư trả lời: cán bộ đã ghi nhận là văn bản nộp',
+              rejected: 'Thư trả lời: cán bộ không ghi nhận',
+            } as Record<string, string>
+          )[status] ?? status),
+    inboundHeld: (reason: string): string =>
+      ({
+        'unknown-sender': 'địa chỉ gửi không phải của đơn vị',
+        'auth-failed': 'thư không vượt qua kiểm tra xác thực người gửi (SPF/DKIM/DMARC)',
+        'no-match': 'không khớp nhiệm vụ nào',
+        files: 'tệp đính kèm không hợp lệ',
+        'no-files': 'không có tệp đính kèm',
+        closed: 'nhiệm vụ không nhận thêm văn bản',
+        other: 'cần cán bộ xem xét',
+      })[reason] ?? reason,
     emailFailed: 'Thư gửi lỗi',
     emailRetrying: (n: number) => `Thư chưa gửi được, đang tự gửi lại (đã thử ${n} lần)`,
     mailBacklog: (n: number) =>
@@ -226,6 +251,30 @@ export const DASH = {
     what: 'What',
     detail: 'Details',
     emailSent: 'Email sent',
+    inbound: (kind: string, status: string): string =>
+      kind === 'auto_reply'
+        ? 'Automatic reply (not acted on)'
+        : ((
+            {
+              received: 'Reply: being processed',
+              submitted: 'Reply: recorded as a submission',
+              held: 'Reply: awaiting review',
+              portal: 'Reply: sent to the task page',
+              recorded: 'Reply: recorded',
+              accepted: 'Reply: accepted as a submission by a coordinator',
+              rejected: 'Reply: turned down by a coordinator',
+            } as Record<string, string>
+          )[status] ?? status),
+    inboundHeld: (reason: string): string =>
+      ({
+        'unknown-sender': 'the sender is not the agency’s',
+        'auth-failed': 'failed the sender checks (SPF/DKIM/DMARC)',
+        'no-match': 'matches no task',
+        files: 'attachments refused',
+        'no-files': 'no attachments',
+        closed: 'the task takes no more submissions',
+        other: 'needs a coordinator',
+      })[reason] ?? reason,
     emailFailed: 'Email failed',
     emailRetrying: (n: number) => `Email not sent yet, retrying (${n} attempts so far)`,
     mailBacklog: (n: number) =>
