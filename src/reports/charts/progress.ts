@@ -64,9 +64,7 @@ export function milestoneProgress(
       afterWorkingDays: s.afterWorkingDays,
       on: s.on,
     })),
-    submittedOn: owing
-      .flatMap((c) => (c.submittedAt ? [localDate(c.submittedAt.getTime())] : []))
-      .sort(),
+    submittedOn: owing.flatMap((c) => (c.submittedAt ? [localDate(c.submittedAt.getTime())] : [])).sort(),
   };
 }
 

@@ -25,7 +25,7 @@ export function rateComparisonChart(data: RateComparisonData): Chart {
   const withPrevious = data.previousLabel !== null;
   const row = withPrevious ? 58 : 42;
   const plotW = WIDTH - PAD.left - PAD.right;
-  const height = PAD.top + data.bars.length * row + 34;
+  const height = PAD.top + data.bars.length * row + 46;
   const parts: string[] = [];
   // The scale: 0, 50 and 100 %.
   const scaleTop = PAD.top + 18;
@@ -34,12 +34,22 @@ export function rateComparisonChart(data: RateComparisonData): Chart {
     const x = PAD.left + p * plotW;
     parts.push(
       `<line x1="${num(x)}" x2="${num(x)}" y1="${scaleTop}" y2="${scaleBottom}" stroke="#d5dbe1" stroke-width="1"/>`,
-      text(x, scaleBottom + 12, `${p * 100}%`, { 'text-anchor': 'middle', fill: '#3b4650', 'font-size': 11 }),
+      text(x, scaleBottom + 13, `${p * 100}%`, {
+        'text-anchor': p === 0 ? 'start' : p === 1 ? 'end' : 'middle',
+        fill: '#3b4650',
+        'font-size': 11,
+      }),
     );
   }
   const drawBar = (y: number, rate: number | null, colour: string, which: string, index: number) => {
     if (rate === null) {
-      parts.push(text(PAD.left + 4, y + BAR - 3, w.noData, { fill: '#5a6570', 'font-size': 11, 'font-style': 'italic' }));
+      parts.push(
+        text(PAD.left + 4, y + BAR - 3, w.noData, {
+          fill: '#5a6570',
+          'font-size': 11,
+          'font-style': 'italic',
+        }),
+      );
       return;
     }
     const width = Math.max(0, Math.min(1, rate)) * plotW;
@@ -54,7 +64,7 @@ export function rateComparisonChart(data: RateComparisonData): Chart {
     drawBar(top + 19, bar.current, CURRENT, 'current', i);
     if (withPrevious) drawBar(top + 19 + BAR + 3, bar.previous, PREVIOUS, 'previous', i);
   });
-  const legendY = height - 14;
+  const legendY = height - 8;
   parts.push(
     `<rect x="${PAD.left}" y="${legendY - 10}" width="12" height="12" fill="${CURRENT}"/>`,
     text(PAD.left + 16, legendY, data.currentLabel, { fill: '#1d2733', 'font-size': 12 }),

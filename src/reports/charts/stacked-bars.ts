@@ -42,7 +42,13 @@ export function stackedBarsChart(data: StackedBarsData): Chart {
         `<rect x="${num(x)}" y="${top + 20}" width="${num(w)}" height="${BAR}" fill="${escapeXml(s.colour)}" stroke="#ffffff" stroke-width="1" data-bar="${row}" data-series="${escapeXml(s.key)}" data-value="${value}"/>`,
       );
       if (w >= 22)
-        parts.push(text(x + w / 2, top + 34, String(value), { 'text-anchor': 'middle', fill: '#1d2733', 'font-size': 11 }));
+        parts.push(
+          text(x + w / 2, top + 34, String(value), {
+            'text-anchor': 'middle',
+            fill: '#1d2733',
+            'font-size': 11,
+          }),
+        );
       x += w;
     });
     parts.push(text(x + 6, top + 34, String(total), { fill: '#1d2733', 'font-weight': 'bold' }));
