@@ -78,11 +78,12 @@ export function stackedBarsChart(data: StackedBarsData): Chart {
     title: data.title,
     width: WIDTH,
     height,
+    // The series that occur (a column of zeros says nothing and makes the table wider on a phone).
     table: {
-      headers: [data.words.category, ...data.series.map((s) => s.label), data.words.total],
+      headers: [data.words.category, ...present.map((s) => s.label), data.words.total],
       rows: data.bars.map((bar) => [
         bar.label,
-        ...data.series.map((_, i) => String(bar.values[i] ?? 0)),
+        ...present.map((s) => String(bar.values[s.i] ?? 0)),
         String(bar.values.reduce((a, v) => a + v, 0)),
       ]),
     },
