@@ -516,17 +516,19 @@ describe('a coordinator, in a browser, reviews an agency’s submission from the
       // The accepted split into on time and late, and the on-time rate (on time / owed: 3 of 7, the
       // waived one not owed; Sở Y tế, Sở Tài chính and Sở KH&CN sent on 20/01, before the due date).
       const row = async (selector: string) =>
-        (await page.locator(`table.counts tr${selector} td`).allInnerTexts()).map((t) => t.trim());
+        (await page.locator(`table.counts tfoot tr${selector} td`).allInnerTexts()).map((t) => t.trim());
       expect(await row('[data-state="accepted-on-time"]')).toEqual(['Đã chấp nhận, đúng hạn', '1']);
       expect(await row('[data-state="accepted-late"]')).toEqual(['Đã chấp nhận, muộn', '0']);
       expect(await row('[data-rate]')).toEqual(['42,9%']);
 
       const charts = page.locator('#bieu-do');
-      expect(await charts.locator('h2').innerText()).toBe('Biểu đồ tiến độ: Kế hoạch năm');
+      expect(await charts.locator('h2').innerText()).toBe('Biểu đồ tiến độ: Kế hoạch triển khai');
       // States by group: a stacked bar per group, its numbers in the table beside it.
       const states = charts.locator('figure[data-chart="states"]');
       const svg = states.locator('svg[role="img"]');
-      expect(await svg.locator('title').textContent()).toBe('Trạng thái theo nhóm đơn vị: Kế hoạch năm');
+      expect(await svg.locator('title').textContent()).toBe(
+        'Trạng thái theo nhóm đơn vị: Kế hoạch triển khai',
+      );
       expect(await svg.locator('desc').textContent()).toContain(
         'Sở, ban, ngành: Đã đề nghị 1, Quá hạn 1, Đã đôn đốc 1, Đã nộp, chờ xem xét 1, Đã trả lại 1, Đã chấp nhận 1, Được miễn 1 (Tổng 7)',
       );
