@@ -38,6 +38,7 @@ export function submissionsChart(
   milestoneTitle: string,
   lang: ReportLang,
   id: string,
+  width?: number,
 ): Chart {
   const w = CHART_WORDS[lang];
   const points: { on: string; count: number }[] = [];
@@ -56,16 +57,18 @@ export function submissionsChart(
   const to = shiftDays(dates.at(-1) ?? progress.due, 3);
   return cumulativeChart({
     id,
+    width,
     title: w.submissionsTitle(milestoneTitle),
     owed: progress.owed,
     from: from < (dates[0] ?? from) ? from : (dates[0] ?? from),
     to,
     points,
     marks: [
-      { on: progress.due, label: `${w.due} ${formatCivilDate(progress.due)}`, kind: 'due' as const },
+      { on: progress.due, label: w.dueLong, short: w.due, kind: 'due' as const },
       ...progress.steps.map((s, i) => ({
         on: s.on,
         label: w.step(i + 1, s.afterWorkingDays),
+        short: String(i + 1),
         kind: 'step' as const,
       })),
     ],
@@ -80,11 +83,18 @@ export function submissionsChart(
 }
 
 /** The cells' states of one milestone, one stacked bar per agency group. */
-export function statesChart(matrix: Matrix, index: number, lang: ReportLang, id: string): Chart {
+export function statesChart(
+  matrix: Matrix,
+  index: number,
+  lang: ReportLang,
+  id: string,
+  width?: number,
+): Chart {
   const w = CHART_WORDS[lang];
   const groups = [...new Set(matrix.rows.filter((r) => r.cells[index]).map((r) => r.group))];
   return stackedBarsChart({
     id,
+    width,
     title: w.statesTitle(matrix.milestones[index]?.title[lang] ?? ''),
     series: CELL_STATES.map((s) => ({ key: s, label: stateLabel(s, lang), colour: STATE_COLOURS[s] })),
     bars: groups.map((group) => ({
@@ -129,10 +139,12 @@ export function onTimeChart(
   what: string,
   lang: ReportLang,
   id: string,
+  width?: number,
 ): Chart {
   const w = CHART_WORDS[lang];
   return rateComparisonChart({
     id,
+    width,
     title: w.onTimeTitle(what),
     currentLabel: w.year(years.current),
     previousLabel: years.previous === null ? null : w.year(years.previous),

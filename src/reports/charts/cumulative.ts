@@ -4,6 +4,8 @@
 import { clip, escapeXml, num, svgElement, text, type Chart } from './svg';
 
 export interface CumulativeData {
+  /** Width of the drawing in px (default 640); the text keeps its size, so narrower reads larger when scaled. */
+  width?: number;
   id: string;
   title: string;
   /** Agencies owing the milestone (waived and cancelled left out): the top of the scale. */
@@ -14,7 +16,7 @@ export interface CumulativeData {
   /** Per day with at least one submission: the day and how many had submitted by its end (cumulative). */
   points: { on: string; count: number }[];
   /** The due date and the escalation steps, each a vertical line with its label. */
-  marks: { on: string; label: string; kind: 'due' | 'step' }[];
+  marks: { on: string; label: string; short: string; kind: 'due' | 'step' }[];
   words: {
     day: string;
     submitted: string;
@@ -24,8 +26,10 @@ export interface CumulativeData {
   };
 }
 
-const WIDTH = 640;
-const HEIGHT = 300;
+/** The drawing's width when the data names none (the reports'); the dashboard draws narrower for phones. */
+const DEFAULT_WIDTH = 640;
+const PLOT_HEIGHT = 300;
+const LEGEND_ROW = 16;
 const PAD = { left: 44, right: 16, top: 34, bottom: 52 };
 
 function dayNumber(iso: string): number {
@@ -33,11 +37,13 @@ function dayNumber(iso: string): number {
 }
 
 export function cumulativeChart(data: CumulativeData): Chart {
+  const WIDTH = data.width ?? DEFAULT_WIDTH;
   const w = data.words;
   const first = dayNumber(data.from);
   const span = Math.max(1, dayNumber(data.to) - first);
   const plotW = WIDTH - PAD.left - PAD.right;
-  const plotH = HEIGHT - PAD.top - PAD.bottom;
+  const plotH = PLOT_HEIGHT - PAD.top - PAD.bottom;
+  const HEIGHT = PLOT_HEIGHT + data.marks.length * LEGEND_ROW + 4;
   const top = Math.max(1, data.owed, ...data.points.map((p) => p.count));
   const x = (iso: string) => PAD.left + ((dayNumber(iso) - first) / span) * plotW;
   const y = (count: number) => PAD.top + plotH - (count / top) * plotH;
@@ -64,16 +70,22 @@ export function cumulativeChart(data: CumulativeData): Chart {
     parts.push(
       `<circle cx="${num(x(p.on))}" cy="${num(y(p.count))}" r="3.5" fill="#1f3b5a" data-on="${escapeXml(p.on)}" data-count="${p.count}"/>`,
     );
-  // The due date (solid, red) and the escalation steps (dashed, orange), labels staggered above.
+  // The due date (solid, red) and the escalation steps (dashed, orange): a short label above each line
+  // (staggered, for steps close together), the full one in the legend under the chart.
   data.marks.forEach((m, i) => {
     const mx = x(m.on);
     const colour = m.kind === 'due' ? '#a40000' : '#c25e00';
     parts.push(
       `<line x1="${num(mx)}" x2="${num(mx)}" y1="${PAD.top - 4}" y2="${num(baseY)}" stroke="${colour}" stroke-width="${m.kind === 'due' ? 2 : 1.5}"${m.kind === 'step' ? ' stroke-dasharray="5 4"' : ''} data-mark="${m.kind}" data-on="${escapeXml(m.on)}"/>`,
-      text(mx, PAD.top - 8 - (i % 2) * 14, clip(m.label, 24), {
-        'text-anchor': mx > WIDTH * 0.7 ? 'end' : mx < WIDTH * 0.3 ? 'start' : 'middle',
+      text(mx, PAD.top - 8 - (i % 2) * 14, clip(m.short, 12), {
+        'text-anchor': 'middle',
         fill: colour,
         'font-size': 11,
+        'font-weight': 'bold',
+      }),
+      text(PAD.left, PLOT_HEIGHT + 8 + i * LEGEND_ROW, `${m.short}: ${m.label}, ${w.formatDate(m.on)}`, {
+        fill: colour,
+        'font-size': 12,
       }),
     );
   });
@@ -87,14 +99,17 @@ export function cumulativeChart(data: CumulativeData): Chart {
       fill: '#3b4650',
       'font-size': 11,
     }),
-    text(PAD.left + plotW / 2, HEIGHT - 10, w.ofOwed(last, data.owed), {
+    text(PAD.left + plotW / 2, PLOT_HEIGHT - 10, w.ofOwed(last, data.owed), {
       'text-anchor': 'middle',
       fill: '#1d2733',
     }),
   );
 
   const byDue = due ? data.points.filter((p) => p.on <= due.on).reduce((n, p) => Math.max(n, p.count), 0) : 0;
-  const alt = `${data.title}. ${w.summary(last, data.owed, byDue, due ? w.formatDate(due.on) : '')}`;
+  const steps = data.marks.filter((m) => m.kind === 'step').map((m) => `${m.label} ${w.formatDate(m.on)}`);
+  const alt =
+    `${data.title}. ${w.summary(last, data.owed, byDue, due ? w.formatDate(due.on) : '')}` +
+    (steps.length > 0 ? `; ${steps.join('; ')}` : '');
   return {
     svg: svgElement(data.id, WIDTH, HEIGHT, data.title, alt, parts.join('')),
     alt,

@@ -4,6 +4,8 @@
 import { clip, num, svgElement, text, type Chart } from './svg';
 
 export interface RateComparisonData {
+  /** Width of the drawing in px (default 640); the text keeps its size, so narrower reads larger when scaled. */
+  width?: number;
   id: string;
   title: string;
   currentLabel: string;
@@ -14,13 +16,15 @@ export interface RateComparisonData {
   words: { category: string; noData: string; formatRate: (rate: number | null) => string };
 }
 
-const WIDTH = 640;
+/** The drawing's width when the data names none (the reports'); the dashboard draws narrower for phones. */
+const DEFAULT_WIDTH = 640;
 const PAD = { left: 12, right: 64, top: 12 };
 const BAR = 14;
 const CURRENT = '#1f3b5a';
 const PREVIOUS = '#9fb3c8';
 
 export function rateComparisonChart(data: RateComparisonData): Chart {
+  const WIDTH = data.width ?? DEFAULT_WIDTH;
   const w = data.words;
   const withPrevious = data.previousLabel !== null;
   const row = withPrevious ? 58 : 42;

@@ -4,6 +4,8 @@
 import { clip, escapeXml, num, svgElement, text, type Chart } from './svg';
 
 export interface StackedBarsData {
+  /** Width of the drawing in px (default 640); the text keeps its size, so narrower reads larger when scaled. */
+  width?: number;
   id: string;
   title: string;
   /** The segments' kinds, in drawing order (left to right) and in the legend. */
@@ -13,20 +15,23 @@ export interface StackedBarsData {
   words: { category: string; total: string; none: string };
 }
 
-const WIDTH = 640;
+/** The drawing's width when the data names none (the reports'); the dashboard draws narrower for phones. */
+const DEFAULT_WIDTH = 640;
 const PAD = { left: 12, right: 56, top: 12 };
 const ROW = 46;
 const BAR = 20;
 const LEGEND_ROW = 20;
 
 export function stackedBarsChart(data: StackedBarsData): Chart {
+  const WIDTH = data.width ?? DEFAULT_WIDTH;
   const plotW = WIDTH - PAD.left - PAD.right;
   const max = Math.max(1, ...data.bars.map((b) => b.values.reduce((a, v) => a + v, 0)));
   // The legend: only the series that occur, three to a row.
   const present = data.series
     .map((s, i) => ({ ...s, i }))
     .filter((s) => data.bars.some((b) => (b.values[s.i] ?? 0) > 0));
-  const legendRows = Math.ceil(present.length / 3);
+  const columns = WIDTH < 500 ? 2 : 3;
+  const legendRows = Math.ceil(present.length / columns);
   const height = PAD.top + data.bars.length * ROW + legendRows * LEGEND_ROW + 16;
   const parts: string[] = [];
   data.bars.forEach((bar, row) => {
@@ -55,8 +60,8 @@ export function stackedBarsChart(data: StackedBarsData): Chart {
   });
   const legendTop = PAD.top + data.bars.length * ROW + 6;
   present.forEach((s, k) => {
-    const lx = PAD.left + (k % 3) * (plotW / 3);
-    const ly = legendTop + Math.floor(k / 3) * LEGEND_ROW;
+    const lx = PAD.left + (k % columns) * (plotW / columns);
+    const ly = legendTop + Math.floor(k / columns) * LEGEND_ROW;
     parts.push(
       `<rect x="${num(lx)}" y="${ly}" width="12" height="12" fill="${escapeXml(s.colour)}" stroke="#8a949e" stroke-width="0.5"/>`,
       text(lx + 16, ly + 11, clip(s.label, 26), { fill: '#1d2733', 'font-size': 12 }),

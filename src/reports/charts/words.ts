@@ -8,6 +8,7 @@ export interface ChartWords {
   onTimeTitle: (what: string) => string;
   allMilestones: string;
   due: string;
+  dueLong: string;
   step: (n: number, days: number) => string;
   day: string;
   submitted: string;
@@ -35,7 +36,8 @@ export const CHART_WORDS: Record<ReportLang, ChartWords> = {
     onTimeTitle: (what) => `Tỷ lệ gửi đúng hạn theo nhóm đơn vị: ${what}`,
     allMilestones: 'tất cả các mốc',
     due: 'Hạn',
-    step: (n, days) => `Đôn đốc lần ${n} (+${days} ngày)`,
+    dueLong: 'Hạn gửi',
+    step: (n, days) => `Đôn đốc lần ${n} (quá hạn ${days} ngày làm việc)`,
     day: 'Ngày',
     submitted: 'Số đơn vị đã gửi (lũy kế)',
     ofOwed: (count, owed) => `${count}/${owed} đơn vị đã gửi`,
@@ -61,7 +63,8 @@ export const CHART_WORDS: Record<ReportLang, ChartWords> = {
     onTimeTitle: (what) => `On-time rate by agency group: ${what}`,
     allMilestones: 'all milestones',
     due: 'Due',
-    step: (n, days) => `Escalation ${n} (+${days} d)`,
+    dueLong: 'Due date',
+    step: (n, days) => `Escalation ${n} (${days} working days overdue)`,
     day: 'Day',
     submitted: 'Agencies submitted (cumulative)',
     ofOwed: (count, owed) => `${count}/${owed} agencies submitted`,

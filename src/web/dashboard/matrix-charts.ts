@@ -11,6 +11,9 @@ import { filterMatrix, loadMatrix, type Matrix } from '../../reports/matrix';
 import { cachedProgramVersion } from '../read-cache';
 import type { Lang } from '../i18n';
 
+/** The drawings' width on the page: narrow enough that the text stays readable scaled to a phone. */
+const PAGE_WIDTH = 420;
+
 export interface MatrixChart {
   kind: 'submissions' | 'states' | 'on-time';
   title: string;
@@ -68,9 +71,15 @@ export async function loadMatrixCharts(
   const charts = [
     {
       kind: 'submissions' as const,
-      chart: submissionsChart(milestoneProgress(matrix, index, plan), title, lang, `chart-submissions`),
+      chart: submissionsChart(
+        milestoneProgress(matrix, index, plan),
+        title,
+        lang,
+        'chart-submissions',
+        PAGE_WIDTH,
+      ),
     },
-    { kind: 'states' as const, chart: statesChart(matrix, index, lang, 'chart-states') },
+    { kind: 'states' as const, chart: statesChart(matrix, index, lang, 'chart-states', PAGE_WIDTH) },
     {
       kind: 'on-time' as const,
       chart: onTimeChart(
@@ -83,6 +92,7 @@ export async function loadMatrixCharts(
         title,
         lang,
         'chart-on-time',
+        PAGE_WIDTH,
       ),
     },
   ];

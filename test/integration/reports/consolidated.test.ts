@@ -453,15 +453,16 @@ describe.each(providers)('consolidated report on %s', (provider) => {
   });
 
   it('puts the progress charts into the DOCX and the PDF as pictures with their text alternatives', async () => {
-    // From the read model: per milestone the owing agencies' submission dates, the plan's due date and
+    // From the read model: per milestone the owing agencies' submission dates; from the cycle's plan (the
+    // program on the holiday calendar: the annual plan due Fri 12/02/2027) the due date and the
     // escalation steps; per group this year's and last year's on-time rates.
     expect(report.progress.map((p) => [p.milestone, p.owed, p.due])).toEqual([
-      ['annual-plan', 7, '2027-02-05'],
+      ['annual-plan', 7, '2027-02-12'],
       ['report-6m', 8, '2027-06-16'],
       ['report-annual', 8, '2027-12-16'],
     ]);
     expect(report.progress[0]!.steps.length).toBeGreaterThan(0);
-    expect(report.progress[0]!.steps.every((s) => s.on > '2027-02-05')).toBe(true);
+    expect(report.progress[0]!.steps.every((s) => s.on > '2027-02-12')).toBe(true);
     expect(
       report.comparison!.byGroup.map((g) => [g.group, g.current.rate !== null, g.previous !== null]),
     ).toEqual(report.groups.map((g) => [g, true, true]));

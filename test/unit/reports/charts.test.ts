@@ -95,8 +95,8 @@ describe('cumulativeChart', () => {
       { on: '2027-01-11', count: 3 },
     ],
     marks: [
-      { on: '2027-01-06', label: 'Hạn', kind: 'due' },
-      { on: '2027-01-08', label: 'Đôn đốc lần 1', kind: 'step' },
+      { on: '2027-01-06', label: 'Hạn gửi', short: 'Hạn', kind: 'due' },
+      { on: '2027-01-08', label: 'Đôn đốc lần 1', short: '1', kind: 'step' },
     ],
     words: {
       day: 'Ngày',
@@ -122,8 +122,12 @@ describe('cumulativeChart', () => {
   });
 
   it('has a text alternative and the numbers as a table', () => {
-    expect(chart.alt).toBe('Tiến độ. 3/4, 2 đúng hạn 06/01/2027');
-    expect(chart.svg).toContain('<desc id="c-d">Tiến độ. 3/4, 2 đúng hạn 06/01/2027</desc>');
+    expect(chart.alt).toBe('Tiến độ. 3/4, 2 đúng hạn 06/01/2027; Đôn đốc lần 1 08/01/2027');
+    expect(chart.svg).toContain(
+      '<desc id="c-d">Tiến độ. 3/4, 2 đúng hạn 06/01/2027; Đôn đốc lần 1 08/01/2027</desc>',
+    );
+    // The legend under the chart names each mark in full.
+    expect(chart.svg).toContain('>1: Đôn đốc lần 1, 08/01/2027</text>');
     expect(chart.table.rows).toEqual([
       ['06/01/2027', '2/4'],
       ['11/01/2027', '3/4'],
