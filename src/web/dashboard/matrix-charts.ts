@@ -2,6 +2,7 @@
 // submissions over time against the due date, the states by agency group, and the on-time rate by group
 // against the previous year's cycle of the program. Each comes with its numbers as a table; the drawing is
 // src/reports/charts, from the same matrix the page shows (its group and search filter applied).
+import type { CyclePlan } from '../../cycle/plan';
 import type { Database } from '../../db/client';
 import { onTimeChart, statesChart, submissionsChart } from '../../reports/charts/build';
 import { cyclePlanOf, groupRates, milestoneProgress } from '../../reports/charts/progress';
@@ -10,6 +11,10 @@ import { CHART_WORDS } from '../../reports/charts/words';
 import { filterMatrix, loadMatrix, type Matrix } from '../../reports/matrix';
 import { cachedProgramVersion } from '../read-cache';
 import type { Lang } from '../i18n';
+
+/** The cycles' plans by program version and year (a stored version never changes; the holiday files are
+ * read once per process, as the workflows' calendar is computed once per cycle). */
+const plans = new Map<string, CyclePlan>();
 
 /** The drawings' width on the page: narrow enough that the text stays readable scaled to a phone. */
 const PAGE_WIDTH = 420;
@@ -52,7 +57,11 @@ export async function loadMatrixCharts(
     select: { programId: true, programVersionId: true },
   });
   const { definition } = await cachedProgramVersion(db, cycle.programVersionId);
-  const plan = cyclePlanOf(definition, matrix.cycle.year)?.milestones.find((p) => p.key === milestone.key);
+  const key = `${cycle.programVersionId}:${matrix.cycle.year}`;
+  // A year the holiday files do not cover yet is not remembered: its file may be added later.
+  const cyclePlan = plans.get(key) ?? cyclePlanOf(definition, matrix.cycle.year);
+  if (cyclePlan) plans.set(key, cyclePlan);
+  const plan = cyclePlan?.milestones.find((p) => p.key === milestone.key);
   const title = milestone.title[lang];
 
   // The previous year's cycle of the program, the same milestone, the same filter.
