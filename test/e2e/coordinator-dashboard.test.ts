@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { addUser } from '../../src/auth/users';
 import { localInstant } from '../../src/cycle/clock';
@@ -9,6 +10,7 @@ import {
   launchBrowser,
   PHONE,
   screenshot,
+  SCREENSHOT_DIR,
   scrollBoxes,
   writeLayoutReport,
   type E2EBrowser,
@@ -507,6 +509,79 @@ describe('a coordinator, in a browser, reviews an agency’s submission from the
     await desktop.close();
   });
 
+  it('draws the milestone’s progress charts on the matrix, each with its text alternative and its table', async () => {
+    for (const context of [coordPhone, coordDesktop]) {
+      const page = await open(context, matrixPath());
+      const kind = page.viewportSize()?.width === PHONE.width ? 'phone' : 'desktop';
+      // The accepted split into on time and late, and the on-time rate (on time / owed: 3 of 7, the
+      // waived one not owed; Sở Y tế, Sở Tài chính and Sở KH&CN sent on 20/01, before the due date).
+      const row = async (selector: string) =>
+        (await page.locator(`table.counts tfoot tr${selector} td`).allInnerTexts()).map((t) => t.trim());
+      expect(await row('[data-state="accepted-on-time"]')).toEqual(['Đã chấp nhận, đúng hạn', '1']);
+      expect(await row('[data-state="accepted-late"]')).toEqual(['Đã chấp nhận, muộn', '0']);
+      expect(await row('[data-rate]')).toEqual(['42,9%']);
+
+      const charts = page.locator('#bieu-do');
+      expect(await charts.locator('h2').innerText()).toBe('Biểu đồ tiến độ: Kế hoạch triển khai');
+      // States by group: a stacked bar per group, its numbers in the table beside it.
+      const states = charts.locator('figure[data-chart="states"]');
+      const svg = states.locator('svg[role="img"]');
+      expect(await svg.locator('title').textContent()).toBe(
+        'Trạng thái theo nhóm đơn vị: Kế hoạch triển khai',
+      );
+      expect(await svg.locator('desc').textContent()).toContain(
+        'Sở, ban, ngành: Đã đề nghị 1, Quá hạn 1, Đã đôn đốc 1, Đã nộp, chờ xem xét 1, Đã trả lại 1, Đã chấp nhận 1, Được miễn 1 (Tổng 7)',
+      );
+      expect(await svg.locator('rect[data-series]').count()).toBe(8);
+      expect(await states.locator('table.chart-data thead th').allInnerTexts()).toEqual([
+        'Nhóm đơn vị',
+        'Đã đề nghị',
+        'Đã nhắc',
+        'Quá hạn',
+        'Đã đôn đốc',
+        'Đã nộp, chờ xem xét',
+        'Đã trả lại',
+        'Đã chấp nhận',
+        'Được miễn',
+        'Tổng',
+      ]);
+      const tableRows = async (figure: typeof states) =>
+        Promise.all(
+          (await figure.locator('table.chart-data tbody tr').all()).map(async (tr) =>
+            (await tr.locator('th, td').allInnerTexts()).map((t) => t.trim()),
+          ),
+        );
+      expect(await tableRows(states)).toEqual([
+        ['Sở, ban, ngành', '1', '0', '1', '1', '1', '1', '1', '1', '7'],
+        ['UBND cấp xã', '0', '1', '0', '0', '0', '0', '0', '0', '1'],
+      ]);
+      // Submissions over time: the due date (Fri 12/02) and the three escalation steps marked, a point per
+      // day with submissions, the same numbers in the table.
+      const over = charts.locator('figure[data-chart="submissions"]');
+      const marks = over.locator('svg line[data-mark]');
+      expect(
+        await Promise.all(
+          (await marks.all()).map(
+            async (m) => `${await m.getAttribute('data-mark')} ${await m.getAttribute('data-on')}`,
+          ),
+        ),
+      ).toEqual(['due 2027-02-12', 'step 2027-02-15', 'step 2027-02-17', 'step 2027-02-19']);
+      const points = await over.locator('svg circle[data-count]').all();
+      const overRows = await tableRows(over);
+      expect(overRows.length).toBe(points.length);
+      expect(overRows.at(-1)?.[1]).toBe(`${await points.at(-1)!.getAttribute('data-count')}/7 đơn vị đã gửi`);
+      // The on-time rate by group (no 2026 cycle: this year's bars only).
+      const onTime = charts.locator('figure[data-chart="on-time"]');
+      expect(await tableRows(onTime)).toEqual([
+        ['Sở, ban, ngành', '50,0%'],
+        ['UBND cấp xã', '0,0%'],
+      ]);
+      await states.screenshot({ path: join(SCREENSHOT_DIR, `dashboard-matrix-chart-${kind}.png`) });
+      await record(page, 'dashboard-matrix-charts', 'matrix charts');
+      await page.close();
+    }
+  });
+
   it('gives a viewer no action buttons, and refuses an action forged from the viewer’s page with 403', async () => {
     const page = await open(viewerDesktop, '/quan-ly/dang-nhap');
     await logIn(page, VIEWER);
@@ -577,6 +652,7 @@ describe('a coordinator, in a browser, reviews an agency’s submission from the
       'login, session ended (phone)',
       'matrix (phone)',
       'matrix after accepting (phone)',
+      'matrix charts (phone)',
       'matrix with every state (phone)',
       'returned task page (phone)',
     ]);

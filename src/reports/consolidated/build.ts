@@ -6,6 +6,7 @@ import type { Database } from '../../db/client';
 import { localDate } from '../../cycle/clock';
 import { AGENCY_GROUP_NAMES } from '../../directory/groups';
 import { loadProgramVersion } from '../../programs/store';
+import { cycleProgress, type MilestoneProgress } from '../charts/progress';
 import { loadMatrix } from '../matrix';
 import type { ProgramDefinition } from '../../programs/types';
 import type { ReportLang } from '../labels';
@@ -49,6 +50,8 @@ interface Compliance {
   milestones: ReportMilestone[];
   groups: string[];
   rows: ComplianceRow[];
+  /** Per report milestone (same order as `milestones`): owing agencies and their submission dates. */
+  progress: MilestoneProgress[];
 }
 
 /**
@@ -113,6 +116,14 @@ async function loadCompliance(db: Db, cycleId: number): Promise<Compliance | und
     milestones,
     groups,
     rows,
+    progress: cycleProgress(
+      {
+        ...matrix,
+        milestones: kept.map((i) => matrix.milestones[i]!),
+        rows: matrix.rows.map((r) => ({ ...r, cells: kept.map((i) => r.cells[i] ?? null) })),
+      },
+      definition,
+    ),
   };
 }
 
@@ -306,6 +317,14 @@ export async function buildConsolidatedReport(
           return before ? [compare(r.milestone, r.overall, before.overall)] : [];
         }),
         overall: compare('*', totals.overall, rateCounts(allOutcomes(p.rows))),
+        byGroup: totals.byGroup.map(({ group, counts }) => {
+          const before = p.rows.filter((r) => r.group === group);
+          return {
+            group,
+            current: counts,
+            previous: before.length > 0 ? rateCounts(allOutcomes(before)) : null,
+          };
+        }),
       };
     }
   }
@@ -355,6 +374,7 @@ export async function buildConsolidatedReport(
     figures: await figureTotals(db, cycleId, definition),
     inspections: await inspectionsOf(db, cycleId, localDate(now.getTime())),
     comparison,
+    progress: c.progress,
     narrative: [],
     generatedAt: now,
   };

@@ -8,6 +8,7 @@ import {
   BorderStyle,
   Document,
   Header,
+  ImageRun,
   Packer,
   PageBreak,
   PageNumber,
@@ -20,6 +21,8 @@ import {
   WidthType,
   type ITableCellBorders,
 } from 'docx';
+import { svgToPng } from '../charts/png';
+import type { Chart } from '../charts/svg';
 import type { Block, ReportLayout, TableRow as LayoutRow } from './layout';
 import { layoutReport } from './layout';
 import type { ConsolidatedReport } from './types';
@@ -146,6 +149,32 @@ function dataTable(block: Extract<Block, { type: 'table' }>): Table {
   });
 }
 
+/** A chart as a PNG picture the width of the text (Word's SVG needs a PNG beside it anyway), its text
+ * alternative in the picture's description, and its title as the caption under it. */
+function chartParagraphs(chart: Chart): Paragraph[] {
+  const width = Math.round((TEXT_WIDTH / 1440) * 96);
+  return [
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      keepNext: true,
+      spacing: { before: 120 },
+      children: [
+        new ImageRun({
+          type: 'png',
+          data: svgToPng(chart.svg),
+          transformation: { width, height: Math.round((width * chart.height) / chart.width) },
+          altText: { name: chart.title, title: chart.title, description: chart.alt },
+        }),
+      ],
+    }),
+    new Paragraph({
+      alignment: AlignmentType.CENTER,
+      spacing: { after: 120 },
+      children: [new TextRun({ text: chart.title, font: FONT, size: SIZE.table, italics: true })],
+    }),
+  ];
+}
+
 function blocks(list: readonly Block[]): (Paragraph | Table)[] {
   return list.flatMap((block) => {
     switch (block.type) {
@@ -157,6 +186,8 @@ function blocks(list: readonly Block[]): (Paragraph | Table)[] {
         return [bodyParagraph(block.text, block.italic)];
       case 'table':
         return [dataTable(block), new Paragraph({ spacing: { after: 60 }, children: [] })];
+      case 'chart':
+        return chartParagraphs(block.chart);
     }
   });
 }

@@ -1,6 +1,9 @@
 // The report as a sequence of blocks (headings, paragraphs, tables) that both the DOCX and the PDF
 // renderer draw, so the two say the same thing. Pure.
 import { localDate } from '../../cycle/clock';
+import { onTimeChart, outcomesChart, submissionsChart } from '../charts/build';
+import type { Chart } from '../charts/svg';
+import { CHART_WORDS } from '../charts/words';
 import type { ReportLang } from '../labels';
 import { formatCivilDate, formatFigure, formatNumber, formatPercent, formatSignedPoints } from './format';
 import type { ConsolidatedReport, ListedAgency, RateCounts } from './types';
@@ -33,7 +36,9 @@ export type Block =
       rows: TableRow[];
       /** Smaller type (the annex). */
       small?: boolean;
-    };
+    }
+  /** A chart (SVG; the renderers draw it to PNG), its title as the caption under it, `alt` its text alternative. */
+  | { type: 'chart'; chart: Chart };
 
 export interface ReportLayout {
   /** Left header: the parent body (the program's issuer) and the lead agency, in capitals; the number. */
@@ -148,6 +153,35 @@ export function layoutReport(report: ConsolidatedReport): ReportLayout {
     widths: [19, 23, 9, 9, 9, 9, 10, 12],
     centred: [2, 3, 4, 5, 6, 7],
     rows: rateRows,
+  });
+
+  // The pictures of the rates: outcomes by group, the on-time rate by group (against the previous year
+  // in section 5 when there is one), and per milestone the submissions over time against the due date.
+  if (report.totals.byGroup.length > 0) {
+    body.push({ type: 'chart', chart: outcomesChart(report.totals.byGroup, lang, 'report-outcomes') });
+    if (!report.comparison)
+      body.push({
+        type: 'chart',
+        chart: onTimeChart(
+          report.totals.byGroup.map((g) => ({ group: g.group, current: g.counts, previous: null })),
+          { current: year, previous: null },
+          CHART_WORDS[lang].allMilestones,
+          lang,
+          'report-on-time',
+        ),
+      });
+  }
+  report.progress.forEach((p, i) => {
+    if (p.owed === 0) return;
+    body.push({
+      type: 'chart',
+      chart: submissionsChart(
+        p,
+        milestoneTitle(report.milestones, p.milestone, lang),
+        lang,
+        `report-progress-${i}`,
+      ),
+    });
   });
 
   for (const [heading, list, withDays] of [
@@ -274,6 +308,17 @@ export function layoutReport(report: ConsolidatedReport): ReportLayout {
         row(w.all, comparison.overall, true),
       ],
     });
+    if (comparison.byGroup.length > 0)
+      body.push({
+        type: 'chart',
+        chart: onTimeChart(
+          comparison.byGroup,
+          { current: year, previous: py },
+          CHART_WORDS[lang].allMilestones,
+          lang,
+          'report-on-time',
+        ),
+      });
   }
 
   const annexRows: TableRow[] = [];

@@ -2,6 +2,8 @@
 // letter; see fonts.ts): the same layout as the DOCX (layout.ts), on A4 with the Decree 30 margins and page
 // numbers at the top from page 2.
 import PDFDocument from 'pdfkit';
+import { svgToPng } from '../charts/png';
+import type { Chart } from '../charts/svg';
 import { reportFileName, type RenderedFile } from './files';
 import { cellWords, fitColumns } from './columns';
 import { reportFonts } from './fonts';
@@ -119,6 +121,18 @@ function drawTable(doc: Doc, block: Table) {
   doc.moveDown(0.5);
 }
 
+/** A chart as a PNG (pdfkit draws no SVG) the width of the text, its title as the caption under it. */
+function drawChart(doc: Doc, chart: Chart) {
+  const width = textWidth(doc);
+  const height = (width * chart.height) / chart.width;
+  if (doc.y + height + 2 * SIZE.table > bottom(doc)) doc.addPage();
+  const top = doc.y + 4;
+  doc.image(svgToPng(chart.svg), MARGINS.left, top, { width, height });
+  doc.y = top + height + 2;
+  centred(doc, chart.title, SIZE.table, 'italic');
+  doc.moveDown(0.5);
+}
+
 function drawBlocks(doc: Doc, blocks: readonly Block[]) {
   for (const block of blocks) {
     doc.x = MARGINS.left;
@@ -145,6 +159,9 @@ function drawBlocks(doc: Doc, blocks: readonly Block[]) {
         break;
       case 'table':
         drawTable(doc, block);
+        break;
+      case 'chart':
+        drawChart(doc, block.chart);
         break;
     }
   }

@@ -1,6 +1,7 @@
 // The consolidated report of one cycle, as data: what the DOCX, PDF and XLSX renderers draw and what the
 // dashboard can show. Pure types.
 import type { Bilingual } from '../../programs/types';
+import type { MilestoneProgress } from '../charts/progress';
 import type { ReportLang } from '../labels';
 
 /** How one agency did on one milestone (Cycle.summary's strings, parsed). */
@@ -139,6 +140,8 @@ export interface YearComparison {
   milestones: ComparisonRow[];
   /** All milestones together. */
   overall: ComparisonRow;
+  /** All milestones together per agency group of this year (previous: null when the group owed nothing then). */
+  byGroup: { group: string; current: RateCounts; previous: RateCounts | null }[];
 }
 
 export interface ConsolidatedReport {
@@ -180,6 +183,8 @@ export interface ConsolidatedReport {
   figures: MilestoneFigures[];
   inspections: InspectionsSection;
   comparison: YearComparison | null;
+  /** Per milestone (same order as `milestones`): who owes it and when they submitted, for the charts. */
+  progress: MilestoneProgress[];
   /** Paragraphs generated from the numbers, in `lang`. */
   narrative: string[];
   generatedAt: Date;

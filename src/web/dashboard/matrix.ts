@@ -4,7 +4,11 @@
 import type { Database } from '../../db/client';
 import { cachedProgramVersion } from '../read-cache';
 import { isCycleClosed } from './agency-page';
-import { agencyName, filterMatrix, loadMatrix, matrixCounts } from '../../reports/matrix';
+import { loadMatrixCharts, type MatrixCharts } from './matrix-charts';
+import { formatPercent } from '../../reports/consolidated/format';
+import { groupRates } from '../../reports/charts/progress';
+import { CHART_WORDS } from '../../reports/charts/words';
+import { agencyName, filterMatrix, loadMatrix, matrixCounts, type Matrix } from '../../reports/matrix';
 import { formatDate, type Lang } from '../i18n';
 import { CELL_STATES, cycleStatusLabel, DASH, groupLabel, stateLabel, type CellState } from './i18n';
 
@@ -79,6 +83,8 @@ export interface MatrixFilters {
   group?: string;
   q?: string;
   page: number;
+  /** The milestone whose charts are drawn (query `bieu-do`); the first when unknown. */
+  chart?: string;
 }
 
 export const MATRIX_PAGE_SIZE = 100;
@@ -89,6 +95,7 @@ export interface MatrixQuery {
   group?: string;
   q?: string;
   trang?: string;
+  'bieu-do'?: string;
 }
 
 /** Query parameters of the matrix as filters; an unknown state or page is ignored. */
@@ -101,6 +108,7 @@ export function parseFilters(query: MatrixQuery): MatrixFilters {
     group: str(query.group).slice(0, 100) || undefined,
     q: str(query.q).slice(0, 100) || undefined,
     page: Number.isInteger(page) && page >= 1 ? page : 1,
+    chart: str(query['bieu-do']).slice(0, 100) || undefined,
   };
 }
 
@@ -138,6 +146,20 @@ export interface MatrixView {
   rows: { code: string; name: string; group: string; cells: (MatrixCell | null)[] }[];
   /** Per milestone (same order as `milestones`): the count of each state, over the group/search filter. */
   counts: { state: CellState; label: string; perMilestone: number[] }[];
+  /** Per milestone: the accepted split into on time and late (working days late > 0). */
+  accepted: { onTime: number[]; late: number[] };
+  /** Per milestone: the on-time rate (on time / owed, the consolidated report's rule), formatted. */
+  onTimeRates: string[];
+  /** The progress charts of one milestone with their tables; undefined when the cycle has no milestone. */
+  charts?: MatrixCharts;
+  chartWords: {
+    heading: string;
+    note: string;
+    chartFor: string;
+    onTimeRow: string;
+    acceptedOnTime: string;
+    acceptedLate: string;
+  };
   groups: { value: string; label: string }[];
   states: { value: CellState; label: string }[];
   total: number;
@@ -191,6 +213,31 @@ export async function loadMatrixView(
       ),
     })),
     counts: matrixCounts(matching).map((c) => ({ ...c, label: stateLabel(c.state, lang) })),
+    accepted: acceptedSplit(matching),
+    onTimeRates: matching.milestones.map((_, i) => {
+      const all = [...groupRates(matching, i).values()];
+      const owed = all.reduce((n, c) => n + c.owed, 0);
+      return formatPercent(owed > 0 ? all.reduce((n, c) => n + c.onTime, 0) / owed : null, lang);
+    }),
+    charts: await loadMatrixCharts(
+      db,
+      matching,
+      { group: filters.group, q: filters.q },
+      filters.chart,
+      lang,
+      (key) => {
+        const query = filterQuery(filters, lang);
+        return `/quan-ly/chu-ky/${cycleId}${query}${query ? '&' : '?'}bieu-do=${encodeURIComponent(key)}#bieu-do`;
+      },
+    ),
+    chartWords: {
+      heading: CHART_WORDS[lang].chartsHeading,
+      note: CHART_WORDS[lang].chartsNote,
+      chartFor: CHART_WORDS[lang].chartFor,
+      onTimeRow: CHART_WORDS[lang].onTimeRow,
+      acceptedOnTime: CHART_WORDS[lang].acceptedOnTime,
+      acceptedLate: CHART_WORDS[lang].acceptedLate,
+    },
     groups: [...new Set(full.rows.map((r) => r.group))]
       .sort()
       .map((g) => ({ value: g, label: groupLabel(g, lang) })),
@@ -198,5 +245,16 @@ export async function loadMatrixView(
     total: shown.rows.length,
     page,
     pages,
+  };
+}
+
+/** Per milestone (same order as `matrix.milestones`): the accepted cells on time and late. Pure. */
+export function acceptedSplit(matrix: Matrix): { onTime: number[]; late: number[] } {
+  const accepted = (i: number) => matrix.rows.map((r) => r.cells[i]).filter((c) => c?.state === 'accepted');
+  return {
+    onTime: matrix.milestones.map(
+      (_, i) => accepted(i).filter((c) => (c?.lateByWorkingDays ?? 0) <= 0).length,
+    ),
+    late: matrix.milestones.map((_, i) => accepted(i).filter((c) => (c?.lateByWorkingDays ?? 0) > 0).length),
   };
 }

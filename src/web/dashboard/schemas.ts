@@ -127,7 +127,7 @@ export const loginQuery = { type: 'object', properties: { lang: text, het: text,
 /** The matrix and its exports: the filters and the page. */
 export const matrixQuery = {
   type: 'object',
-  properties: { lang: text, state: text, group: text, q: text, trang: text },
+  properties: { lang: text, state: text, group: text, q: text, trang: text, 'bieu-do': text },
 } as const;
 
 /** The directory: search, group, page, and the import just applied (or not, "khong-doi"). */

@@ -69,7 +69,7 @@ function counts(
   return { owed, onTime, late, missing, waived, rate: owed > 0 ? onTime / owed : null };
 }
 
-function unzipEntry(buffer: Buffer, name: string): Promise<string> {
+function unzipEntry(buffer: Buffer, name: string, encoding: BufferEncoding = 'utf8'): Promise<string> {
   return new Promise((resolve, reject) => {
     yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
       if (err || !zip) return reject(err ?? new Error('not a zip'));
@@ -79,7 +79,7 @@ function unzipEntry(buffer: Buffer, name: string): Promise<string> {
           if (e || !stream) return reject(e ?? new Error('no stream'));
           const chunks: Buffer[] = [];
           stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+          stream.on('end', () => resolve(Buffer.concat(chunks).toString(encoding)));
         });
       });
       zip.on('end', () => reject(new Error(`${name} not in the archive`)));
@@ -450,6 +450,59 @@ describe.each(providers)('consolidated report on %s', (provider) => {
     expect(pages.length).toBeGreaterThan(2);
     expect(pages[0]![0]).toBe('ỦY BAN NHÂN DÂN TỈNH ĐIỆN\u00a0BIÊN');
     expect(pages.slice(1).map((lines) => lines.at(-1))).toEqual(pages.slice(1).map((_, i) => String(i + 2)));
+  });
+
+  it('puts the progress charts into the DOCX and the PDF as pictures with their text alternatives', async () => {
+    // From the read model: per milestone the owing agencies' submission dates; from the cycle's plan (the
+    // program on the holiday calendar: the annual plan due Fri 12/02/2027) the due date and the
+    // escalation steps; per group this year's and last year's on-time rates.
+    expect(report.progress.map((p) => [p.milestone, p.owed, p.due])).toEqual([
+      ['annual-plan', 7, '2027-02-12'],
+      ['report-6m', 8, '2027-06-16'],
+      ['report-annual', 8, '2027-12-16'],
+    ]);
+    expect(report.progress[0]!.steps.length).toBeGreaterThan(0);
+    expect(report.progress[0]!.steps.every((s) => s.on > '2027-02-12')).toBe(true);
+    expect(
+      report.comparison!.byGroup.map((g) => [g.group, g.current.rate !== null, g.previous !== null]),
+    ).toEqual(report.groups.map((g) => [g, true, true]));
+
+    const captions = [
+      'Kết quả thực hiện theo nhóm đơn vị (tất cả các mốc)',
+      'Tiến độ gửi báo cáo: Kế hoạch triển khai',
+      'Tiến độ gửi báo cáo: Báo cáo 6 tháng',
+      'Tiến độ gửi báo cáo: Báo cáo kết quả thực hiện',
+      'Tỷ lệ gửi đúng hạn theo nhóm đơn vị: tất cả các mốc',
+    ];
+    const docx = await renderConsolidatedDocx(report);
+    const xml = await unzipEntry(docx.body, 'word/document.xml');
+    // One inline picture per chart, its description the chart's text alternative.
+    const pictures = [...xml.matchAll(/<wp:docPr [^>]*descr="([^"]*)"[^>]*title="([^"]*)"/g)].map((m) => ({
+      descr: m[1]!.replace(/&amp;/g, '&'),
+      title: m[2]!,
+    }));
+    expect(pictures.map((p) => p.title)).toEqual(captions);
+    const outcomes = pictures[0]!.descr;
+    const department = report.totals.byGroup.find((g) => g.group === 'department')!.counts;
+    expect(outcomes).toContain(`Sở, ban, ngành: Đúng hạn ${department.onTime}, Muộn ${department.late}`);
+    expect(pictures[4]!.descr).toMatch(/Sở, ban, ngành: Năm 2027 [\d,]+%, Năm 2026 [\d,]+%/);
+    // The pictures are PNG files in the package, each referenced from the document.
+    const rels = await unzipEntry(docx.body, 'word/_rels/document.xml.rels');
+    const media = [...rels.matchAll(/Target="(media\/[^"]+\.png)"/g)].map((m) => m[1]!);
+    expect(media.length).toBe(captions.length);
+    const png = await unzipEntry(docx.body, `word/${media[0]!}`, 'binary');
+    expect(Buffer.from(png, 'binary').subarray(1, 4).toString('latin1')).toBe('PNG');
+    // The caption under each picture.
+    for (const caption of captions) expect(xmlText(xml)).toContain(caption);
+
+    const pdf = await renderConsolidatedPdf(report);
+    // An image XObject per chart; pdfkit keeps a PNG's alpha channel as a second one, its soft mask.
+    const raw = pdf.body.toString('latin1');
+    const images = raw.match(/\/Subtype \/Image/g) ?? [];
+    const masks = raw.match(/\/SMask \d+ 0 R/g) ?? [];
+    expect(images.length - masks.length).toBe(captions.length);
+    const text = pdfText(pdf.body).replace(/\s+/g, ' ');
+    for (const caption of captions) expect(text).toContain(caption);
   });
 
   it('stores the three files content-addressed and records them in the audit log', async () => {

@@ -58,6 +58,7 @@ function reportOf(outcomes: Outcome[]): ConsolidatedReport {
     figures: [],
     inspections: { findings: [], agencies: 0, recommendations: { total: 0, closed: 0, open: 0, overdue: 0 } },
     comparison: null,
+    progress: [],
     narrative: [],
     generatedAt: new Date('2028-03-01T03:00:00Z'),
   };

@@ -181,7 +181,20 @@ function reportIn(lang: ReportLang): ConsolidatedReport {
       previousCycleId: 1,
       milestones: rates.map((r) => comparison(r.overall, previous, r.milestone)),
       overall: comparison(countsOf(compliance), previous, 'all'),
+      byGroup: groups.map((group) => ({
+        group,
+        current: countsOf(compliance.filter((r) => r.group === group)),
+        previous,
+      })),
     },
+    progress: MILESTONES.map((m) => ({
+      milestone: m.key,
+      owed: compliance.length,
+      requestOn: '2027-01-04',
+      due: '2027-02-05',
+      steps: [{ step: 'escalate-head', afterWorkingDays: 3, on: '2027-02-10' }],
+      submittedOn: ['2027-01-20', '2027-02-09'],
+    })),
     narrative: [],
     generatedAt: new Date('2028-01-10T03:00:00Z'),
   };
@@ -192,7 +205,11 @@ function reportIn(lang: ReportLang): ConsolidatedReport {
 function layoutStrings(layout: ReportLayout): string[] {
   const ofBlocks = (blocks: readonly Block[]): string[] =>
     blocks.flatMap((b) =>
-      b.type === 'table' ? [...b.headers, ...b.rows.flatMap((r) => r.cells)] : [b.text],
+      b.type === 'table'
+        ? [...b.headers, ...b.rows.flatMap((r) => r.cells)]
+        : b.type === 'chart'
+          ? [b.chart.title]
+          : [b.text],
     );
   return [
     ...layout.issuerLines,
