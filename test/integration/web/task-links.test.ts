@@ -16,6 +16,7 @@ import type { LinkConfig } from '../../../src/config/links';
 import { revokeTaskLink } from '../../../src/links/issue';
 import { editContact } from '../../../src/directory/edit-contact';
 import { buildWebServer } from '../../../src/web/server';
+import { Browser, loggedIn, USERS } from './dashboard-browser';
 import { agencyWorkflowId, type AgencyObligationsInput } from '../../../src/workflows/obligation-types';
 import { agencyObligations } from '../../../src/workflows/agency-obligations';
 
@@ -227,19 +228,51 @@ describe('per-recipient task links and key rotation', () => {
     expect(receipt.submittedBy).toBe('Trần Thanh Hà');
   });
 
-  it('stops a revoked link at once, and only that one', async () => {
+  it('lets a coordinator revoke one link from the agency page (audited), which stops it at once, and only it', async () => {
     const after = await portal(AFTER);
+    const coordinator = await loggedIn(after, database.db, USERS.coordinator);
+    const viewer = await loggedIn(after, database.db, USERS.viewer);
+    const pagePath = `/quan-ly/chu-ky/${seeded.cycleId}/don-vi/SO-YT`;
     const headRow = await database.db.prisma.taskLink.findFirstOrThrow({
       where: { workflowId, recipient: HEAD },
     });
-    expect(
-      await revokeTaskLink(database.db, headRow.id, 'coordinator:test', 'sent to the wrong person'),
-    ).toBe(true);
-    expect(await revokeTaskLink(database.db, headRow.id, 'coordinator:test', 'again')).toBe(false);
+    const action = `${pagePath}/lien-ket/${headRow.id}/thu-hoi`;
+    // Listed for everyone; the revoke form only for coordinators.
+    const seen = await viewer.html(pagePath);
+    expect(seen).toContain('Đường liên kết nhiệm vụ');
+    expect(seen).toContain(HEAD);
+    expect(seen).not.toContain(action);
+    const html = await coordinator.html(pagePath);
+    expect(html).toContain(`action="${action}"`);
+    const _csrf = Browser.csrfOf(html);
+    // A viewer may not; no reason is refused; neither changes anything.
+    expect((await viewer.post(action, { _csrf: Browser.csrfOf(seen), reason: 'x' })).status).toBe(403);
+    const noReason = await coordinator.post(action, { _csrf, reason: '  ' });
+    expect(noReason.status).toBe(400);
+    expect(await noReason.text()).toContain('Vui lòng ghi lý do thu hồi');
+    expect((await get(after, headLink)).status).toBe(200);
+
+    const done = await coordinator.post(action, { _csrf, reason: 'Thư gửi nhầm người' });
+    expect(done.status).toBe(303);
+    const flashed = await coordinator.html(done.headers.get('location')!.replace(/#.*$/, ''));
+    expect(flashed).toContain(`Đã thu hồi đường liên kết của ${HEAD}.`);
+    expect(flashed).toContain('Thu hồi đường liên kết (coordinator:huong)');
+    const audit = await database.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'task-link.revoke' },
+    });
+    expect(audit).toMatchObject({
+      actor: 'coordinator:huong',
+      subject: `${workflowId}:annual-plan`,
+      details: { outcome: 'done', linkId: headRow.id, recipient: HEAD, reason: 'Thư gửi nhầm người' },
+    });
     const refused = await get(after, headLink);
     expect(refused.status).toBe(410);
     expect(refused.body).toContain('đã bị thu hồi');
     expect((await get(after, focalLink)).status).toBe(200);
+    // Revoked once: a second revocation is refused and records nothing.
+    expect((await coordinator.post(action, { _csrf, reason: 'lần nữa' })).status).toBe(409);
+    expect(await revokeTaskLink(database.db, headRow.id, 'coordinator:test', 'again')).toBe(false);
+    expect(await database.db.prisma.auditEvent.count({ where: { action: 'task-link.revoke' } })).toBe(1);
   });
 
   it('stops the links of a replaced contact at once', async () => {
