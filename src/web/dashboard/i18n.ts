@@ -161,7 +161,7 @@ export const DASH = {
     links: 'Đường liên kết nhiệm vụ',
     linksNote:
       'Mỗi người nhận thư có đường liên kết riêng. Thu hồi một đường liên kết không ảnh hưởng đến người khác; ' +
-      'để gửi đường liên kết mới cho cán bộ hiện tại, dùng “Nhắc ngay” ở nhiệm vụ tương ứng.',
+      'để gửi đường liên kết mới cho cán bộ đầu mối hiện tại, dùng “Nhắc ngay” ở nhiệm vụ tương ứng.',
     noLinks: 'Chưa có đường liên kết nào được gửi.',
     linkRecipient: 'Người nhận',
     linkKey: 'Khóa',
@@ -288,7 +288,7 @@ export const DASH = {
     links: 'Task links',
     linksNote:
       'Each person emailed has a link of their own. Revoking one leaves the others working; to send the ' +
-      'person now in charge a new link, use “Remind now” on the task.',
+      'focal point now in charge a new link, use “Remind now” on the task.',
     noLinks: 'No links sent yet.',
     linkRecipient: 'Recipient',
     linkKey: 'Key',
