@@ -12,8 +12,8 @@ import { buildCalendarData } from '../../../src/calendar/load';
 import { HOLIDAYS_DIR } from '../../../src/cycle/compute-plan';
 import { localInstant } from '../../../src/cycle/clock';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
-import type { LinkConfig } from '../../../src/config/links';
-import { revokeTaskLink } from '../../../src/links/issue';
+import { linkKeyring, type LinkConfig } from '../../../src/config/links';
+import { issueTaskLink, revokeTaskLink } from '../../../src/links/issue';
 import { editContact } from '../../../src/directory/edit-contact';
 import { buildWebServer } from '../../../src/web/server';
 import { Browser, loggedIn, USERS } from './dashboard-browser';
@@ -287,5 +287,14 @@ describe('per-recipient task links and key rotation', () => {
     const refused = await get(after, focalLink);
     expect(refused.status).toBe(410);
     expect(refused.body).toContain('Đường liên kết này đã được thay thế');
+    // The new contact's link, as the next email issues it, works.
+    const fresh = await issueTaskLink(
+      database.db,
+      { workflowId, cycleId: seeded.cycleId, agencyCode: 'SO-YT', milestone: 'annual-plan' },
+      { email: 'Moi.NV@soyt.dienbien.example', role: 'focal_point' },
+      new Date(Date.now() + 30 * 86_400_000),
+      linkKeyring(AFTER),
+    );
+    expect((await get(after, `/nhiem-vu/${fresh.token}`)).status).toBe(200);
   });
 });
