@@ -105,7 +105,13 @@ export const DEFAULT_KEY_ID = 'k1';
  */
 function candidateKeys(token: string, ring: LinkKeyring): LinkKey[] {
   const accepted = [ring.current, ...(ring.previous ? [ring.previous] : [])];
-  const decoded = jwt.decode(token, { complete: true });
+  let decoded: jwt.Jwt | null;
+  try {
+    // Throws on a payload that is not JSON (a character changed in it), returns null on other junk.
+    decoded = jwt.decode(token, { complete: true });
+  } catch {
+    decoded = null;
+  }
   if (!decoded || typeof decoded.header !== 'object') {
     throw new TaskLinkError('malformed', 'the link is not valid: not a signed token');
   }

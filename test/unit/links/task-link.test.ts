@@ -153,6 +153,14 @@ describe('key ids and rotation', () => {
     );
   });
 
+  it('calls a token whose payload is not JSON malformed (not a crash)', () => {
+    const [header, , signature] = signTaskToken(withLink, expires, NEW).split('.');
+    const junk = Buffer.from('#"c":"cycle"}').toString('base64url');
+    expect(
+      problem(() => verifyTaskToken(`${header}.${junk}.${signature}`, { current: NEW }, undefined, now)),
+    ).toBe('malformed');
+  });
+
   it('refuses a link id that is not a positive whole number', () => {
     for (const l of ['42', -1, 1.5, 0]) {
       const bad = jwt.sign(
