@@ -3,9 +3,10 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Database } from '../db/client';
 import type { Mailer } from '../mail/mailer';
-import type { LinkConfig } from '../config/links';
+import { linkKeyring, type LinkConfig } from '../config/links';
 import type { IsoDate } from '../calendar/dates';
-import { signTaskToken, taskUrl } from '../links/task-link';
+import { taskUrl } from '../links/task-link';
+import { issueTaskLink } from '../links/issue';
 import { renderTemplate } from '../programs/templates';
 import type { InspectionTemplateSlot } from '../programs/template-variables';
 import type { RecipientRole, TemplateValues } from '../programs/types';
@@ -73,15 +74,12 @@ export function createInspectionActivities(deps: {
       }
       const lead = await context.agencyInCycle(notice.cycleId, program.lead).catch(() => null);
       // The agency's task page of the program's inspection milestone (its self-assessment report).
-      const token = signTaskToken(
-        {
-          cycleId: agencyWorkflowId(notice.program, notice.year, notice.agency.code),
-          agency: notice.agency.code,
-          milestone: 'inspection',
-        },
-        new Date(notice.linkExpiresAt),
-        links.secret,
-      );
+      const task = {
+        workflowId: agencyWorkflowId(notice.program, notice.year, notice.agency.code),
+        cycleId: notice.cycleId,
+        agencyCode: notice.agency.code,
+        milestone: 'inspection',
+      };
       const people = await context.recipients(notice.cycleId, notice.agency.code, notice.recipients, program);
       const agencyId = await context.agencyId(notice.agency.code);
       return sendToEach(
@@ -89,6 +87,14 @@ export function createInspectionActivities(deps: {
         (p) => `${p.role} ${p.email}`,
         async (person) => {
           const address = person.email.toLowerCase();
+          // The person's own link (the same one on a retry and in every later email of the inspection).
+          const { token } = await issueTaskLink(
+            db,
+            task,
+            person,
+            new Date(notice.linkExpiresAt),
+            linkKeyring(links),
+          );
           const r = notice.recommendation;
           const values = (lang: 'vi' | 'en'): TemplateValues => ({
             ...programValues(program, lead, lang),

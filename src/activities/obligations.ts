@@ -1,7 +1,8 @@
 import type { Database } from '../db/client';
 import type { Mailer } from '../mail/mailer';
-import type { LinkConfig } from '../config/links';
-import { signTaskToken, taskUrl } from '../links/task-link';
+import { linkKeyring, type LinkConfig } from '../config/links';
+import { taskUrl } from '../links/task-link';
+import { issueTaskLink } from '../links/issue';
 import { loadProgramVersion, type LoadedProgramVersion } from '../programs/store';
 import { renderTemplate } from '../programs/templates';
 import {
@@ -194,16 +195,25 @@ export function createObligationActivities(deps: {
       const milestone = findMilestone(program, notice.milestone);
       const template = templateFor(program, milestone, notice.slot);
       const lead = await context.agencyInCycle(notice.cycleId, program.lead).catch(() => null);
-      const token = signTaskToken(
-        { cycleId: notice.workflowId, agency: notice.agency.code, milestone: notice.milestone },
-        new Date(notice.linkExpiresAt),
-        links.secret,
-      );
+      const task = {
+        workflowId: notice.workflowId,
+        cycleId: notice.cycleId,
+        agencyCode: notice.agency.code,
+        milestone: notice.milestone,
+      };
       const people = await context.recipients(notice.cycleId, notice.agency.code, notice.recipients, program);
       return sendToEach(
         people,
         (p) => `${p.role} ${p.email}`,
         async (person) => {
+          // The person's own link (the same one on a retry and in every later email of the task).
+          const { token } = await issueTaskLink(
+            db,
+            task,
+            person,
+            new Date(notice.linkExpiresAt),
+            linkKeyring(links),
+          );
           const values = (lang: 'vi' | 'en'): TemplateValues => ({
             ...programValues(program, lead, lang),
             year: Number(notice.due.slice(0, 4)),

@@ -84,6 +84,7 @@ export const TEXT = {
     noEmails: 'Chưa có thư nào.',
     switchLang: 'English',
     linkProblem: 'Không mở được nhiệm vụ',
+    linkReplaced: 'Đường liên kết này đã được thay thế',
     notFound: 'Không tìm thấy nhiệm vụ này',
     notFoundBody:
       'Đường liên kết hợp lệ nhưng nhiệm vụ không còn trong hệ thống. Vui lòng liên hệ cơ quan chủ trì.',
@@ -92,6 +93,12 @@ export const TEXT = {
       'bad-signature': 'Đường liên kết đã bị sửa đổi hoặc không do hệ thống này cấp.',
       expired: 'Đường liên kết đã hết hạn (chu trình đã kết thúc).',
       'wrong-scope': 'Đường liên kết này dành cho một nhiệm vụ khác.',
+      replaced:
+        'Đường liên kết này đã được thay bằng đường liên kết mới. Vui lòng mở đường liên kết trong thư gần nhất ' +
+        'về nhiệm vụ này, hoặc đề nghị cơ quan chủ trì gửi lại.',
+      revoked:
+        'Đường liên kết này đã bị thu hồi (ví dụ do thay đổi cán bộ đầu mối). Người được giao nhiệm vụ sẽ nhận ' +
+        'đường liên kết riêng trong thư tiếp theo; nếu cần ngay, vui lòng đề nghị cơ quan chủ trì gửi lại.',
     },
     contact: 'Nếu cần hỗ trợ, vui lòng liên hệ cơ quan chủ trì.',
     submitHeading: 'Gửi văn bản',
@@ -226,6 +233,7 @@ export const TEXT = {
     noEmails: 'None yet.',
     switchLang: 'Tiếng Việt',
     linkProblem: 'This task cannot be opened',
+    linkReplaced: 'This link has been replaced',
     notFound: 'Task not found',
     notFoundBody:
       'The link is valid but the task is no longer in the system. Please contact the lead agency.',
@@ -234,6 +242,13 @@ export const TEXT = {
       'bad-signature': 'The link was altered or was not issued by this system.',
       expired: 'The link has expired (the cycle is over).',
       'wrong-scope': 'This link is for another task.',
+      replaced:
+        'This link has been replaced by a new one. Please open the link in the latest email about this task, ' +
+        'or ask the lead agency to send it again.',
+      revoked:
+        'This link has been withdrawn (for instance because the contact person changed). The person now in ' +
+        'charge gets their own link in the next email; if it is needed sooner, please ask the lead agency to ' +
+        'send it again.',
     },
     contact: 'For help, please contact the lead agency.',
     submitHeading: 'Send your document',

@@ -4,6 +4,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Database } from '../../src/db/client';
 import type { Mailer } from '../../src/mail/mailer';
+import type { LinkConfig } from '../../src/config/links';
 import { createWorker, type PhoihopWorker } from '../../src/temporal/create-worker';
 
 export const TEST_FROM = 'Sở VHTTDL Điện Biên <vanthu@sovhttdl.dienbien.example>';
@@ -21,6 +22,8 @@ export interface TestWorkerOptions {
   filesRoot?: string;
   /** Workflows the worker keeps cached (0: none, and no sticky queue); default the SDK's. */
   maxCachedWorkflows?: number;
+  /** Link keys the activities sign with (default TEST_LINKS). */
+  links?: LinkConfig;
 }
 
 /** Reports written by cycles that end in tests: content-addressed, so a shared folder stays small. */
@@ -40,7 +43,7 @@ export function testWorker(env: TestWorkflowEnvironment, options: TestWorkerOpti
       db: options.db,
       mailer: options.mailer,
       from: options.from ?? TEST_FROM,
-      links: TEST_LINKS,
+      links: options.links ?? TEST_LINKS,
       filesRoot: options.filesRoot ?? TEST_FILES_ROOT,
     },
   });

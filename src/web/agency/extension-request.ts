@@ -18,7 +18,7 @@ export function registerExtensionRequest(app: PortalApp, { ctx, pages }: PortalC
     async (request, reply) => {
       const { lang, text: t } = request;
       const { token } = request.params;
-      const scope = pages.checkedScope(token);
+      const scope = await pages.checkedScope(token);
       if (scope instanceof TaskLinkError) return pages.linkProblem(reply, scope, lang);
       if (!deps.temporal) return pages.errorPage(reply, 503, lang, t.extensionRefused, t.tryAgain);
       // A multipart body is not this form's; a field of the wrong shape counts as not filled in.

@@ -4,6 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import type { FastifyReply } from 'fastify';
 import { TaskLinkError, verifyTaskToken, type TaskLinkProblem, type TaskScope } from '../../links/task-link';
+import { checkTaskLink } from '../../links/issue';
+import { linkKeyring } from '../../config/links';
+import { ContactsInForce } from '../../directory/contacts';
 import { PROJECT_HOLIDAY_DIR } from '../../calendar/load';
 import { localDate } from '../../cycle/clock';
 import { SUBMISSION_LIMITS } from '../../workflows/obligation-types';
@@ -26,6 +29,8 @@ const PROBLEM_STATUS: Record<TaskLinkProblem, number> = {
   'bad-signature': 403,
   expired: 410,
   'wrong-scope': 403,
+  replaced: 410,
+  revoked: 410,
 };
 
 /** Inspection stages in which the agency may report a recommendation done. */
@@ -85,10 +90,17 @@ export function portalPages(ctx: WebContext) {
     nowMs: (deps.now ?? Date.now)(),
   });
 
-  /** The task a link's token names, or why the link is refused. */
-  function checkedScope(token: string): TaskScope | TaskLinkError {
+  const contacts = new ContactsInForce(deps.db);
+
+  /**
+   * The task a link's token names, or why the link is refused: the token (key, signature, expiry, scope),
+   * then the recipient's link it names (revoked, or its recipient no longer a contact), on every use.
+   */
+  async function checkedScope(token: string): Promise<TaskScope | TaskLinkError> {
     try {
-      return verifyTaskToken(token, deps.links.secret);
+      const scope = verifyTaskToken(token, linkKeyring(deps.links));
+      await checkTaskLink(deps.db, contacts, scope, (deps.now ?? Date.now)());
+      return scope;
     } catch (err) {
       if (err instanceof TaskLinkError) return err;
       throw err;
@@ -96,8 +108,9 @@ export function portalPages(ctx: WebContext) {
   }
 
   function linkProblem(reply: FastifyReply, err: TaskLinkError, lang: Lang): Promise<FastifyReply> {
+    const replaced = err.problem === 'replaced' || err.problem === 'revoked';
     return page(reply, PROBLEM_STATUS[err.problem], 'error', lang, {
-      heading: TEXT[lang].linkProblem,
+      heading: replaced ? TEXT[lang].linkReplaced : TEXT[lang].linkProblem,
       message: TEXT[lang].problems[err.problem],
     });
   }

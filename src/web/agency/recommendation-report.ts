@@ -29,7 +29,7 @@ export function registerRecommendationReport(app: PortalApp, { ctx, pages }: Por
     async (request, reply) => {
       const { lang, text: t } = request;
       const { token } = request.params;
-      const scope = pages.checkedScope(token);
+      const scope = await pages.checkedScope(token);
       if (scope instanceof TaskLinkError) return pages.linkProblem(reply, scope, lang);
       if (!deps.temporal) return pages.errorPage(reply, 503, lang, t.reportRefused, t.tryAgain);
       const [view, inspection] = await Promise.all([

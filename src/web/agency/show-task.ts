@@ -15,7 +15,7 @@ export function registerTaskPage(app: PortalApp, { pages }: PortalContext): void
     async (request, reply) => {
       const { lang } = request;
       const { token } = request.params;
-      const scope = pages.checkedScope(token);
+      const scope = await pages.checkedScope(token);
       if (scope instanceof TaskLinkError) return pages.linkProblem(reply, scope, lang);
       const [view, inspection] = await Promise.all([
         pages.load(scope, lang),

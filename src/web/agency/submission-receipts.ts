@@ -37,6 +37,8 @@ export interface NewReceipt {
   summary: string;
   figures?: Record<string, number>;
   attachments?: AttachmentRef[];
+  /** The recipient's link (TaskLink id) the form came through, when the token named one. */
+  taskLinkId?: number;
 }
 
 function isUniqueViolation(err: unknown): boolean {
@@ -100,6 +102,7 @@ export async function recordReceipt(
           attachments: receipt.attachments?.length
             ? (receipt.attachments as unknown as Prisma.InputJsonValue)
             : undefined,
+          taskLinkId: receipt.taskLinkId ?? null,
           nextAttemptAt: receipt.receivedAt,
           claimedBy: PROCESS_ID,
           claimedUntil: new Date(Date.now() + CLAIM_LEASE_MS),

@@ -37,7 +37,7 @@ export function registerSubmission(app: PortalApp, { ctx, pages }: PortalContext
     async (request, reply) => {
       const { lang, text: t } = request;
       const { token } = request.params;
-      const scope = pages.checkedScope(token);
+      const scope = await pages.checkedScope(token);
       if (scope instanceof TaskLinkError) return pages.linkProblem(reply, scope, lang);
       if (!deps.temporal) return pages.errorPage(reply, 503, lang, t.submitFailed, t.tryAgain);
       const view = await pages.load(scope, lang);
@@ -119,6 +119,8 @@ export function registerSubmission(app: PortalApp, { ctx, pages }: PortalContext
       summary,
       ...(Object.keys(figures.figures).length > 0 ? { figures: figures.figures } : {}),
       ...(attachments.length > 0 ? { attachments } : {}),
+      // Whose link it came through (the form still names the person responsible).
+      ...(scope.linkId !== undefined ? { taskLinkId: scope.linkId } : {}),
     });
     await batch.confirm();
     let outcome: DeliveryOutcome | undefined;

@@ -64,6 +64,17 @@ export interface AgencyView {
     actions: ActionName[];
   }[];
   timeline: TimelineItem[];
+  /** The recipients' task links of the agency in the cycle (newest first). */
+  links: {
+    id: number;
+    recipient: string;
+    milestone: string;
+    kid: string;
+    issued: string;
+    live: boolean;
+    state: string;
+    reason?: string;
+  }[];
 }
 
 function fileSize(bytes: number): string {
@@ -77,6 +88,7 @@ function auditDetail(details: unknown, lang: Lang): { text: string; outcome?: 'd
   const d = (details && typeof details === 'object' ? details : {}) as Record<string, unknown>;
   const w = DASH[lang];
   const parts: string[] = [];
+  if (typeof d.recipient === 'string' && d.recipient) parts.push(`${w.linkRecipient}: ${d.recipient}`);
   if (typeof d.reason === 'string' && d.reason) parts.push(`${w.reason}: ${d.reason}`);
   if (typeof d.until === 'string' && d.until) parts.push(`${w.newDate}: ${formatDate(d.until)}`);
   if (typeof d.due === 'string' && d.due && d.outcome === 'done')
@@ -212,6 +224,22 @@ export async function loadAgencyView(
   }
   timeline.sort((a, b) => a.at - b.at);
 
+  const links = (
+    await db.prisma.taskLink.findMany({
+      where: { cycleId, agencyCode: agency.code },
+      orderBy: { id: 'desc' },
+    })
+  ).map((l) => ({
+    id: l.id,
+    recipient: l.recipient,
+    milestone: titleOf(l.milestone),
+    kid: l.kid,
+    issued: formatDateTime(l.issuedAt),
+    live: l.revokedAt === null,
+    state: l.revokedAt ? w.linkRevokedAt(formatDateTime(l.revokedAt), l.revokedBy ?? '') : w.linkLive,
+    reason: l.revokedReason ?? undefined,
+  }));
+
   return {
     cycle: {
       id: cycle.id,
@@ -229,5 +257,6 @@ export async function loadAgencyView(
     workflowId,
     milestones,
     timeline,
+    links,
   };
 }

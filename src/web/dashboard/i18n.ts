@@ -50,6 +50,7 @@ const AUDIT_ACTIONS: Record<string, Record<Lang, string>> = {
   'obligation.waive': { vi: 'Miễn thực hiện', en: 'Waived' },
   'obligation.remind': { vi: 'Nhắc ngay', en: 'Reminded now' },
   'obligation.request-extension': { vi: 'Đơn vị xin gia hạn', en: 'Extension requested by the agency' },
+  'task-link.revoke': { vi: 'Thu hồi đường liên kết', en: 'Link revoked' },
 };
 
 export function auditActionLabel(action: string, lang: Lang): string {
@@ -182,6 +183,22 @@ export const DASH = {
     dateRequired: 'Cần chọn hạn mới.',
     formExpired: 'Biểu mẫu đã hết hạn; hãy tải lại trang.',
     unknownMilestone: 'Đơn vị không có nhiệm vụ này trong chu trình.',
+    links: 'Đường liên kết nhiệm vụ',
+    linksNote:
+      'Mỗi người nhận thư có đường liên kết riêng. Thu hồi một đường liên kết không ảnh hưởng đến người khác; ' +
+      'để gửi đường liên kết mới cho cán bộ đầu mối hiện tại, dùng “Nhắc ngay” ở nhiệm vụ tương ứng.',
+    noLinks: 'Chưa có đường liên kết nào được gửi.',
+    linkRecipient: 'Người nhận',
+    linkKey: 'Khóa',
+    linkIssued: 'Cấp lúc',
+    linkState: 'Tình trạng',
+    linkLive: 'Đang dùng được',
+    linkRevokedAt: (when: string, by: string) => `Đã thu hồi lúc ${when} (${by})`,
+    revokeLink: 'Thu hồi',
+    linkRevoked: (recipient: string) => `Đã thu hồi đường liên kết của ${recipient}.`,
+    linkAlreadyRevoked: 'Đường liên kết này đã được thu hồi trước đó.',
+    unknownLink: 'Không có đường liên kết này ở đơn vị trong chu trình.',
+    revokeReasonRequired: 'Vui lòng ghi lý do thu hồi (tối đa 2000 ký tự).',
     workflowGone: 'Quy trình của đơn vị này đã kết thúc.',
     nav: 'Điều hướng chính',
     directory: 'Danh bạ đơn vị',
@@ -317,6 +334,22 @@ export const DASH = {
     dateRequired: 'A new due date is required.',
     formExpired: 'The form has expired; reload the page.',
     unknownMilestone: 'The agency owes no such milestone in this cycle.',
+    links: 'Task links',
+    linksNote:
+      'Each person emailed has a link of their own. Revoking one leaves the others working; to send the ' +
+      'focal point now in charge a new link, use “Remind now” on the task.',
+    noLinks: 'No links sent yet.',
+    linkRecipient: 'Recipient',
+    linkKey: 'Key',
+    linkIssued: 'Issued',
+    linkState: 'State',
+    linkLive: 'Working',
+    linkRevokedAt: (when: string, by: string) => `Revoked at ${when} (${by})`,
+    revokeLink: 'Revoke',
+    linkRevoked: (recipient: string) => `The link of ${recipient} is revoked.`,
+    linkAlreadyRevoked: 'This link was already revoked.',
+    unknownLink: 'The agency has no such link in this cycle.',
+    revokeReasonRequired: 'Please give the reason for revoking (at most 2000 characters).',
     workflowGone: 'This agency’s workflow has ended.',
     nav: 'Main navigation',
     directory: 'Agency directory',

@@ -30,6 +30,7 @@ import { dashPage, errorPage, flashEventOf, withLang } from './page';
 import { filterQuery, loadCycles, loadMatrixView, parseFilters } from './matrix';
 import { exportLinks, registerExportRoutes } from './exports';
 import { loadAgencyView } from './agency-page';
+import { registerTaskLinkRoutes, TASK_LINK_REVOKE } from './task-links';
 import { registerActionRoutes } from './actions';
 import { registerDownloadRoute } from './download';
 import { registerDirectoryRoutes } from './directory';
@@ -170,7 +171,10 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
       const user = currentUser(request)!;
       const flashEvent = await flashEventOf(ctx, pageQuery(request, request.query));
       let flash: { kind: 'done' | 'refused'; text: string } | undefined;
-      if (flashEvent && flashEvent.subject.startsWith(`${view.workflowId}:`)) {
+      if (flashEvent?.action === TASK_LINK_REVOKE && flashEvent.subject.startsWith(`${view.workflowId}:`)) {
+        const { recipient } = (flashEvent.details ?? {}) as { recipient?: string };
+        flash = { kind: 'done', text: w.linkRevoked(recipient ?? '') };
+      } else if (flashEvent && flashEvent.subject.startsWith(`${view.workflowId}:`)) {
         const details = (flashEvent.details ?? {}) as { outcome?: string };
         const milestone = view.milestones.find((m) => `${view.workflowId}:${m.key}` === flashEvent.subject);
         const what = `${actionLabel(flashEvent.action.replace(/^obligation\./, ''), lang)} – ${milestone?.title ?? ''}`;
@@ -193,6 +197,8 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
         temporalUrl: temporalWorkflowUrl(config, view.workflowId),
         matrixUrl: withLang(`${DASHBOARD_PREFIX}/chu-ky/${cycleId}`, lang),
         actionBase: `${DASHBOARD_PREFIX}/chu-ky/${cycleId}/don-vi/${encodeURIComponent(view.agency.code)}`,
+        linkBase: `${DASHBOARD_PREFIX}/chu-ky/${cycleId}/don-vi/${encodeURIComponent(view.agency.code)}/lien-ket`,
+        canRevoke: user.role === 'coordinator',
         milestones: view.milestones.map((m) => ({
           ...m,
           forms: canAct
@@ -204,6 +210,7 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
   );
 
   registerActionRoutes(app, ctx);
+  registerTaskLinkRoutes(app, ctx);
   registerDownloadRoute(app, ctx);
   registerExportRoutes(app, ctx);
   registerDirectoryRoutes(app, ctx);

@@ -35,6 +35,16 @@ export const cycleAgencyParams = {
   required: ['cycleId', 'code'],
 } as const;
 
+/** `/chu-ky/:cycleId/don-vi/:code/lien-ket/:linkId/thu-hoi`: revoking one recipient's task link. */
+export const taskLinkParams = {
+  type: 'object',
+  properties: { cycleId: id, code: text, linkId: id },
+  required: ['cycleId', 'code', 'linkId'],
+} as const;
+
+/** The revocation form: why. */
+export const taskLinkRevokeBody = form({ reason: text });
+
 /** `/chu-ky/:cycleId/don-vi/:code/:action`: one of the coordinators' actions. */
 export const obligationActionParams = {
   type: 'object',

@@ -32,6 +32,8 @@ import { HOLIDAYS_DIR } from '../../../src/cycle/compute-plan';
 import { localInstant } from '../../../src/cycle/clock';
 import { yearsTouchedBy } from '../../../src/cycle/plan';
 import { signTaskToken } from '../../../src/links/task-link';
+import { issueTaskLink, revokeTaskLink } from '../../../src/links/issue';
+import { linkKeyring } from '../../../src/config/links';
 import { buildWebServer } from '../../../src/web/server';
 import {
   agencyWorkflowId,
@@ -315,6 +317,8 @@ describe('the agency portal under fuzzed requests', () => {
   let obligations: WorkflowHandle;
   let reportToken: string;
   let inspectionToken: string;
+  let revokedReportToken: string;
+  let revokedInspectionToken: string;
   let figures: readonly FigureDefinition[];
   let xlsx: Buffer;
   const files = testFiles({ maxFileBytes: MAX_FILE_BYTES, maxFiles: MAX_FILES });
@@ -436,6 +440,19 @@ describe('the agency portal under fuzzed requests', () => {
     inspectionToken = tokens.get('inspection')!;
     expect(reportToken).toBeDefined();
     expect(inspectionToken).toBeDefined();
+    // A link of each task issued to another recipient, then revoked.
+    for (const milestone of ['report-6m', 'inspection']) {
+      const issued = await issueTaskLink(
+        database.db,
+        { workflowId: agencyWorkflow, cycleId: seeded.cycleId, agencyCode: AGENCY, milestone },
+        { email: 'thu-hoi@soyt.dienbien.example', role: 'focal_point' },
+        new Date(Date.now() + 86_400_000 * 365),
+        linkKeyring(TEST_LINKS),
+      );
+      await revokeTaskLink(database.db, issued.id, 'coordinator:fuzz', 'revoked for the fuzz test');
+      if (milestone === 'inspection') revokedInspectionToken = issued.token;
+      else revokedReportToken = issued.token;
+    }
   });
 
   afterAll(async () => {
@@ -468,6 +485,8 @@ describe('the agency portal under fuzzed requests', () => {
         'wrong secret',
         'expired',
         'no expiry',
+        'other key id',
+        'revoked',
         'unknown task',
         'double-encoded',
         'empty',
@@ -538,6 +557,22 @@ describe('the agency portal under fuzzed requests', () => {
           path = jwt.sign(forever, TEST_LINKS.secret, { algorithm: 'HS256', noTimestamp: true });
           break;
         }
+        case 'other key id':
+          // Signed with the very secret the portal accepts, under a key id it does not (a retired key, or
+          // a forger's guess): refused without the signature counting.
+          path = signTaskToken(
+            { cycleId: String(claims.c), agency: String(claims.a), milestone: String(claims.m) },
+            new Date(Date.now() + 86_400_000 * 365),
+            {
+              id: rng.pick(['retired', 'k0', 'k2', 'none', '../k1', 'k1 ', 'K1']),
+              secret: TEST_LINKS.secret,
+            },
+          );
+          break;
+        case 'revoked':
+          // A real recipient's link of the real task, revoked by a coordinator.
+          path = claims.m === 'inspection' ? revokedInspectionToken : revokedReportToken;
+          break;
         case 'unknown task':
           path = signTaskToken(
             { cycleId: `cycle:khong-co:${YEAR}:X`, agency: 'KHONG-CO', milestone: String(claims.m) },

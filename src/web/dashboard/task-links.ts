@@ -1,0 +1,66 @@
+// Revoking one recipient's task link from the agency page (coordinators): the link stops working at once
+// (the portal checks it on every use, src/links/issue.ts), everyone else's keeps working, and the
+// revocation is in the audit log with who, whose link and why. A new link for the person now in charge
+// goes out with the next email, or at once with the "remind now" action.
+import type { Lang } from '../i18n';
+import type { WebContext } from '../server';
+import { actorOf, currentUser, DASHBOARD_PREFIX, requireRole } from './auth';
+import { DASH } from './i18n';
+import { errorPage, invalidFormPage, withLang } from './page';
+import type { DashboardApp } from './routes';
+import { invalidPart, langQuery, taskLinkParams, taskLinkRevokeBody } from './schemas';
+
+export const TASK_LINK_REVOKE = 'task-link.revoke';
+const MAX_REASON = 2000;
+
+export function registerTaskLinkRoutes(dash: DashboardApp, ctx: WebContext): void {
+  const { deps } = ctx;
+
+  dash.post(
+    '/chu-ky/:cycleId/don-vi/:code/lien-ket/:linkId/thu-hoi',
+    {
+      preHandler: requireRole(ctx, 'coordinator'),
+      schema: { params: taskLinkParams, querystring: langQuery, body: taskLinkRevokeBody },
+      attachValidation: true,
+    },
+    async (request, reply) => {
+      const lang: Lang = request.lang;
+      const w = DASH[lang];
+      const invalid = invalidPart(request);
+      if (invalid === 'params') return errorPage(ctx, request, reply, 404, w.notFound, w.notFoundBody);
+      if (invalid === 'body') return invalidFormPage(ctx, request, reply);
+      const cycleId = Number(request.params.cycleId);
+      const code = request.params.code;
+      const link = await deps.db.prisma.taskLink.findUnique({ where: { id: Number(request.params.linkId) } });
+      if (!link || link.cycleId !== cycleId || link.agencyCode !== code) {
+        return errorPage(ctx, request, reply, 404, w.notFound, w.unknownLink);
+      }
+      const reason = (request.body.reason ?? '').trim();
+      if (!reason || reason.length > MAX_REASON) {
+        return errorPage(ctx, request, reply, 400, w.badRequest, w.revokeReasonRequired);
+      }
+      if (link.revokedAt) return errorPage(ctx, request, reply, 409, w.refused, w.linkAlreadyRevoked);
+      const actor = actorOf(currentUser(request)!);
+      // The revocation and its audit event together: one is never recorded without the other.
+      const audit = await deps.db.prisma.$transaction(async (tx) => {
+        // Conditional: of two coordinators revoking at once, one records it.
+        const { count } = await tx.taskLink.updateMany({
+          where: { id: link.id, revokedAt: null },
+          data: { revokedAt: new Date(), revokedBy: actor, revokedReason: reason },
+        });
+        if (count === 0) return null;
+        return tx.auditEvent.create({
+          data: {
+            actor,
+            action: TASK_LINK_REVOKE,
+            subject: `${link.workflowId}:${link.milestone}`,
+            details: { outcome: 'done', linkId: link.id, recipient: link.recipient, reason },
+          },
+        });
+      });
+      if (!audit) return errorPage(ctx, request, reply, 409, w.refused, w.linkAlreadyRevoked);
+      const page = `${DASHBOARD_PREFIX}/chu-ky/${cycleId}/don-vi/${encodeURIComponent(code)}?ket-qua=${audit.id}`;
+      return reply.redirect(withLang(`${page}#lien-ket`, lang), 303);
+    },
+  );
+}
