@@ -50,6 +50,7 @@ const AUDIT_ACTIONS: Record<string, Record<Lang, string>> = {
   'obligation.waive': { vi: 'Miễn thực hiện', en: 'Waived' },
   'obligation.remind': { vi: 'Nhắc ngay', en: 'Reminded now' },
   'obligation.request-extension': { vi: 'Đơn vị xin gia hạn', en: 'Extension requested by the agency' },
+  'obligation.deny-extension': { vi: 'Không đồng ý gia hạn', en: 'Extension denied' },
 };
 
 export function auditActionLabel(action: string, lang: Lang): string {
