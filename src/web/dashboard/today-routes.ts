@@ -65,7 +65,7 @@ export function registerTodayRoutes(dash: DashboardApp, ctx: WebContext): void {
       const canAct = user.role === 'coordinator' && Boolean(deps.temporal);
       return dashPage(ctx, request, reply, 200, 'dashboard/today', {
         title: TODAY[lang].title,
-        t: TODAY[lang],
+        tw: TODAY[lang],
         ...view,
         asOfText: TODAY[lang].asOf(view.today),
         recommendations: view.recommendations.map((r) => ({

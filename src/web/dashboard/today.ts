@@ -144,6 +144,8 @@ export async function loadToday(deps: TodayDeps, role: Role, lang: Lang): Promis
       nowMs: number;
       scale: number;
       titleOf: (k: string) => string;
+      /** The cycle's calendar instant of a moment the database recorded (real time). */
+      calendarOf: (at: Date) => Date;
     }
   >();
   for (const c of cycles) {
@@ -163,6 +165,7 @@ export async function loadToday(deps: TodayDeps, role: Role, lang: Lang): Promis
       nowMs: calendar.nowMs,
       scale: calendar.scale,
       titleOf: (k) => definition.milestones.find((m) => m.key === k)?.title[lang] ?? k,
+      calendarOf: (at) => new Date(calendar.nowMs - (Date.now() - at.getTime()) * calendar.scale),
     });
   }
   const cycleIds = cycles.map((c) => c.id);
@@ -258,7 +261,7 @@ export async function loadToday(deps: TodayDeps, role: Role, lang: Lang): Promis
           dueIso,
           reason: d.reason ?? '',
           requestedBy: d.requestedBy ?? '',
-          at: formatDateTime(r.at),
+          at: formatDateTime(c.calendarOf(r.at)),
         });
         break;
       }
@@ -361,7 +364,9 @@ export async function loadToday(deps: TodayDeps, role: Role, lang: Lang): Promis
         recipient: n.recipient,
         step: stepLabel(n.step, lang),
         error: n.error ?? '',
-        at: formatDateTime(n.createdAt),
+        at: formatDateTime(
+          n.cycleId ? (info.get(n.cycleId)?.calendarOf(n.createdAt) ?? n.createdAt) : n.createdAt,
+        ),
         agencyName: found?.name ?? '',
         url: found && n.cycleId ? agencyPath(n.cycleId, found.code, n.milestoneKey ?? undefined) : undefined,
       });
@@ -397,7 +402,7 @@ export async function loadToday(deps: TodayDeps, role: Role, lang: Lang): Promis
           url: agencyPath(cycleId, found.code, n.milestoneKey ?? undefined),
           milestoneTitle: c.titleOf(n.milestoneKey ?? ''),
           step: stepLabel(n.step, lang),
-          at: formatDateTime(n.sentAt!),
+          at: formatDateTime(c.calendarOf(n.sentAt!)),
         });
       }
     }
