@@ -351,6 +351,7 @@ describe('the today page on a running cycle', () => {
 
   it('reminds every overdue agency of the milestone at once', async () => {
     await advanceTo('2027-02-16', 12);
+    await huong.login('huong', 'Mường Thanh 2027'); // the session of 20/01 is over
     await waitFor(
       'Sở Nội vụ overdue in the read model',
       async () => (await database.db.prisma.obligation.count({ where: { status: 'overdue' } })) === 1,
