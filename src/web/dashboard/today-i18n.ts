@@ -26,7 +26,7 @@ export const TODAY = {
     agencyReason: 'Lý do của đơn vị',
     requestedOn: 'Ngày đề nghị',
     decisionReason: 'Ý kiến của điều phối viên',
-    newDue: 'Hạn mới',
+    newDue: 'Hạn gửi mới',
     grant: 'Đồng ý gia hạn',
     deny: 'Không đồng ý',
     plans: 'Kế hoạch kiểm tra chờ phê duyệt',
