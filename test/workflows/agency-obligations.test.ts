@@ -11,7 +11,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { recordHistory } from '../support/histories';
-import { freshDatabase, testSmtpUrl, type TestDatabase } from '../support/databases';
+import { freshDatabase, testMailpitApi, testSmtpUrl, type TestDatabase } from '../support/databases';
 import { MailpitApi, startMailpit, type TestMailServer } from '../support/mailpit';
 import { freePort } from '../support/ports';
 import { seedCycle, type SeededCycle } from '../support/cycle-fixture';
@@ -485,6 +485,16 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
       select: { idempotencyKey: true },
     });
     expect(new Set(keys.map((k) => k.idempotencyKey)).size).toBe(2 * coordinators.length);
+    // What a coordinator reads: the agency, the dates, the reason and where to decide, Vietnamese first.
+    const [mail] = await new MailpitApi(testMailpitApi()).waitFor(
+      (m) => m.Subject.includes('Sở Y tế đề nghị gia hạn') && m.To.some((t) => t.Address === coordinators[0]),
+      2,
+    );
+    const text = (await new MailpitApi(testMailpitApi()).get(mail!.ID)).Text;
+    expect(text).toContain('từ ngày 12/02/2027 đến ngày');
+    expect(text).toContain('Lý do: Chờ ý kiến của Bộ Y tế');
+    expect(text).toContain('/quan-ly/hom-nay');
+    expect(text.indexOf('Kính gửi')).toBeLessThan(text.indexOf('----- English -----'));
     await handle.executeUpdate(waiveUpdate, {
       args: [{ milestone: 'annual-plan', by: 'coordinator:huong', reason: 'Không còn nhiệm vụ' }],
     });
