@@ -7,6 +7,7 @@ import { createScheduleActivities } from './schedule';
 import { createReportActivities } from './report';
 import { createInspectionActivities } from './inspections';
 import { createInspectionPlanActivities } from './inspection-plan';
+import { createExtensionRequestActivities } from './extension-request';
 import { PROGRAMS_DIR } from '../programs/load';
 import { PROJECT_HOLIDAY_DIR } from '../calendar/load';
 import { replyConfigFromEnv, type ReplyConfig } from '../config/replies';
@@ -39,6 +40,12 @@ export function createActivities(deps: ActivityDeps) {
     ...createObligationActivities({ ...deps, context, replies }),
     ...createInspectionActivities({ ...deps, context, replies }),
     ...createInspectionPlanActivities({
+      db: deps.db,
+      mailer: deps.mailer,
+      from: deps.from,
+      links: deps.links,
+    }),
+    ...createExtensionRequestActivities({
       db: deps.db,
       mailer: deps.mailer,
       from: deps.from,

@@ -81,6 +81,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Phoiho
       notifyObligation: activities.notifyObligation,
       notifyInspection: activities.notifyInspection,
       notifyInspectionPlanProposed: activities.notifyInspectionPlanProposed,
+      notifyExtensionRequested: activities.notifyExtensionRequested,
       sendConsolidatedReport: activities.sendConsolidatedReport,
     },
     interceptors,

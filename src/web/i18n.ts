@@ -32,6 +32,10 @@ const STEP: [prefix: string, label: Record<Lang, string>][] = [
   ['received', { vi: 'Xác nhận đã nhận', en: 'Receipt' }],
   ['accepted', { vi: 'Chấp nhận', en: 'Accepted' }],
   ['returned', { vi: 'Trả lại', en: 'Returned' }],
+  [
+    'extension-requested',
+    { vi: 'Báo điều phối viên: đơn vị xin gia hạn', en: 'Coordinators told of an extension request' },
+  ],
 ];
 
 /**

@@ -228,12 +228,12 @@ describe('a coordinator, in a browser, reviews an agency’s submission from the
     return page;
   }
 
-  /** Logs in on the login page shown in `page`; lands on the cycles list. */
+  /** Logs in on the login page shown in `page`; lands on the today page. */
   async function logIn(page: Page, who: { login: string; password: string }): Promise<void> {
     await page.getByLabel('Tên đăng nhập').fill(who.login);
     await page.getByLabel('Mật khẩu').fill(who.password);
     await Promise.all([
-      page.waitForURL(`${stack.base}/quan-ly`),
+      page.waitForURL(`${stack.base}/quan-ly/hom-nay`),
       page.getByRole('button', { name: 'Đăng nhập', exact: true }).click(),
     ]);
   }
@@ -317,6 +317,12 @@ describe('a coordinator, in a browser, reviews an agency’s submission from the
     await logIn(phone, COORDINATOR);
     const header = await phone.locator('header').innerText();
     expect(header).toContain(`Đang đăng nhập: ${COORDINATOR.name} (huong, Điều phối viên)`);
+    // A login leads to what needs the coordinator today; the cycles are one link away.
+    expect(await phone.locator('h1').innerText()).toBe('Việc cần xử lý hôm nay');
+    await Promise.all([
+      phone.waitForURL(`${stack.base}/quan-ly`),
+      phone.getByRole('link', { name: 'Các chu trình' }).click(),
+    ]);
     expect(await phone.locator('h1').innerText()).toBe('Các chu trình');
     // The program as people name it: its document's number under its title.
     const row = phone.locator('main table tbody tr', { hasText: 'Kế hoạch số 99/KH-UBND' });
@@ -328,6 +334,7 @@ describe('a coordinator, in a browser, reviews an agency’s submission from the
     const desktop = await open(coordDesktop, '/quan-ly/dang-nhap');
     await record(desktop, 'dashboard-login', 'login');
     await logIn(desktop, COORDINATOR);
+    await desktop.goto(`${stack.base}/quan-ly`);
     await record(desktop, 'dashboard-cycles', 'cycles list');
     await desktop.close();
   });

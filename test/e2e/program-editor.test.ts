@@ -63,7 +63,7 @@ describe('a coordinator writes a new program in the browser and previews its yea
     await page.getByLabel('Tên đăng nhập').fill(COORDINATOR.login);
     await page.getByLabel('Mật khẩu').fill(COORDINATOR.password);
     await Promise.all([
-      page.waitForURL(`${base}/quan-ly`),
+      page.waitForURL(`${base}/quan-ly/hom-nay`), // a login leads to the today page
       page.getByRole('button', { name: 'Đăng nhập', exact: true }).click(),
     ]);
     return page;

@@ -11,7 +11,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal as proto } from '@temporalio/proto';
 import { createTimeSkippingEnv } from '../support/temporal';
 import { recordHistory } from '../support/histories';
-import { freshDatabase, testSmtpUrl, type TestDatabase } from '../support/databases';
+import { freshDatabase, testMailpitApi, testSmtpUrl, type TestDatabase } from '../support/databases';
 import { MailpitApi, startMailpit, type TestMailServer } from '../support/mailpit';
 import { freePort } from '../support/ports';
 import { seedCycle, type SeededCycle } from '../support/cycle-fixture';
@@ -30,6 +30,7 @@ import {
   acceptUpdate,
   extendUpdate,
   remindNowUpdate,
+  requestExtensionUpdate,
   returnUpdate,
   statusQuery,
   submitUpdate,
@@ -451,6 +452,55 @@ describe('agencyObligations (time-skipping server, real activities)', () => {
     ]);
     // The old ladder stopped after the overdue notice; nothing went to the head in either round.
     expect(steps.some((s) => s.includes('escalate-head'))).toBe(false);
+  });
+
+  it('an extension request tells each of the program’s coordinators once, each request its own email', async () => {
+    const { handle, workflowId } = await start();
+    await advanceTo(handle, '2027-01-20');
+    const ask = (until: string, updateId: string) =>
+      handle.executeUpdate(requestExtensionUpdate, {
+        args: [
+          { milestone: 'annual-plan', until, reason: 'Chờ ý kiến của Bộ Y tế', requestedBy: 'Trần Thanh Hà' },
+        ],
+        updateId,
+      });
+    expect(await ask('2027-02-26', 'portal-extension:1')).toBe(
+      'extension request recorded; the coordinator decides',
+    );
+    // The same form sent again (the portal's retry) is the same Update: nothing more is sent.
+    await ask('2027-02-26', 'portal-extension:1');
+    const coordinators = seeded.program.definition.coordinators.map((c) => c.email);
+    const told = async () =>
+      (await stepsSent(workflowId)).filter((s) => s.includes('extension-requested')).sort();
+    const first = coordinators.map((email) => `r0:extension-requested → ${email}`).sort();
+    for (let i = 0; i < 100 && (await told()).length < first.length; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await told()).toEqual(first);
+    // A second request (a later date) is told too, once.
+    await ask('2027-03-05', 'portal-extension:2');
+    for (let i = 0; i < 100 && (await told()).length < 2 * first.length; i++)
+      await new Promise((r) => setTimeout(r, 100));
+    expect(await told()).toEqual([...first, ...first].sort());
+    const keys = await database.db.prisma.notification.findMany({
+      where: { workflowId, step: { contains: 'extension-requested' } },
+      select: { idempotencyKey: true },
+    });
+    expect(new Set(keys.map((k) => k.idempotencyKey)).size).toBe(2 * coordinators.length);
+    // What a coordinator reads: the agency, the dates, the reason and where to decide, Vietnamese first.
+    const [mail] = await new MailpitApi(testMailpitApi()).waitFor(
+      (m) => m.Subject.includes('Sở Y tế đề nghị gia hạn') && m.To.some((t) => t.Address === coordinators[0]),
+      2,
+    );
+    const text = (await new MailpitApi(testMailpitApi()).get(mail!.ID)).Text;
+    expect(text).toContain('từ ngày 12/02/2027 đến ngày');
+    expect(text).toContain('Lý do: Chờ ý kiến của Bộ Y tế');
+    expect(text).toContain('/quan-ly/hom-nay');
+    expect(text.indexOf('Kính gửi')).toBeLessThan(text.indexOf('----- English -----'));
+    await handle.executeUpdate(waiveUpdate, {
+      args: [{ milestone: 'annual-plan', by: 'coordinator:huong', reason: 'Không còn nhiệm vụ' }],
+    });
+    await handle.result();
+    await recordHistory(env, workflowId, 'agency-obligations-extension-request-email');
   });
 
   it('returned for revision with a reason, resubmitted, accepted', async () => {

@@ -58,6 +58,8 @@ export { DASHBOARD_PREFIX };
 export const CSRF_COOKIE = 'phoihop_csrf';
 export const LOGIN_PATH = `${DASHBOARD_PREFIX}/dang-nhap`;
 export const LOGOUT_PATH = `${DASHBOARD_PREFIX}/dang-xuat`;
+/** Where a login leads: what needs the user today (today-routes.ts). */
+export const TODAY_PATH = `${DASHBOARD_PREFIX}/hom-nay`;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -201,7 +203,7 @@ export function registerLoginRoutes(dash: DashboardApp, ctx: WebContext, secure:
     { schema: { querystring: loginQuery }, attachValidation: true },
     async (request, reply) => {
       const lang = request.lang;
-      if (currentUser(request)) return reply.redirect(withLang(DASHBOARD_PREFIX, lang), 303);
+      if (currentUser(request)) return reply.redirect(withLang(TODAY_PATH, lang), 303);
       const q = pageQuery(request, request.query);
       const message = q.bye
         ? { kind: 'info' as const, text: DASH[lang].loggedOut }
@@ -254,7 +256,7 @@ export function registerLoginRoutes(dash: DashboardApp, ctx: WebContext, secure:
       const token = await createSession(ctx.deps.db, user.id, at, idleMsOf(user.role, idle));
       await ctx.deps.db.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date(at) } });
       reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(secure), maxAge: ABSOLUTE_MS / 1000 });
-      return reply.redirect(withLang(DASHBOARD_PREFIX, lang), 303);
+      return reply.redirect(withLang(TODAY_PATH, lang), 303);
     },
   );
 

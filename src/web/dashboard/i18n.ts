@@ -51,6 +51,7 @@ const AUDIT_ACTIONS: Record<string, Record<Lang, string>> = {
   'obligation.remind': { vi: 'Nhắc ngay', en: 'Reminded now' },
   'obligation.request-extension': { vi: 'Đơn vị xin gia hạn', en: 'Extension requested by the agency' },
   'task-link.revoke': { vi: 'Thu hồi đường liên kết', en: 'Link revoked' },
+  'obligation.deny-extension': { vi: 'Không đồng ý gia hạn', en: 'Extension denied' },
 };
 
 export function auditActionLabel(action: string, lang: Lang): string {

@@ -4,13 +4,11 @@ import { type Lang } from '../i18n';
 import type { WebContext } from '../server';
 import { DASH, roleLabel } from './i18n';
 import { boundCsrfToken } from './csrf-binding';
+import { withLang } from './lang-path';
+import { todayCount } from './today';
+import { TODAY } from './today-i18n';
 
-/** `path` in the page's language: "?lang=en" added for English (Vietnamese is the default). */
-export function withLang(path: string, lang: Lang): string {
-  if (lang !== 'en') return path;
-  const [base, hash] = path.split('#');
-  return `${base}${base!.includes('?') ? '&' : '?'}lang=en${hash !== undefined ? `#${hash}` : ''}`;
-}
+export { withLang };
 
 /** The same page in the other language. */
 function switchUrl(request: FastifyRequest, lang: Lang): string {
@@ -25,7 +23,7 @@ function switchUrl(request: FastifyRequest, lang: Lang): string {
  * `d` (the dashboard's words), `lang`, `L` (the "?lang=en" suffix or "") and whatever `vars` holds; the
  * layout shows the user, a logout form with its CSRF token and the language switch.
  */
-export function dashPage(
+export async function dashPage(
   ctx: WebContext,
   request: FastifyRequest,
   reply: FastifyReply,
@@ -40,6 +38,15 @@ export function dashPage(
   // One token per response, bound to the session (csrf-binding.ts): generateCsrf() sets a new secret
   // cookie each time none came with the request.
   const csrf = boundCsrfToken(reply);
+  // The navigation's "Today" entry carries the number of items waiting for this user (today.ts); an
+  // error page (the database away) shows the entry without it.
+  const waiting =
+    user && status < 500
+      ? await todayCount(
+          { db: ctx.deps.db, temporal: ctx.deps.temporal, now: ctx.deps.now },
+          user.role,
+        ).catch(() => undefined)
+      : undefined;
   return ctx.page(
     reply,
     status,
@@ -55,6 +62,11 @@ export function dashPage(
         user: user ? { name: user.name, login: user.login, role: roleLabel(user.role, lang) } : null,
         csrf,
         switchUrl: switchUrl(request, lang),
+        today: {
+          label: TODAY[lang].nav,
+          count: waiting,
+          countText: waiting === undefined ? '' : TODAY[lang].navCount(waiting),
+        },
       },
     },
   );

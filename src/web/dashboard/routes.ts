@@ -38,6 +38,7 @@ import { INSPECT } from './inspection-i18n';
 import { registerInspectionRoutes } from './inspections';
 import { registerInspectionPlanRoutes } from './inspection-plan';
 import { registerProgramRoutes } from './programs';
+import { registerTodayRoutes } from './today-routes';
 import { PLAN } from './inspection-plan-i18n';
 import { multipartCsrfToken } from './directory-upload';
 import { csrfBinding, csrfHmacKey } from './csrf-binding';
@@ -217,4 +218,5 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
   registerInspectionRoutes(app, ctx);
   registerInspectionPlanRoutes(app, ctx);
   registerProgramRoutes(app, ctx);
+  registerTodayRoutes(app, ctx);
 }

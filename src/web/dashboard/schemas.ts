@@ -166,6 +166,17 @@ export const loginBody = form({ login: text, password: text });
 /** A coordinator's action on an obligation. */
 export const obligationActionBody = form({ key: text, milestone: text, reason: text, until: text });
 
+/** An action of the "today" page (accept the ticked submissions `s<n>`, remind, grant or deny). */
+export const todayActionBody = form({
+  key: text,
+  cycle: text,
+  milestone: text,
+  request: text,
+  decision: text,
+  until: text,
+  reason: text,
+});
+
 /** A contact edit in the directory. */
 export const contactBody = form({
   role: text,

@@ -2,7 +2,7 @@
 // to the history) and handler, on the workflow's state. The workflow sets them on their definitions.
 // Workflow-safe.
 import { compareIsoDates, type IsoDate } from '../../calendar/dates';
-import { patched } from '@temporalio/workflow';
+import { log, patched } from '@temporalio/workflow';
 import { localDate } from '../../cycle/clock';
 import {
   CLOSED_STAGES,
@@ -16,7 +16,7 @@ import {
   type WaiveInput,
 } from '../obligation-types';
 import { refuse, refusalFailure } from '../refusals';
-import { recordActivities } from '../ladder/activities';
+import { mailActivities, recordActivities } from '../ladder/activities';
 import { submissionShapeProblem } from '../submission-shape';
 import { updateHandler } from '../update-handler';
 import { receiptInstant, receiptTimeProblem } from './receipt-time';
@@ -29,6 +29,8 @@ const RECEIPT_NUMBER = /^[\w.-]{1,200}$/;
 
 export function obligationHandlers(state: AgencyObligations) {
   const { input, calendar, obligations, workflowId } = state;
+  // Emails go through the rate-limited mail queue (task-queues.ts).
+  const mail = mailActivities();
   const now = () => state.now();
   const today = () => state.today();
   const lateness: AgencyObligations['lateness'] = (o, at) => state.lateness(o, at);
@@ -204,6 +206,33 @@ export function obligationHandlers(state: AgencyObligations) {
         subject: `${workflowId}:${milestone}`,
         details: { until, reason, requestedBy, due: o.status.due },
       });
+      if (patched('extension-request-email')) {
+        // The program's coordinators are told, once each (notification log). The answer to the agency does
+        // not wait for the email on the rate-limited mail queue; the workflow lives until the cycle closes.
+        const sequence = o.status.notes.filter((n) => n.startsWith('extension requested by ')).length;
+        void mail
+          .notifyExtensionRequested({
+            workflowId,
+            cycleId: input.cycleId,
+            programVersionId: input.programVersionId,
+            year: input.year,
+            agency: { code: input.agency.code, name: input.agency.name },
+            milestone,
+            round: o.status.round,
+            sequence,
+            due: o.status.due,
+            until,
+            reason,
+            requestedBy,
+          })
+          .then(
+            (sent) => {
+              for (const failure of sent.undeliverable)
+                log.warn('a coordinator was not told of an extension request', { failure });
+            },
+            (err: unknown) => log.error('the coordinators were not told of an extension request', { err }),
+          );
+      }
       return 'extension request recorded; the coordinator decides';
     },
     {

@@ -170,7 +170,7 @@ describe('dashboard login and sessions', () => {
     const b = new Browser(base);
     const res = await b.login('HUONG.LT', 'Mường Thanh 2027');
     expect(res.status).toBe(303);
-    expect(res.headers.get('location')).toBe('/quan-ly');
+    expect(res.headers.get('location')).toBe('/quan-ly/hom-nay');
     const cookie = b.lastSetCookies.find((c) => c.startsWith('phoihop_session='))!;
     expect(cookie).toBeDefined();
     const token = /^phoihop_session=([^;]+)/.exec(cookie)![1]!;
