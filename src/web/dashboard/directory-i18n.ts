@@ -317,7 +317,7 @@ export const DIR = {
     fileEmpty: 'Tệp rỗng.',
     fileTooLarge: (max: string) => `Tệp lớn hơn ${max}. Không có gì thay đổi.`,
     fileType: (name: string) =>
-      `“${name}” không phải là tệp CSV hoặc XLSX. Hãy lưu danh bạ dưới dạng “CSV UTF-8” hoặc “Excel Workbook (*.xlsx)”. Không có gì thay đổi.`,
+      `“${name}” không phải là tệp CSV, văn bản Unicode (.txt) hoặc XLSX. Hãy lưu danh bạ dưới dạng “CSV UTF-8” hoặc “Excel Workbook (*.xlsx)”. Không có gì thay đổi.`,
     dateRequired: 'Cần chọn ngày có hiệu lực.',
     formBroken: 'Biểu mẫu gửi lên không đọc được. Hãy thử lại.',
     previewTitle: 'Xem trước thay đổi danh bạ',
@@ -403,7 +403,7 @@ export const DIR = {
     fileEmpty: 'The file is empty.',
     fileTooLarge: (max: string) => `The file is larger than ${max}. Nothing was changed.`,
     fileType: (name: string) =>
-      `“${name}” is not a CSV or XLSX file. Save the directory as “CSV UTF-8” or “Excel Workbook (*.xlsx)”. Nothing was changed.`,
+      `“${name}” is not a CSV, Unicode text (.txt) or XLSX file. Save the directory as “CSV UTF-8” or “Excel Workbook (*.xlsx)”. Nothing was changed.`,
     dateRequired: 'Choose the date the directory is in force from.',
     formBroken: 'The form could not be read. Please try again.',
     previewTitle: 'Preview of the directory changes',
