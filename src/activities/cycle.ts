@@ -5,8 +5,7 @@ import { WorkingCalendar } from '../calendar/working-calendar';
 import { planCycle, yearsTouchedBy } from '../cycle/plan';
 import { loadPrograms } from '../programs/load';
 import { loadProgramVersion, registerProgramVersion } from '../programs/store';
-import type { ProgramDefinition } from '../programs/types';
-import { directorySnapshot } from '../directory/snapshot';
+import { addressedAgencies } from '../cycle/addressed';
 import { summarizeCycle } from '../reports/cycle-summary';
 import type { ClockSpec } from '../cycle/clock';
 import type { AgencyRef } from '../workflows/obligation-types';
@@ -17,18 +16,6 @@ export interface CycleActivityOptions {
   /** Folder of the program files (programs/) and of the holiday year files (data/holidays). */
   programsDir: string;
   holidaysDir: string;
-}
-
-/** Agencies of a snapshot that a program addresses (its groups, and the lead), sorted by code. */
-async function addressedAgencies(
-  db: Database,
-  program: ProgramDefinition,
-  date: string,
-): Promise<AgencyRef[]> {
-  const snapshot = await directorySnapshot(db, date);
-  return snapshot.agencies
-    .filter((a) => (program.addressees as string[]).includes(a.group) || a.code === program.lead)
-    .map((a) => ({ code: a.code, name: a.name, group: a.group }));
 }
 
 export function createCycleActivities({ db, programsDir, holidaysDir }: CycleActivityOptions) {

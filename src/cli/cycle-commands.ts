@@ -9,7 +9,6 @@ import {
   type CycleStatusSummary,
   type StoredOutcomes,
 } from '../reports/cycle-status';
-import { cycleWorkflowId } from '../workflows/cycle-types';
 import { agencyWorkflowId, type AgencyObligationsStatus } from '../workflows/obligation-types';
 import { refusalOf, translateRefusal } from '../i18n/refusals';
 import type { Lang } from '../i18n/lang';
@@ -126,8 +125,4 @@ export async function coordinatorAction<Ret, Arg>(
   }
 }
 
-export async function cancelCycle(client: Client, opts: { program: string; year: number }): Promise<string> {
-  const workflowId = cycleWorkflowId(opts.program, opts.year);
-  await client.workflow.getHandle(workflowId).cancel();
-  return workflowId;
-}
+export { cancelCycle } from '../cycle/cancel';

@@ -5,19 +5,28 @@ import { findProgram } from '../programs/find';
 import { cycleWorkflowId, type AnnualCycleInput } from '../workflows/cycle-types';
 import { annualCycle } from '../workflows/annual-cycle';
 import { cycleSummary } from '../workflows/summaries';
+import { refusal, type Refusal } from '../workflows/refusals';
 import { localInstant } from './clock';
 import { computePlan } from './compute-plan';
 
 /** A year's cycle that is already there (running or closed): a year runs once. */
-export class CycleAlreadyStartedError extends UsageError {}
+export class CycleAlreadyStartedError extends UsageError {
+  /** The same refusal, coded, for the dashboard to translate (src/i18n/locales/<lang>/refusals.json). */
+  readonly refusal: Refusal<'cycle-already-started'>;
+
+  constructor(program: string, year: number, message: string) {
+    super(message);
+    this.refusal = refusal('cycle-already-started', { program, year }, message);
+  }
+}
 
 /** Starts a year's cycle; starting the same year twice is refused with the existing workflow named. */
 export async function startCycle(
   client: Client,
   temporal: TemporalConfig,
-  opts: { program: string; year: number; scale?: number },
+  opts: { program: string; year: number; scale?: number; programsDir?: string },
 ): Promise<{ workflowId: string; uiUrl: string; startsOn: string; endsOn: string }> {
-  const loaded = findProgram(opts.program);
+  const loaded = findProgram(opts.program, opts.programsDir);
   const plan = computePlan(loaded, opts.year);
   const workflowId = cycleWorkflowId(opts.program, opts.year);
   if (opts.scale !== undefined && !(Number.isFinite(opts.scale) && opts.scale >= 1)) {
@@ -42,6 +51,8 @@ export async function startCycle(
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
       throw new CycleAlreadyStartedError(
+        opts.program,
+        opts.year,
         `the ${opts.year} cycle of ${opts.program} was already started (workflow ${workflowId}); ` +
           'a year runs once: see `phoihop cycle status`',
       );

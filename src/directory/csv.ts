@@ -2,6 +2,7 @@
 // Only parsing lives here; applying rows to the database is import.ts (an XLSX parser can produce the
 // same rows later).
 import { parse } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
 import {
   CONTACT_ROLES,
   DirectoryError,
@@ -36,15 +37,64 @@ const KNOWN_COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUM
 /** Text that was UTF-8 read as Windows-1252/Latin-1 ("Sá»Ÿ" for "Sở"). */
 const MOJIBAKE = /Ã[\u0080-\u00BF]|Ä[\u0080-\u00BF]|Æ°|á»|áº/;
 
-/** Decodes file bytes: UTF-8 (with or without BOM) or UTF-16 with a BOM (Excel's "Unicode text"). */
-export function decodeDirectoryBytes(bytes: Uint8Array): string {
-  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
-  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
-  // Not fatal: bytes that are not UTF-8 become U+FFFD, which the parser reports line by line.
-  return new TextDecoder('utf-8').decode(bytes);
+/** The encodings a directory file is read in, as offices' spreadsheets save it. */
+export type DirectoryEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1258';
+
+/**
+ * The Vietnamese letters (with their tones) and the punctuation office software writes: what a file read
+ * as Windows-1258 may hold besides ASCII. Anything else there means the file is in another encoding.
+ */
+const VIETNAMESE_LETTERS = 'àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ';
+const WINDOWS_1258_TEXT = new Set([
+  ...VIETNAMESE_LETTERS,
+  ...VIETNAMESE_LETTERS.toUpperCase(),
+  ...'\u00A0–—‘’“”…•°«»§©®€',
+]);
+
+/** Whether bytes look like UTF-16LE without a BOM: ASCII text has a NUL after every other byte. */
+function looksUtf16le(bytes: Uint8Array): boolean {
+  const n = Math.min(bytes.length, 512) & ~1;
+  if (n < 8) return false;
+  let zeros = 0;
+  for (let i = 1; i < n; i += 2) if (bytes[i] === 0) zeros++;
+  return zeros >= (n / 2) * 0.6;
 }
 
-function encodingIssues(text: string, file: string): DirectoryIssue[] {
+/**
+ * Decodes file bytes and says how: a BOM decides (UTF-8, UTF-16LE as Excel's "Unicode text", UTF-16BE);
+ * then valid UTF-8 is UTF-8 (LibreOffice, Google Sheets, Excel's "CSV UTF-8"); UTF-16LE without a BOM is
+ * recognised by its NUL bytes; anything else is read as Windows-1258, the code page Excel's plain "CSV"
+ * uses on Windows set to Vietnamese (iconv-lite; its tone marks are combining characters, composed here).
+ */
+export function decodeDirectoryText(bytes: Uint8Array): { text: string; encoding: DirectoryEncoding } {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (b[0] === 0xff && b[1] === 0xfe)
+    return { text: iconv.decode(b.subarray(2), 'utf-16le'), encoding: 'utf-16le' };
+  if (b[0] === 0xfe && b[1] === 0xff)
+    return { text: iconv.decode(b.subarray(2), 'utf-16be'), encoding: 'utf-16be' };
+  if (b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) {
+    return { text: new TextDecoder('utf-8').decode(b.subarray(3)), encoding: 'utf-8' };
+  }
+  const utf8 = new TextDecoder('utf-8').decode(b);
+  if (looksUtf16le(b)) return { text: iconv.decode(b, 'utf-16le'), encoding: 'utf-16le' };
+  // UTF-8 when its letters outnumber its broken sequences: a UTF-8 file with a few stray bytes stays UTF-8
+  // (those lines are reported), while Windows-1258 text is almost never valid UTF-8 (its tone marks,
+  // 0xCC 0xEC 0xD2 0xDE 0xF2, follow letters, not continuation bytes).
+  let letters = 0;
+  let broken = 0;
+  for (const c of utf8) {
+    if (c === '\uFFFD') broken++;
+    else if (c > '\u007f') letters++;
+  }
+  if (broken === 0 || letters >= broken) return { text: utf8, encoding: 'utf-8' };
+  return { text: iconv.decode(b, 'windows1258').normalize('NFC'), encoding: 'windows-1258' };
+}
+
+function encodingIssues(
+  text: string,
+  file: string,
+  encoding: DirectoryEncoding | undefined,
+): DirectoryIssue[] {
   const issues: DirectoryIssue[] = [];
   text.split(/\r\n|\r|\n/).forEach((line, index) => {
     if (line.includes('\uFFFD')) {
@@ -54,8 +104,21 @@ function encodingIssues(text: string, file: string): DirectoryIssue[] {
         field: null,
         code: null,
         message:
-          'the line has bytes that are not UTF-8 (the file was probably saved in another encoding, such as ' +
-          'Windows-1258 or TCVN3): save it as "CSV UTF-8" and import it again',
+          'the line has bytes that are not UTF-8 while the rest of the file is UTF-8 (the file was probably ' +
+          'put together from files saved in different encodings): save it as "CSV UTF-8" and import it again',
+      });
+    } else if (
+      encoding === 'windows-1258' &&
+      [...line].some((c) => c > '\u007f' && !WINDOWS_1258_TEXT.has(c))
+    ) {
+      issues.push({
+        file,
+        line: index + 1,
+        field: null,
+        code: null,
+        message:
+          'the line is neither UTF-8 nor Vietnamese Windows-1258 text (the file was probably saved in another ' +
+          'encoding, such as TCVN3 or VNI): save it as "CSV UTF-8" and import it again',
       });
     } else if (MOJIBAKE.test(line)) {
       issues.push({
@@ -72,6 +135,26 @@ function encodingIssues(text: string, file: string): DirectoryIssue[] {
   return issues;
 }
 
+/** The separators spreadsheets write: a comma, a semicolon (Excel where the decimal mark is a comma), a tab. */
+const SEPARATORS = [',', ';', '\t'] as const;
+
+/** The header's separator: the one that splits the first line into the most known columns (a comma on a tie). */
+export function detectSeparator(text: string): (typeof SEPARATORS)[number] {
+  const first = text.split(/\r\n|\r|\n/, 1)[0] ?? '';
+  let best: (typeof SEPARATORS)[number] = ',';
+  let bestCount = 0;
+  for (const sep of SEPARATORS) {
+    const known = first
+      .split(sep)
+      .filter((cell) => KNOWN_COLUMNS.includes(cell.replace(/"/g, '').trim().toLowerCase())).length;
+    if (known > bestCount) {
+      best = sep;
+      bestCount = known;
+    }
+  }
+  return best;
+}
+
 function clean(value: string | undefined): string {
   return (value ?? '').normalize('NFC').replace(/\s+/g, ' ').trim();
 }
@@ -81,18 +164,22 @@ function fail(issues: DirectoryIssue[]): never {
 }
 
 /**
- * Parses a directory CSV (UTF-8, comma-separated, header on the first line; a BOM is fine). Throws
- * DirectoryError listing every bad row, with its line, column and what is wrong.
+ * Parses a directory CSV as offices save it (header on the first line): UTF-8 with or without a BOM,
+ * UTF-16 or Windows-1258 (decodeDirectoryText), separated by commas, semicolons or tabs (detectSeparator).
+ * Throws DirectoryError listing every bad row, with its line, column and what is wrong.
  */
 export function parseDirectoryCsv(input: string | Uint8Array, fileName: string): DirectoryRow[] {
-  const text = (typeof input === 'string' ? input : decodeDirectoryBytes(input)).replace(/^\uFEFF/, '');
-  const encoding = encodingIssues(text, fileName);
+  const decoded =
+    typeof input === 'string' ? { text: input, encoding: undefined } : decodeDirectoryText(input);
+  const text = decoded.text.replace(/^\uFEFF/, '');
+  const encoding = encodingIssues(text, fileName, decoded.encoding);
   if (encoding.length > 0) fail(encoding);
 
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(text, {
       info: true,
+      delimiter: detectSeparator(text),
       relax_column_count: true,
       skip_empty_lines: true,
       trim: false,
@@ -148,13 +235,15 @@ export function directoryRowsFromTable(
   const columns = header.cells.map((cell) => clean(cell).toLowerCase());
   const headerIssues: DirectoryIssue[] = [];
   const headerLine = header.line;
-  if (columns.length === 1 && /[;\t]/.test(columns[0] as string)) {
+  if (columns.length === 1 && /[;\t|]/.test(columns[0] as string)) {
     headerIssues.push({
       file: fileName,
       line: headerLine,
       field: null,
       code: null,
-      message: 'the header has a single column: the file must be comma-separated (not semicolons or tabs)',
+      message:
+        'the header has a single column: separate the columns with commas, semicolons or tabs ' +
+        '(save the file as "CSV UTF-8")',
     });
   } else {
     columns.forEach((column, index) => {

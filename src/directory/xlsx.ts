@@ -3,7 +3,7 @@
 // large or hostile workbook never blocks the portal's event loop, and one the limits stop is refused with
 // a clear message instead of taking the process down.
 import { Worker } from 'node:worker_threads';
-import { decodeDirectoryBytes, parseDirectoryCsv } from './csv';
+import { parseDirectoryCsv } from './csv';
 import { DirectoryError, type DirectoryRow } from './types';
 import { workbookArchiveProblem } from './xlsx-archive';
 import { fileIssue, type WorkbookReading } from './xlsx-read';
@@ -132,6 +132,6 @@ export async function parseDirectoryFile(bytes: Uint8Array, fileName: string): P
     ]);
   }
   if (directoryFileFormat(bytes, fileName) === 'xlsx') return parseDirectoryXlsx(bytes, fileName);
-  // Not a ZIP and not named .xlsx: CSV text (decodeDirectoryBytes handles BOMs and UTF-16).
-  return parseDirectoryCsv(decodeDirectoryBytes(bytes), fileName);
+  // Not a ZIP and not named .xlsx: CSV text (parseDirectoryCsv finds its encoding and separator).
+  return parseDirectoryCsv(bytes, fileName);
 }

@@ -35,6 +35,10 @@ export interface WebDeps {
   files: FilesConfig;
   /** Temporal, for submissions and coordinators' actions (pages alone read the database). */
   temporal?: Client;
+  /** Folder of the program files the dashboard offers to start (default: programs/, as the worker's). */
+  programsDir?: string;
+  /** Task queue the dashboard starts cycles on (default: PHOIHOP_TASK_QUEUE, as `phoihop cycle start`). */
+  taskQueue?: string;
   /** The coordinators' dashboard's settings (default: from the environment, src/config/dashboard.ts). */
   dashboard?: DashboardConfig;
   /**

@@ -65,6 +65,15 @@ export const REFUSALS = {
   'date-required': {},
   'recommendation-number-missing': {},
   'workflow-ended': { workflow: ['agency', 'inspection', 'cycle'] },
+  // Starting, cancelling and scheduling cycles from the dashboard (cycle-start.ts, cycle-cancel.ts,
+  // schedules.ts under src/web/dashboard; src/cycle/start.ts).
+  'cycle-already-started': { program: 'text', year: 'number' },
+  'program-unknown': { program: 'text' },
+  'year-invalid': { value: 'text' },
+  'program-version-changed': { program: 'text' },
+  'confirm-required': {},
+  'cycle-not-running': { status: ['completed', 'cancelled'] },
+  'schedule-missing': { program: 'text' },
 } as const satisfies Record<string, Record<string, ValueKind>>;
 
 export type RefusalCode = keyof typeof REFUSALS;

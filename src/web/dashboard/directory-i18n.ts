@@ -100,10 +100,16 @@ function translatedProblem(message: string, lang: Lang): string {
     [/^circular parents: (.*)$/, (m) => `Đơn vị cấp trên lòng vòng: ${m[1]}.`],
     // The file's shape (csv.ts).
     [
-      /^the line has bytes that are not UTF-8/,
+      /^the line has bytes that are not UTF-8 while the rest of the file is UTF-8/,
       () =>
-        'Dòng có byte không phải UTF-8 (tệp có lẽ được lưu bằng bảng mã khác, như Windows-1258 hoặc TCVN3): ' +
-        'hãy lưu tệp thành “CSV UTF-8” rồi nhập lại.',
+        'Dòng này có byte không phải UTF-8 trong khi phần còn lại của tệp là UTF-8 (có lẽ tệp được ghép từ ' +
+        'các tệp lưu bằng bảng mã khác nhau): hãy lưu tệp thành “CSV UTF-8” rồi nhập lại.',
+    ],
+    [
+      /^the line is neither UTF-8 nor Vietnamese Windows-1258 text/,
+      () =>
+        'Dòng này không phải văn bản UTF-8 cũng không phải Windows-1258 tiếng Việt (có lẽ tệp được lưu bằng ' +
+        'bảng mã khác như TCVN3 hoặc VNI): hãy lưu tệp thành “CSV UTF-8” rồi nhập lại.',
     ],
     [
       /^the line looks like UTF-8 text that was opened as Windows-1252/,
@@ -125,9 +131,10 @@ function translatedProblem(message: string, lang: Lang): string {
     ],
     [/^the file is empty: expected a header line$/, () => 'Tệp rỗng: dòng đầu phải là dòng tên cột.'],
     [
-      /^the header has a single column: the file must be comma-separated/,
+      /^the header has a single column: separate the columns/,
       () =>
-        'Dòng tên cột chỉ có một cột: các cột phải ngăn cách bằng dấu phẩy (không phải dấu chấm phẩy hay tab).',
+        'Dòng tên cột chỉ có một cột: các cột phải ngăn cách bằng dấu phẩy, dấu chấm phẩy hoặc dấu tab ' +
+        '(hãy lưu tệp thành “CSV UTF-8”).',
     ],
     [
       /^unknown column "(.*)"; expected columns: (.*)$/,
@@ -301,7 +308,7 @@ export const DIR = {
     dateInvalid: (v: string) => `“${v}” không phải là ngày hợp lệ (dạng YYYY-MM-DD).`,
     importTitle: 'Nhập danh bạ',
     importIntro:
-      'Tệp CSV (UTF-8) hoặc XLSX nêu toàn bộ danh bạ có hiệu lực từ ngày đã chọn: đơn vị không có trong tệp sẽ hết hiệu lực từ ngày đó. Trước khi áp dụng, bạn sẽ xem các thay đổi.',
+      'Tệp CSV hoặc XLSX nêu toàn bộ danh bạ có hiệu lực từ ngày đã chọn: đơn vị không có trong tệp sẽ hết hiệu lực từ ngày đó. Tệp CSV được đọc đúng như Excel, LibreOffice hay Google Sheets lưu (UTF-8, Unicode hoặc Windows-1258; ngăn cách bằng dấu phẩy, dấu chấm phẩy hoặc tab). Trước khi áp dụng, bạn sẽ xem các thay đổi.',
     columns: 'Các cột bắt buộc:',
     file: 'Tệp danh bạ (CSV hoặc XLSX, tối đa 5 MB)',
     importFrom: 'Có hiệu lực từ ngày',
@@ -310,7 +317,7 @@ export const DIR = {
     fileEmpty: 'Tệp rỗng.',
     fileTooLarge: (max: string) => `Tệp lớn hơn ${max}. Không có gì thay đổi.`,
     fileType: (name: string) =>
-      `“${name}” không phải là tệp CSV hoặc XLSX. Hãy lưu danh bạ dưới dạng “CSV UTF-8” hoặc “Excel Workbook (*.xlsx)”. Không có gì thay đổi.`,
+      `“${name}” không phải là tệp CSV, văn bản Unicode (.txt) hoặc XLSX. Hãy lưu danh bạ dưới dạng “CSV UTF-8” hoặc “Excel Workbook (*.xlsx)”. Không có gì thay đổi.`,
     dateRequired: 'Cần chọn ngày có hiệu lực.',
     formBroken: 'Biểu mẫu gửi lên không đọc được. Hãy thử lại.',
     previewTitle: 'Xem trước thay đổi danh bạ',
@@ -387,7 +394,7 @@ export const DIR = {
     dateInvalid: (v: string) => `“${v}” is not a valid date (YYYY-MM-DD).`,
     importTitle: 'Import the directory',
     importIntro:
-      'A CSV (UTF-8) or XLSX file stating the whole directory in force from the chosen date: agencies missing from it cease on that date. You will see the changes before anything is applied.',
+      'A CSV or XLSX file stating the whole directory in force from the chosen date: agencies missing from it cease on that date. A CSV file is read as Excel, LibreOffice or Google Sheets saves it (UTF-8, Unicode or Windows-1258; separated by commas, semicolons or tabs). You will see the changes before anything is applied.',
     columns: 'Required columns:',
     file: 'Directory file (CSV or XLSX, at most 5 MB)',
     importFrom: 'In force from',
@@ -396,7 +403,7 @@ export const DIR = {
     fileEmpty: 'The file is empty.',
     fileTooLarge: (max: string) => `The file is larger than ${max}. Nothing was changed.`,
     fileType: (name: string) =>
-      `“${name}” is not a CSV or XLSX file. Save the directory as “CSV UTF-8” or “Excel Workbook (*.xlsx)”. Nothing was changed.`,
+      `“${name}” is not a CSV, Unicode text (.txt) or XLSX file. Save the directory as “CSV UTF-8” or “Excel Workbook (*.xlsx)”. Nothing was changed.`,
     dateRequired: 'Choose the date the directory is in force from.',
     formBroken: 'The form could not be read. Please try again.',
     previewTitle: 'Preview of the directory changes',

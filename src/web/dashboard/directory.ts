@@ -360,7 +360,8 @@ export function registerDirectoryRoutes(dash: DashboardApp, ctx: WebContext): vo
       if (file.tooLarge) {
         return importForm(request, reply, 413, t.fileTooLarge(sizeText(MAX_DIRECTORY_BYTES)), effectiveFrom);
       }
-      if (!/\.(csv|xlsx)$/i.test(file.name)) {
+      // .txt: Excel's "Unicode text" (UTF-16, tab-separated), read as CSV.
+      if (!/\.(csv|txt|xlsx)$/i.test(file.name)) {
         return importForm(request, reply, 415, t.fileType(file.name), effectiveFrom);
       }
       if (file.bytes.length === 0) return importForm(request, reply, 400, t.fileEmpty, effectiveFrom);

@@ -39,6 +39,9 @@ import { registerInspectionRoutes } from './inspections';
 import { registerInspectionPlanRoutes } from './inspection-plan';
 import { registerProgramRoutes } from './programs';
 import { registerTodayRoutes } from './today-routes';
+import { cycleCancelPath, CYCLE_START_PATH, registerCycleStartRoutes } from './cycle-start';
+import { CYCLE_CANCEL, CYCLE_START } from './cycle-start-i18n';
+import { registerScheduleRoutes } from './schedules';
 import { PLAN } from './inspection-plan-i18n';
 import { multipartCsrfToken } from './directory-upload';
 import { csrfBinding, csrfHmacKey } from './csrf-binding';
@@ -123,7 +126,12 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
   app.get('/', { ...readers, schema: { querystring: langQuery } }, async (request, reply) => {
     const lang = request.lang;
     const cycles = await loadCycles(ctx.deps.db, lang);
-    return dashPage(ctx, request, reply, 200, 'dashboard/cycles', { title: DASH[lang].cycles, cycles });
+    return dashPage(ctx, request, reply, 200, 'dashboard/cycles', {
+      title: DASH[lang].cycles,
+      cycles,
+      startUrl: currentUser(request)?.role === 'coordinator' ? withLang(CYCLE_START_PATH, lang) : undefined,
+      startLink: CYCLE_START[lang].nav,
+    });
   });
 
   app.get(
@@ -153,6 +161,12 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
         legend: CELL_STATES.map((s) => ({ state: s, label: stateLabel(s, lang) })),
         inspectionsLink: INSPECT[lang].inspections,
         planLink: PLAN[lang].link,
+        cancelUrl:
+          currentUser(request)?.role === 'coordinator' &&
+          (view.cycle.status === 'running' || view.cycle.status === 'planned')
+            ? withLang(cycleCancelPath(cycleId), lang)
+            : undefined,
+        cancelLink: CYCLE_CANCEL[lang].link,
       });
     },
   );
@@ -219,4 +233,6 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
   registerInspectionPlanRoutes(app, ctx);
   registerProgramRoutes(app, ctx);
   registerTodayRoutes(app, ctx);
+  registerCycleStartRoutes(app, ctx);
+  registerScheduleRoutes(app, ctx);
 }

@@ -11,6 +11,7 @@ import type { FastifyRequest } from 'fastify';
 import { stringFields } from '../agency/schemas';
 import { ACTIONS } from './i18n';
 import { INSPECTION_ACTIONS } from './inspection-i18n';
+import { SCHEDULE_ACTIONS } from './cycle-start-i18n';
 
 const text = { type: 'string' } as const;
 /** A database id in a path: digits only. */
@@ -201,6 +202,28 @@ export const inspectionActionBody = form({
 
 /** The inspection plan's form (lines `include<n>`, `code<n>`, `kind<n>`, `visit<n>`, `addCode<n>`… besides). */
 export const inspectionPlanBody = form({ key: text, lines: text });
+
+/** The start page: the program and year previewed, and the outcome of the form just sent. */
+export const cycleStartQuery = {
+  type: 'object',
+  properties: { lang: text, program: text, year: text, 'ket-qua': text },
+} as const;
+
+/** The start form: what was previewed (program, year, the version's hash), confirmed. */
+export const cycleStartBody = form({ key: text, program: text, year: text, version: text, confirm: text });
+
+/** The cancel form of a cycle. */
+export const cycleCancelBody = form({ key: text, reason: text, confirm: text });
+
+/** `/lich-khoi-dong/:program/:action`: one of a schedule's actions. */
+export const scheduleActionParams = {
+  type: 'object',
+  properties: { program: text, action: { type: 'string', enum: SCHEDULE_ACTIONS } },
+  required: ['program', 'action'],
+} as const;
+
+/** A schedule action's form. */
+export const scheduleActionBody = form({ key: text, reason: text, confirm: text });
 
 /** Which part of the request failed its schema (params are checked first, then the body, then the query). */
 export function invalidPart(request: FastifyRequest): string | undefined {

@@ -281,7 +281,9 @@ describe('dashboard directory management', () => {
     expect(await tooLarge.text()).toContain('Tệp lớn hơn 5 MB. Không có gì thay đổi.');
     const pdf = await upload('danh-ba.pdf', Buffer.from('%PDF-1.4\n'), '2026-12-01');
     expect(pdf.status).toBe(415);
-    expect(await pdf.text()).toContain('“danh-ba.pdf” không phải là tệp CSV hoặc XLSX.');
+    expect(await pdf.text()).toContain(
+      '“danh-ba.pdf” không phải là tệp CSV, văn bản Unicode (.txt) hoặc XLSX.',
+    );
     const _csrf = Browser.csrfOf(await huong.html('/quan-ly/danh-ba/nhap'));
     const none = await huong.postMultipart('/quan-ly/danh-ba/nhap', { _csrf, effectiveFrom: '2026-12-01' });
     expect(none.status).toBe(400);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseDirectoryCsv } from '../../../src/directory/import';
+import { decodeDirectoryText, detectSeparator } from '../../../src/directory/csv';
 import { DirectoryError, type DirectoryIssue, type DirectoryRow } from '../../../src/directory/types';
 
 const DATA = path.resolve(__dirname, '..', '..', '..', 'data', 'directory');
@@ -161,7 +162,9 @@ describe('CSV errors: every bad row, with its line and field', () => {
       [1, 'email', expect.stringMatching(/^unknown column "email"; expected columns: code, name, group/)],
       [1, 'head_email', expect.stringMatching(/^missing column "head_email"/)],
     ]);
-    expect(issuesOf(`code;name;group\nSO-A;x;department`)[0]?.message).toMatch(/must be comma-separated/);
+    expect(issuesOf(`code|name|group\nSO-A|x|department`)[0]?.message).toMatch(
+      /single column: separate the columns with commas, semicolons or tabs/,
+    );
     expect(issuesOf(`${HEADER},name\n`)[0]?.message).toBe('duplicate column "name"');
   });
 
@@ -200,7 +203,7 @@ describe('CSV errors: every bad row, with its line and field', () => {
       Buffer.from(' Y t\n'),
     ]);
     expect(issuesOf(bad).map((i) => [i.line, i.message])).toEqual([
-      [3, expect.stringMatching(/not UTF-8.*CSV UTF-8/)],
+      [3, expect.stringMatching(/bytes that are not UTF-8 while the rest of the file is UTF-8.*CSV UTF-8/)],
     ]);
     const mojibake = `${HEADER}\n${row('SO-A', { name: Buffer.from('Sở Y tế', 'utf8').toString('latin1') })}`;
     expect(issuesOf(mojibake).map((i) => [i.line, i.message])).toEqual([
@@ -210,5 +213,46 @@ describe('CSV errors: every bad row, with its line and field', () => {
 
   it('an empty file', () => {
     expect(issuesOf('')[0]?.message).toMatch(/the file is empty/);
+  });
+});
+
+/** The fixtures of test/fixtures/make-directory-encodings.py: directory-small.csv as offices save it. */
+describe('directory files as office software saves them', () => {
+  const FIXTURES = path.resolve(__dirname, '..', '..', 'fixtures');
+  const expected = parseDirectoryCsv(readFileSync(path.join(FIXTURES, 'directory-small.csv')), 'x.csv');
+  const saved = (name: string) => readFileSync(path.join(FIXTURES, 'directory-encodings', name));
+
+  it.each([
+    ['excel-csv-windows-1258.csv', 'windows-1258', ';'],
+    ['excel-csv-utf8-bom.csv', 'utf-8', ';'],
+    ['excel-unicode-text.txt', 'utf-16le', '\t'],
+    ['libreoffice.csv', 'utf-8', ','],
+    ['google-sheets.csv', 'utf-8', ','],
+  ])('%s (%s, separated by %j) reads as the original', (name, encoding, separator) => {
+    const decoded = decodeDirectoryText(saved(name));
+    expect(decoded.encoding).toBe(encoding);
+    expect(detectSeparator(decoded.text.replace(/^\uFEFF/, ''))).toBe(separator);
+    const rows = parseDirectoryCsv(saved(name), name);
+    expect(rows).toEqual(expected.map((r) => ({ ...r, source: { ...r.source, file: name } })));
+    expect(rows[0]?.name).toBe('Sở Tư pháp');
+    expect(rows.find((r) => r.code === 'SO-VHTTDL')?.name).toBe('Sở Văn hóa, Thể thao và Du lịch');
+  });
+
+  it('a Windows-1258 file keeps its tones on every letter, composed (NFC)', () => {
+    const rows = parseDirectoryCsv(saved('excel-csv-windows-1258.csv'), 'x.csv');
+    const names = rows.map((r) => r.name).join(' ');
+    expect(names).toBe(names.normalize('NFC'));
+    expect(names).toContain('Ủy ban nhân dân phường Điện Biên Phủ');
+  });
+
+  it('a file in neither encoding (TCVN3) is refused, saying why and what to do', () => {
+    expect(issuesOf(saved('tcvn3.csv'), 'tcvn3.csv').map((i) => [i.line, i.message])).toEqual([
+      [
+        2,
+        expect.stringMatching(
+          /neither UTF-8 nor Vietnamese Windows-1258 text .*TCVN3.*save it as "CSV UTF-8"/,
+        ),
+      ],
+    ]);
   });
 });
