@@ -1,8 +1,9 @@
 // The calendar a running cycle's pages read: its one clock (fixed when the cycle started, cycle/clock.ts),
-// asked once of one of its agency workflows and kept, so that "today" on the dashboard is the cycle's
+// as stored on the cycle's row, or for a cycle started before that, asked once of one of its agency
+// workflows and kept, so that "today" on the dashboard is the cycle's
 // today, also in a compressed demo year. Without an answer from Temporal, the web server's own present.
 import type { Client } from '@temporalio/client';
-import { calendarNow, type ClockSpec } from '../../cycle/clock';
+import { calendarNow, storedClock, type ClockSpec } from '../../cycle/clock';
 import { statusQuery } from '../../workflows/messages/agency-obligations';
 
 /** How long a page waits for the workflow's answer before it takes the server's present. */
@@ -28,8 +29,10 @@ export async function cycleCalendar(
   cycleId: number,
   workflowId: string | undefined,
   pageNow: (() => number) | undefined,
+  stored?: unknown,
 ): Promise<CycleCalendar> {
-  let clock = clocks.get(cycleId);
+  // The clock on the cycle's row (record-cycle-clock) first; a cycle started before it is asked.
+  let clock = storedClock(stored) ?? clocks.get(cycleId);
   if (!clock && temporal && workflowId) {
     clock = await askClock(temporal, workflowId);
     if (clock) clocks.set(cycleId, clock);

@@ -156,6 +156,7 @@ export async function loadToday(deps: TodayDeps, role: Role, lang: Lang): Promis
       c.id,
       one ? agencyWorkflowId(c.program.code, c.year, one.agency.code) : undefined,
       deps.now,
+      c.clock,
     );
     info.set(c.id, {
       programTitle: definition.title[lang],
