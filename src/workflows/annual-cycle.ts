@@ -52,10 +52,6 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
   // started before gave each workflow the origin and scale only, its clock starting at its own first task.
   const oneClock = patched('one-cycle-clock');
   const cycleClockSpec = oneClock ? cycleClock(input.clock, Date.now(), prepared.agencyCount) : undefined;
-  // Kept on the cycle's row: pages show its times and its "today" in the cycle's calendar.
-  if (cycleClockSpec && patched('record-cycle-clock')) {
-    await recordCycleClock({ cycleId: prepared.cycleId, clock: cycleClockSpec });
-  }
   const clock: CycleBatchInput['clock'] = cycleClockSpec ?? {
     originMs: input.clock?.originMs ?? Date.now(),
     scale: input.clock?.scale ?? 1,
@@ -77,6 +73,11 @@ export async function annualCycle(input: AnnualCycleInput): Promise<CycleResult>
     });
     // Awaited below on the way to consolidation; when the cycle is cancelled instead, its end is not awaited.
     phase.done.catch(() => undefined);
+  }
+  // Kept on the cycle's row: pages show its times and its "today" in the cycle's calendar. After the
+  // inspection phase has set its query handler, which the dashboard asks from the cycle's first moments.
+  if (cycleClockSpec && patched('record-cycle-clock')) {
+    await recordCycleClock({ cycleId: prepared.cycleId, clock: cycleClockSpec });
   }
   const batches: Promise<CycleBatchResult>[] = [];
   // The batches run on their own queue (see fanOutTaskQueue); the agencies stay on the cycle's.
