@@ -3,8 +3,7 @@ CREATE TYPE "ScopeKind" AS ENUM ('program', 'lead');
 
 -- AlterTable
 ALTER TABLE "User" ADD COLUMN     "administrator" BOOLEAN NOT NULL DEFAULT false,
-ADD COLUMN     "allPrograms" BOOLEAN NOT NULL DEFAULT true,
-ADD COLUMN     "mustChangePassword" BOOLEAN NOT NULL DEFAULT false;
+ADD COLUMN     "allPrograms" BOOLEAN NOT NULL DEFAULT true;
 
 -- CreateTable
 CREATE TABLE "UserScope" (

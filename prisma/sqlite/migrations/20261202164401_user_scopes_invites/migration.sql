@@ -29,7 +29,6 @@ CREATE TABLE "new_User" (
     "role" TEXT NOT NULL,
     "allPrograms" BOOLEAN NOT NULL DEFAULT true,
     "administrator" BOOLEAN NOT NULL DEFAULT false,
-    "mustChangePassword" BOOLEAN NOT NULL DEFAULT false,
     "disabled" BOOLEAN NOT NULL DEFAULT false,
     "lastLoginAt" DATETIME,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
