@@ -21,8 +21,14 @@ export function scopeSpecOf(user: {
   const scopes = user.scopes ?? [];
   return {
     allPrograms: user.allPrograms,
-    programs: scopes.filter((s) => s.kind === 'program').map((s) => s.code).sort(),
-    leads: scopes.filter((s) => s.kind === 'lead').map((s) => s.code).sort(),
+    programs: scopes
+      .filter((s) => s.kind === 'program')
+      .map((s) => s.code)
+      .sort(),
+    leads: scopes
+      .filter((s) => s.kind === 'lead')
+      .map((s) => s.code)
+      .sort(),
   };
 }
 

@@ -72,7 +72,10 @@ export async function resumeSession(
 ): Promise<SessionUser | undefined> {
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
   const id = sessionId(token);
-  const session = await db.prisma.webSession.findUnique({ where: { id }, include: { user: { include: { scopes: true } } } });
+  const session = await db.prisma.webSession.findUnique({
+    where: { id },
+    include: { user: { include: { scopes: true } } },
+  });
   if (!session) return undefined;
   const idleMs = idleMsOf(session.user.role, idle);
   const ended =

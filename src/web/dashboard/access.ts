@@ -106,7 +106,9 @@ export const attachmentParam: ProgramResolver = async (request, db) => {
   if (id === undefined) return null;
   const attachment = await db.prisma.attachment.findUnique({
     where: { id },
-    select: { submission: { select: { obligation: { select: { cycle: { select: { programId: true } } } } } } },
+    select: {
+      submission: { select: { obligation: { select: { cycle: { select: { programId: true } } } } } },
+    },
   });
   return attachment?.submission.obligation.cycle.programId ?? null;
 };
@@ -170,7 +172,9 @@ export function accessHook(ctx: WebContext) {
     }
     if (access.kind === 'signedIn') return;
     if (access.kind === 'administrators') {
-      return user.administrator ? undefined : errorPage(ctx, request, reply, 403, w.forbidden, w.forbiddenBody);
+      return user.administrator
+        ? undefined
+        : errorPage(ctx, request, reply, 403, w.forbidden, w.forbiddenBody);
     }
     if (!access.roles.includes(user.role)) {
       return errorPage(ctx, request, reply, 403, w.forbidden, w.forbiddenBody);

@@ -192,7 +192,11 @@ export function registerLoginRoutes(dash: DashboardApp, ctx: WebContext, secure:
 
   dash.post(
     '/dang-nhap',
-    { config: { access: publicRoute }, schema: { querystring: langQuery, body: loginBody }, attachValidation: true },
+    {
+      config: { access: publicRoute },
+      schema: { querystring: langQuery, body: loginBody },
+      attachValidation: true,
+    },
     async (request, reply) => {
       const lang = request.lang;
       // A login or password of the wrong shape (sent twice, not text) is one that does not match.
