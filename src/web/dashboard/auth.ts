@@ -29,6 +29,7 @@
 // - Roles: viewer reads; inspector reads (and records inspections); coordinator acts.
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { publicRoute } from './access';
+import { USERS_WORDS } from './users-i18n';
 import {
   ABSOLUTE_MS,
   DEFAULT_IDLE,
@@ -185,7 +186,9 @@ export function registerLoginRoutes(dash: DashboardApp, ctx: WebContext, secure:
         ? { kind: 'info' as const, text: DASH[lang].loggedOut }
         : q.het
           ? { kind: 'info' as const, text: DASH[lang].sessionEnded }
-          : undefined;
+          : q.mk
+            ? { kind: 'info' as const, text: USERS_WORDS[lang].passwordSet }
+            : undefined;
       return loginForm(request, reply, 200, message);
     },
   );

@@ -7,6 +7,7 @@ import { boundCsrfToken } from './csrf-binding';
 import { withLang } from './lang-path';
 import { todayCount } from './today';
 import { TODAY } from './today-i18n';
+import { USERS_WORDS } from './users-i18n';
 
 export { withLang };
 
@@ -59,7 +60,15 @@ export async function dashPage(
         d,
         L,
         title: `${String(vars.title ?? d.appName)} – ${d.appName}`,
-        user: user ? { name: user.name, login: user.login, role: roleLabel(user.role, lang) } : null,
+        user: user
+          ? {
+              name: user.name,
+              login: user.login,
+              role: roleLabel(user.role, lang),
+              administrator: user.administrator,
+            }
+          : null,
+        usersLink: USERS_WORDS[lang].link,
         csrf,
         switchUrl: switchUrl(request, lang),
         today: {

@@ -39,6 +39,7 @@ import { registerInspectionRoutes } from './inspections';
 import { registerInspectionPlanRoutes } from './inspection-plan';
 import { registerProgramRoutes } from './programs';
 import { registerTodayRoutes } from './today-routes';
+import { registerUserRoutes } from './users';
 import { PLAN } from './inspection-plan-i18n';
 import { multipartCsrfToken } from './directory-upload';
 import { csrfBinding, csrfHmacKey } from './csrf-binding';
@@ -224,4 +225,5 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
   registerInspectionPlanRoutes(app, ctx);
   registerProgramRoutes(app, ctx);
   registerTodayRoutes(app, ctx);
+  registerUserRoutes(app, ctx);
 }
