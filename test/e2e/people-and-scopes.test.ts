@@ -99,7 +99,7 @@ describe('an administrator adds a scoped coordinator, who is refused every page 
     await page.check('input[name=scope][value=some]');
     await page.fill('textarea[name=programs]', OTHER_PROGRAM);
     await check(page, 'users', false);
-    await Promise.all([page.waitForNavigation(), page.click('form.stack button[type=submit]')]);
+    await Promise.all([page.waitForNavigation(), page.click('form.fields button[type=submit]')]);
     expect(await page.textContent('h1')).toBe(`${MAI.name} (${MAI.login})`);
     link = new URL((await page.textContent('#invite-link'))!.trim()).pathname;
     expect(link).toMatch(/^\/quan-ly\/kich-hoat\/[A-Za-z0-9_-]{43}$/);
