@@ -45,6 +45,9 @@ describe.each(['sqlite', 'postgresql'] as const)('dashboard scopes (%s)', (provi
       number: '1',
       index: '1',
       attachmentId: String(attachmentId),
+      // Users pages (administrators only): a user who exists.
+      login: 'trong',
+      token: 'x'.repeat(43),
     };
     return route.url.replace(/:([A-Za-z]+)/g, (_, name: string) => {
       const value = values[name];
