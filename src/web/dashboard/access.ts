@@ -17,7 +17,7 @@
 // - `onAnyProgram(...roles)`: the role on at least one program (shared data such as the directory, read).
 // - `onAllPrograms(...roles)`: the role on every program (shared data that every program uses, written).
 // - `onProgramOf(resolver, ...roles)`: the role on the program of the thing the URL names. The resolver
-//   (`cycleParam`, `inspectionParam`, `attachmentParam`, `programParam`, or your own `ProgramResolver`) returns
+//   (`cycleParam`, `inspectionParam`, `attachmentParam`, `programCodeParam`, or your own `ProgramResolver`) returns
 //   that program's ID, or null when there is no such thing (the route then answers its own 404). A thing
 //   outside the user's scope gets the same 404 page as one that does not exist: guessing IDs tells nothing.
 //
@@ -113,9 +113,9 @@ export const attachmentParam: ProgramResolver = async (request, db) => {
   return attachment?.submission.obligation.cycle.programId ?? null;
 };
 
-/** The program named by its code in `:programCode` (program pages). */
-export const programParam: ProgramResolver = async (request, db) => {
-  const code = (request.params as Record<string, string | undefined>).programCode;
+/** The program named by its code in `:code` (the program pages, /chuong-trinh/:code…). */
+export const programCodeParam: ProgramResolver = async (request, db) => {
+  const code = (request.params as Record<string, string | undefined>).code;
   if (!code) return null;
   const program = await db.prisma.program.findUnique({ where: { code }, select: { id: true } });
   return program?.id ?? null;

@@ -38,7 +38,9 @@ describe.each(['sqlite', 'postgresql'] as const)('dashboard scopes (%s)', (provi
   function urlOf(route: RouteOptions): string {
     const values: Record<string, string> = {
       cycleId: String(seeded.cycleId),
-      code: 'SO-YT',
+      // An agency of the cycle's pages; the program itself on the program pages.
+      code: route.url.startsWith('/quan-ly/chuong-trinh/') ? 'dien-bien-kh99' : 'SO-YT',
+      version: '1',
       action: route.url.includes('/kiem-tra/') ? 'cancel' : 'remind',
       file: 'ma-tran.csv',
       inspectionId: String(inspectionId),
