@@ -41,8 +41,10 @@ export async function dashPage(
   const csrf = boundCsrfToken(reply);
   // The navigation's "Today" entry carries the number of items waiting for this user (today.ts); an
   // error page (the database away) shows the entry without it.
+  // Counted over every program: shown only to users whose scope covers every program (the today page is
+  // theirs until it filters by scope).
   const waiting =
-    user && status < 500
+    user && user.scope.allPrograms && status < 500
       ? await todayCount(
           { db: ctx.deps.db, temporal: ctx.deps.temporal, now: ctx.deps.now },
           user.role,
@@ -66,6 +68,7 @@ export async function dashPage(
               login: user.login,
               role: roleLabel(user.role, lang),
               administrator: user.administrator,
+              allPrograms: user.scope.allPrograms,
             }
           : null,
         usersLink: USERS_WORDS[lang].link,

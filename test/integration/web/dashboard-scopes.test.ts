@@ -27,6 +27,7 @@ describe.each(['sqlite', 'postgresql'] as const)('dashboard scopes (%s)', (provi
   let otherCycleId: number;
   let inspectionId: number;
   let attachmentId: number;
+  let linkId: number;
   let app: FastifyInstance;
   let base: string;
   const files = testFiles();
@@ -41,6 +42,7 @@ describe.each(['sqlite', 'postgresql'] as const)('dashboard scopes (%s)', (provi
       // An agency of the cycle's pages; the program itself on the program pages.
       code: route.url.startsWith('/quan-ly/chuong-trinh/') ? 'dien-bien-kh99' : 'SO-YT',
       version: '1',
+      linkId: String(linkId),
       action: route.url.includes('/kiem-tra/') ? 'cancel' : 'remind',
       file: 'ma-tran.csv',
       inspectionId: String(inspectionId),
@@ -136,6 +138,20 @@ describe.each(['sqlite', 'postgresql'] as const)('dashboard scopes (%s)', (provi
       })
     ).id;
 
+    linkId = (
+      await db.prisma.taskLink.create({
+        data: {
+          workflowId: 'cycle:dien-bien-kh99:2027:SO-YT',
+          cycleId: seeded.cycleId,
+          agencyCode: 'SO-YT',
+          milestone: 'annual-plan',
+          recipient: 'ha.tt@soyt.dienbien.example',
+          role: 'focal_point',
+          kid: 'k1',
+          expiresAt: new Date('2027-12-31T00:00:00Z'),
+        },
+      })
+    ).id;
     const add = async (login: string, scope: { programs?: string[]; leads?: string[] }) => {
       await addUser(db, { login, name: login, role: 'coordinator', password: PASSWORD });
       const user = await db.prisma.user.findUniqueOrThrow({ where: { login } });
