@@ -65,6 +65,11 @@ export const LOGOUT_PATH = `${DASHBOARD_PREFIX}/dang-xuat`;
 /** Where a login leads: what needs the user today (today-routes.ts). */
 export const TODAY_PATH = `${DASHBOARD_PREFIX}/hom-nay`;
 
+/** Where a login lands: the day's work for a user of every program, else the cycles of their scope. */
+function homeOf(allPrograms: boolean): string {
+  return allPrograms ? TODAY_PATH : DASHBOARD_PREFIX;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** The logged-in dashboard user, or null (set by the dashboard's session hook). */
@@ -180,7 +185,8 @@ export function registerLoginRoutes(dash: DashboardApp, ctx: WebContext, secure:
     { config: { access: publicRoute }, schema: { querystring: loginQuery }, attachValidation: true },
     async (request, reply) => {
       const lang = request.lang;
-      if (currentUser(request)) return reply.redirect(withLang(TODAY_PATH, lang), 303);
+      const signedIn = currentUser(request);
+      if (signedIn) return reply.redirect(withLang(homeOf(signedIn.scope.allPrograms), lang), 303);
       const q = pageQuery(request, request.query);
       const message = q.bye
         ? { kind: 'info' as const, text: DASH[lang].loggedOut }
@@ -239,7 +245,7 @@ export function registerLoginRoutes(dash: DashboardApp, ctx: WebContext, secure:
       const token = await createSession(ctx.deps.db, user.id, at, idleMsOf(user.role, idle));
       await ctx.deps.db.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date(at) } });
       reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(secure), maxAge: ABSOLUTE_MS / 1000 });
-      return reply.redirect(withLang(TODAY_PATH, lang), 303);
+      return reply.redirect(withLang(homeOf(user.allPrograms), lang), 303);
     },
   );
 
