@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Database } from '../db/client';
 import type { Role } from './users';
+import { scopeSpecOf, type UserScopeSpec } from './scopes';
 
 export const SESSION_COOKIE = 'phoihop_session';
 export const IDLE_MS = 8 * 3600_000;
@@ -29,6 +30,10 @@ export interface SessionUser {
   login: string;
   name: string;
   role: Role;
+  /** Manages the dashboard's users (src/web/dashboard/users.ts). */
+  administrator: boolean;
+  /** Where the role holds (src/auth/scopes.ts). */
+  scope: UserScopeSpec;
 }
 
 export function sessionId(token: string): string {
@@ -67,7 +72,10 @@ export async function resumeSession(
 ): Promise<SessionUser | undefined> {
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
   const id = sessionId(token);
-  const session = await db.prisma.webSession.findUnique({ where: { id }, include: { user: true } });
+  const session = await db.prisma.webSession.findUnique({
+    where: { id },
+    include: { user: { include: { scopes: true } } },
+  });
   if (!session) return undefined;
   const idleMs = idleMsOf(session.user.role, idle);
   const ended =
@@ -89,7 +97,14 @@ export async function resumeSession(
     });
   }
   const { user } = session;
-  return { id: user.id, login: user.login, name: user.name, role: user.role };
+  return {
+    id: user.id,
+    login: user.login,
+    name: user.name,
+    role: user.role,
+    administrator: user.administrator,
+    scope: scopeSpecOf(user),
+  };
 }
 
 export async function endSession(db: Database, token: string | undefined): Promise<void> {

@@ -31,6 +31,10 @@ export interface UserSummary {
   login: string;
   name: string;
   role: Role;
+  /** Manages the dashboard's users. */
+  administrator: boolean;
+  /** The role holds on every program (false: only on the user's named programs and lead agencies). */
+  allPrograms: boolean;
   disabled: boolean;
   lastLoginAt: string | null;
   createdAt: string;
@@ -38,7 +42,7 @@ export interface UserSummary {
 
 export async function addUser(
   db: Database,
-  input: { login: string; name: string; role: string; password: string },
+  input: { login: string; name: string; role: string; password: string; administrator?: boolean },
 ): Promise<UserSummary> {
   const login = normalizeLogin(input.login);
   const name = input.name.trim();
@@ -59,7 +63,13 @@ export async function addUser(
     );
   }
   const user = await db.prisma.user.create({
-    data: { login, name, role: input.role as Role, passwordHash: await hashPassword(input.password) },
+    data: {
+      login,
+      name,
+      role: input.role as Role,
+      administrator: input.administrator ?? false,
+      passwordHash: await hashPassword(input.password),
+    },
   });
   return summary(user);
 }
@@ -84,6 +94,24 @@ export async function setPassword(db: Database, rawLogin: string, password: stri
   return summary(updated);
 }
 
+/** Makes a user an administrator (who manages users on the dashboard), or no longer one. */
+export async function setAdministrator(
+  db: Database,
+  rawLogin: string,
+  administrator: boolean,
+): Promise<UserSummary> {
+  const user = await existing(db, rawLogin);
+  const updated = await db.prisma.user.update({ where: { id: user.id }, data: { administrator } });
+  await db.prisma.auditEvent.create({
+    data: {
+      actor: 'cli',
+      action: administrator ? 'user.administrator-grant' : 'user.administrator-revoke',
+      subject: `user:${user.login}`,
+    },
+  });
+  return summary(updated);
+}
+
 /** Disables a user (or enables one again) and ends their sessions. */
 export async function setDisabled(db: Database, rawLogin: string, disabled = true): Promise<UserSummary> {
   const user = await existing(db, rawLogin);
@@ -103,6 +131,8 @@ function summary(user: {
   login: string;
   name: string;
   role: Role;
+  administrator: boolean;
+  allPrograms: boolean;
   disabled: boolean;
   lastLoginAt: Date | null;
   createdAt: Date;
@@ -111,6 +141,8 @@ function summary(user: {
     login: user.login,
     name: user.name,
     role: user.role,
+    administrator: user.administrator,
+    allPrograms: user.allPrograms,
     disabled: user.disabled,
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
     createdAt: user.createdAt.toISOString(),

@@ -8,6 +8,7 @@ import {
   addUser,
   listUsers,
   normalizeLogin,
+  setAdministrator,
   setDisabled,
   setPassword,
   UserError,
@@ -90,7 +91,7 @@ function describe(u: UserSummary): string {
     u.role.padEnd(12),
     (u.disabled ? 'disabled/đã khóa' : 'active/hoạt động').padEnd(17),
     (u.lastLoginAt ? u.lastLoginAt.slice(0, 16).replace('T', ' ') : '-').padEnd(17),
-    u.name,
+    u.administrator ? `${u.name} [administrator]` : u.name,
   ].join(' ');
 }
 
@@ -104,14 +105,39 @@ export function registerUserCommands(program: Command): void {
     .requiredOption('--login <login>', 'login name (lowercase)')
     .requiredOption('--name <name>', 'full name, shown in the audit log')
     .requiredOption('--role <role>', `one of ${ROLES.join(', ')}`)
+    .option('--administrator', 'also manages the dashboard’s users (the first administrator is made here)')
     .option('--json', 'machine-readable output')
-    .action(async (opts: { login: string; name: string; role: string; json?: boolean }) => {
-      const password = await readNewPassword();
-      const created = await withDatabase((db) => addUser(db, { ...opts, password }));
+    .action(
+      async (opts: {
+        login: string;
+        name: string;
+        role: string;
+        administrator?: boolean;
+        json?: boolean;
+      }) => {
+        const password = await readNewPassword();
+        const created = await withDatabase((db) =>
+          addUser(db, { ...opts, administrator: opts.administrator === true, password }),
+        );
+        console.log(
+          opts.json
+            ? JSON.stringify(created, null, 2)
+            : `Đã tạo người dùng / user created: ${created.login} (${created.role}${created.administrator ? ', administrator' : ''}), ${created.name}`,
+        );
+      },
+    );
+
+  user
+    .command('admin')
+    .description('make a user an administrator, who manages users on the dashboard (--revoke: no longer)')
+    .requiredOption('--login <login>', 'login name')
+    .option('--revoke', 'take the administrator right away')
+    .action(async (opts: { login: string; revoke?: boolean }) => {
+      const updated = await withDatabase((db) => setAdministrator(db, opts.login, !opts.revoke));
       console.log(
-        opts.json
-          ? JSON.stringify(created, null, 2)
-          : `Đã tạo người dùng / user created: ${created.login} (${created.role}), ${created.name}`,
+        updated.administrator
+          ? `Đã cấp quyền quản trị / administrator: ${updated.login}`
+          : `Đã bỏ quyền quản trị / no longer administrator: ${updated.login}`,
       );
     });
 

@@ -1,4 +1,5 @@
-// Keeps link tokens out of the portal's logs. A task link's token is the agency's whole credential (it
+// Keeps link tokens out of the portal's logs (a dashboard user's one-time link /quan-ly/kich-hoat/<token>
+// too). A task link's token is the agency's whole credential (it
 // is in the URL: /nhiem-vu/<token>, /nhiem-vu/<token>/kien-nghi/1 …), so the request serializer of the
 // Fastify logger writes the path with that segment replaced, and every logged message string (Fastify's
 // "Route GET:/nhiem-vu/… not found", for one) is rewritten the same way before it is written.
@@ -9,8 +10,8 @@ export type LoggerOptions = Exclude<FastifyServerOptions['logger'], boolean | un
 /** Where log lines go. */
 export type LogStream = NonNullable<FastifyLoggerOptions['stream']>;
 
-/** The path segment after a route prefix that carries a link token. */
-const TOKEN_SEGMENT = /(\/nhiem-vu\/)[^/?#\s"']+/g;
+/** The path segment after a route prefix that carries a link token (an agency's task link, a user's one-time link). */
+const TOKEN_SEGMENT = /(\/(?:nhiem-vu|kich-hoat)\/)[^/?#\s"']+/g;
 
 export const REDACTED = '[redacted]';
 

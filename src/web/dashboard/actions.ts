@@ -16,8 +16,9 @@ import {
 } from '../../workflows/messages/agency-obligations';
 import { agencyWorkflowId } from '../../workflows/obligation-types';
 import { type Lang } from '../i18n';
+import { cycleParam, onProgramOf } from './access';
 import type { WebContext } from '../server';
-import { actorOf, currentUser, DASHBOARD_PREFIX, requireRole } from './auth';
+import { actorOf, currentUser, DASHBOARD_PREFIX } from './auth';
 import { DASH, type ActionName } from './i18n';
 import { errorPage, invalidFormPage, withLang } from './page';
 import type { DashboardApp } from './routes';
@@ -113,7 +114,7 @@ export function registerActionRoutes(dash: DashboardApp, ctx: WebContext): void 
   dash.post(
     '/chu-ky/:cycleId/don-vi/:code/:action',
     {
-      preHandler: requireRole(ctx, 'coordinator'),
+      config: { access: onProgramOf(cycleParam, 'coordinator') },
       schema: { params: obligationActionParams, querystring: langQuery, body: obligationActionBody },
       attachValidation: true,
     },

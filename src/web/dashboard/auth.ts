@@ -4,11 +4,12 @@
 // inside `registerDashboard`'s plugin (src/web/dashboard/routes.ts, which carries the /quan-ly prefix,
 // the cookie and CSRF plugins and the session hook), then
 //
-//   dash.get('/xuat', { preHandler: requireRole('coordinator', 'inspector', 'viewer') }, handler)
-//   dash.post('/danh-ba', { preHandler: requireRole('coordinator') }, handler)
+//   dash.get('/chu-ky/:cycleId/xuat/:file', { config: { access: onProgramOf(cycleParam, ...READERS) } }, handler)
+//   dash.post('/danh-ba/nhap/ap-dung', { config: { access: onAllPrograms('coordinator') } }, handler)
 //
-// with the route's `schema` (schemas.ts) and `attachValidation: true`, so that these checks come before
-// the schema's verdict, which the handler reads with `invalidPart(request)`.
+// (every route declares its access, access.ts: who, and on which program; the server refuses to start
+// otherwise) with the route's `schema` (schemas.ts) and `attachValidation: true`, so that these checks come
+// before the schema's verdict, which the handler reads with `invalidPart(request)`.
 // - Every request under /quan-ly has `request.dashboardUser` (a SessionUser, or null when not logged
 //   in), loaded from the `phoihop_session` cookie by `loadSession` (idle 30 min for coordinators and 8 h for
 //   the others by default, absolute 12 h, a disabled
@@ -16,8 +17,9 @@
 // - Logins: failures are counted in the database per account, per client address and in all
 //   (src/auth/login-throttle.ts); a locked attempt gets 429 and how long it lasts; password hashing is
 //   bounded (src/auth/hashing-gate.ts), a full queue gets 503.
-// - `requireRole(...roles)`: a GET without a session is redirected (303) to the login page; any other
-//   request without one, or a user whose role is not listed, gets the 403 page and nothing runs.
+// - Access (access.ts): a GET without a session is redirected (303) to the login page; any other request
+//   without one, or a user whose role is not listed, gets the 403 page; a program outside the user's scope
+//   gets the 404 page; nothing of the route runs.
 // - Every POST under /quan-ly must carry the CSRF token in the form field `_csrf` (take it from
 //   `csrfToken(reply)`, which sets the secret cookie when needed and binds the token to the session: a
 //   token from before a login, or from another session, is refused); the check runs before any route
@@ -25,7 +27,9 @@
 //   mark the route `config: { multipartCsrf: true }` and call `verifyMultipartCsrf` (directory-upload.ts)
 //   with its `_csrf` field before doing anything else (see the directory import in directory.ts).
 // - Roles: viewer reads; inspector reads (and records inspections); coordinator acts.
-import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { publicRoute } from './access';
+import { USERS_WORDS } from './users-i18n';
 import {
   ABSOLUTE_MS,
   DEFAULT_IDLE,
@@ -45,7 +49,7 @@ import { DEFAULT_LOGIN_LIMITS, LoginThrottle, type LoginLock } from '../../auth/
 import { idlePolicyFromEnv, loginLimitsFromEnv } from '../../config/login';
 import type { WebContext } from '../server';
 import { DASH } from './i18n';
-import { dashPage, errorPage, withLang } from './page';
+import { dashPage, withLang } from './page';
 import { DASHBOARD_PREFIX } from '../../links/dashboard-paths';
 import { boundCsrfToken } from './csrf-binding';
 import type { DashboardApp } from './routes';
@@ -60,6 +64,11 @@ export const LOGIN_PATH = `${DASHBOARD_PREFIX}/dang-nhap`;
 export const LOGOUT_PATH = `${DASHBOARD_PREFIX}/dang-xuat`;
 /** Where a login leads: what needs the user today (today-routes.ts). */
 export const TODAY_PATH = `${DASHBOARD_PREFIX}/hom-nay`;
+
+/** Where a login lands: the day's work for a user of every program, else the cycles of their scope. */
+function homeOf(allPrograms: boolean): string {
+  return allPrograms ? TODAY_PATH : DASHBOARD_PREFIX;
+}
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -103,33 +112,6 @@ export function loadSession(ctx: WebContext, secure: boolean) {
     const now = (ctx.deps.now ?? Date.now)();
     request.dashboardUser = token ? ((await resumeSession(ctx.deps.db, token, now, idle)) ?? null) : null;
     if (token && !request.dashboardUser) reply.clearCookie(SESSION_COOKIE, cookieOptions(secure));
-  };
-}
-
-/**
- * A preHandler that lets through only logged-in users with one of `roles`: a GET without a session goes to
- * the login page; anything else is refused with the 403 page, before the handler runs.
- */
-export function requireRole(ctx: WebContext, ...roles: Role[]): preHandlerAsyncHookHandler {
-  return async function (request, reply) {
-    const lang = request.lang;
-    const user = currentUser(request);
-    if (!user) {
-      if (request.method === 'GET' || request.method === 'HEAD') {
-        // "het" (hết phiên): the cookie named a session that has ended; the login page says so.
-        const ended = Boolean(request.cookies[SESSION_COOKIE]);
-        const next = new URLSearchParams({
-          ...(lang === 'en' ? { lang } : {}),
-          ...(ended ? { het: '1' } : {}),
-        });
-        const query = next.toString();
-        return reply.redirect(query ? `${LOGIN_PATH}?${query}` : LOGIN_PATH, 303);
-      }
-      return errorPage(ctx, request, reply, 403, DASH[lang].forbidden, DASH[lang].sessionEnded);
-    }
-    if (!roles.includes(user.role)) {
-      return errorPage(ctx, request, reply, 403, DASH[lang].forbidden, DASH[lang].forbiddenBody);
-    }
   };
 }
 
@@ -200,23 +182,30 @@ export function registerLoginRoutes(dash: DashboardApp, ctx: WebContext, secure:
 
   dash.get(
     '/dang-nhap',
-    { schema: { querystring: loginQuery }, attachValidation: true },
+    { config: { access: publicRoute }, schema: { querystring: loginQuery }, attachValidation: true },
     async (request, reply) => {
       const lang = request.lang;
-      if (currentUser(request)) return reply.redirect(withLang(TODAY_PATH, lang), 303);
+      const signedIn = currentUser(request);
+      if (signedIn) return reply.redirect(withLang(homeOf(signedIn.scope.allPrograms), lang), 303);
       const q = pageQuery(request, request.query);
       const message = q.bye
         ? { kind: 'info' as const, text: DASH[lang].loggedOut }
         : q.het
           ? { kind: 'info' as const, text: DASH[lang].sessionEnded }
-          : undefined;
+          : q.mk
+            ? { kind: 'info' as const, text: USERS_WORDS[lang].passwordSet }
+            : undefined;
       return loginForm(request, reply, 200, message);
     },
   );
 
   dash.post(
     '/dang-nhap',
-    { schema: { querystring: langQuery, body: loginBody }, attachValidation: true },
+    {
+      config: { access: publicRoute },
+      schema: { querystring: langQuery, body: loginBody },
+      attachValidation: true,
+    },
     async (request, reply) => {
       const lang = request.lang;
       // A login or password of the wrong shape (sent twice, not text) is one that does not match.
@@ -256,13 +245,13 @@ export function registerLoginRoutes(dash: DashboardApp, ctx: WebContext, secure:
       const token = await createSession(ctx.deps.db, user.id, at, idleMsOf(user.role, idle));
       await ctx.deps.db.prisma.user.update({ where: { id: user.id }, data: { lastLoginAt: new Date(at) } });
       reply.setCookie(SESSION_COOKIE, token, { ...cookieOptions(secure), maxAge: ABSOLUTE_MS / 1000 });
-      return reply.redirect(withLang(TODAY_PATH, lang), 303);
+      return reply.redirect(withLang(homeOf(user.allPrograms), lang), 303);
     },
   );
 
   dash.post(
     '/dang-xuat',
-    { schema: { querystring: langQuery }, attachValidation: true },
+    { config: { access: publicRoute }, schema: { querystring: langQuery }, attachValidation: true },
     async (request, reply) => {
       const lang = request.lang;
       await endSession(ctx.deps.db, request.cookies[SESSION_COOKIE]);

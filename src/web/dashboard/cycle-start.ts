@@ -19,7 +19,8 @@ import { loadPrograms, PROGRAMS_DIR, type LoadedProgram } from '../../programs/l
 import { cycleWorkflowId } from '../../workflows/cycle-types';
 import { refusal, type Refusal } from '../../workflows/refusals';
 import { runAuditedAction } from './audited-action';
-import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
+import { actorOf, currentUser, DASHBOARD_PREFIX, READERS } from './auth';
+import { cycleParam, onAllPrograms, onAnyProgram, onProgramOf } from './access';
 import { CYCLE_CANCEL, CYCLE_START, type CycleStartWords } from './cycle-start-i18n';
 import { DASH, cycleStatusLabel, groupLabel } from './i18n';
 import { cycleOfParam, dashPage, errorPage, flashEventOf, invalidFormPage, withLang } from './page';
@@ -108,7 +109,7 @@ export function registerCycleStartRoutes(dash: DashboardApp, ctx: WebContext): v
   dash.get(
     '/khoi-dong',
     {
-      preHandler: requireRole(ctx, ...READERS),
+      config: { access: onAnyProgram(...READERS) },
       schema: { querystring: cycleStartQuery },
       attachValidation: true,
     },
@@ -207,7 +208,7 @@ export function registerCycleStartRoutes(dash: DashboardApp, ctx: WebContext): v
   dash.post(
     '/khoi-dong',
     {
-      preHandler: requireRole(ctx, 'coordinator'),
+      config: { access: onAllPrograms('coordinator') },
       schema: { querystring: langQuery, body: cycleStartBody },
       attachValidation: true,
     },
@@ -278,7 +279,7 @@ export function registerCycleStartRoutes(dash: DashboardApp, ctx: WebContext): v
   dash.get(
     '/chu-ky/:cycleId/huy',
     {
-      preHandler: requireRole(ctx, 'coordinator'),
+      config: { access: onProgramOf(cycleParam, 'coordinator') },
       schema: { params: cycleParams, querystring: flashQuery },
       attachValidation: true,
     },
@@ -319,7 +320,7 @@ export function registerCycleStartRoutes(dash: DashboardApp, ctx: WebContext): v
   dash.post(
     '/chu-ky/:cycleId/huy',
     {
-      preHandler: requireRole(ctx, 'coordinator'),
+      config: { access: onProgramOf(cycleParam, 'coordinator') },
       schema: { params: cycleParams, querystring: langQuery, body: cycleCancelBody },
       attachValidation: true,
     },

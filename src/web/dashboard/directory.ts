@@ -16,8 +16,9 @@ import { parseDirectoryFile } from '../../directory/xlsx';
 import { CONTACT_ROLES, DirectoryError, type ContactRole, type DirectoryIssue } from '../../directory/types';
 import { foldText } from '../../reports/matrix';
 import { formatDate, type Lang } from '../i18n';
+import { onAllPrograms, onAnyProgram } from './access';
 import type { WebContext } from '../server';
-import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
+import { actorOf, currentUser, DASHBOARD_PREFIX, READERS } from './auth';
 import { agencyFieldLabel, contactRoleLabel, directoryProblem, DIR, sourceName } from './directory-i18n';
 import {
   dropUpload,
@@ -96,7 +97,7 @@ export function registerDirectoryRoutes(dash: DashboardApp, ctx: WebContext): vo
   dash.get(
     '/danh-ba',
     {
-      preHandler: requireRole(ctx, ...READERS),
+      config: { access: onAnyProgram(...READERS) },
       schema: { querystring: directoryQuery },
       attachValidation: true,
     },
@@ -233,7 +234,7 @@ export function registerDirectoryRoutes(dash: DashboardApp, ctx: WebContext): vo
   dash.get(
     '/danh-ba/don-vi/:code',
     {
-      preHandler: requireRole(ctx, ...READERS),
+      config: { access: onAnyProgram(...READERS) },
       schema: { params: directoryAgencyParams, querystring: directoryAgencyQuery },
       attachValidation: true,
     },
@@ -258,7 +259,7 @@ export function registerDirectoryRoutes(dash: DashboardApp, ctx: WebContext): vo
   dash.post(
     '/danh-ba/don-vi/:code/lien-he',
     {
-      preHandler: requireRole(ctx, 'coordinator'),
+      config: { access: onAllPrograms('coordinator') },
       schema: { params: directoryAgencyParams, querystring: langQuery, body: contactBody },
       attachValidation: true,
     },
@@ -337,7 +338,7 @@ export function registerDirectoryRoutes(dash: DashboardApp, ctx: WebContext): vo
   }
 
   const coordinators = {
-    preHandler: requireRole(ctx, 'coordinator'),
+    config: { access: onAllPrograms('coordinator') },
     schema: { querystring: langQuery },
     attachValidation: true,
   };
@@ -346,7 +347,7 @@ export function registerDirectoryRoutes(dash: DashboardApp, ctx: WebContext): vo
   dash.post(
     '/danh-ba/nhap',
     // Multipart: its fields are read (and its CSRF token checked) by readUploadForm below.
-    { ...coordinators, config: { multipartCsrf: true } },
+    { ...coordinators, config: { ...coordinators.config, multipartCsrf: true } },
     async (request, reply) => {
       const lang = request.lang;
       const t = DIR[lang];
@@ -433,7 +434,7 @@ export function registerDirectoryRoutes(dash: DashboardApp, ctx: WebContext): vo
   dash.post(
     '/danh-ba/nhap/ap-dung',
     {
-      preHandler: requireRole(ctx, 'coordinator'),
+      config: { access: onAllPrograms('coordinator') },
       schema: { querystring: langQuery, body: applyImportBody },
       attachValidation: true,
     },

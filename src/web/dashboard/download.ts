@@ -2,9 +2,10 @@
 import { createReadStream } from 'node:fs';
 import { realpath, stat } from 'node:fs/promises';
 import { isAbsolute, resolve, sep } from 'node:path';
+import { attachmentParam, onProgramOf } from './access';
 import type { WebContext } from '../server';
 import { downloadName, visibleName } from '../../files/names';
-import { READERS, requireRole } from './auth';
+import { READERS } from './auth';
 import { DASH } from './i18n';
 import { errorPage } from './page';
 import type { DashboardApp } from './routes';
@@ -51,7 +52,7 @@ export function registerDownloadRoute(dash: DashboardApp, ctx: WebContext): void
   dash.get(
     '/tep/:attachmentId',
     {
-      preHandler: requireRole(ctx, ...READERS),
+      config: { access: onProgramOf(attachmentParam, ...READERS) },
       schema: { params: attachmentParams, querystring: langQuery },
       attachValidation: true,
     },

@@ -11,8 +11,9 @@ import {
   type ReportFormat,
 } from '../../reports/consolidated';
 import { type Lang } from '../i18n';
+import { cycleParam, onProgramOf } from './access';
 import type { WebContext } from '../server';
-import { DASHBOARD_PREFIX, READERS, requireRole } from './auth';
+import { DASHBOARD_PREFIX, READERS } from './auth';
 import { contentDisposition } from './download';
 import { DASH } from './i18n';
 import { filterQuery, parseFilters, type MatrixFilters } from './matrix';
@@ -71,7 +72,7 @@ export function registerExportRoutes(dash: DashboardApp, ctx: WebContext): void 
   dash.get(
     '/chu-ky/:cycleId/xuat/:file',
     {
-      preHandler: requireRole(ctx, ...READERS),
+      config: { access: onProgramOf(cycleParam, ...READERS) },
       schema: { params: exportParams, querystring: matrixQuery },
       attachValidation: true,
     },

@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { isIsoDate } from '../../calendar/dates';
 import { formatDate, type Lang } from '../i18n';
+import { cycleParam, onProgramOf } from './access';
 import type { WebContext } from '../server';
 import { cycleWorkflowId } from '../../workflows/cycle-types';
 import {
@@ -25,7 +26,7 @@ import { cachedProgramVersion } from '../read-cache';
 import { cachedCycleCalendar } from '../read-cache';
 import { isCycleClosed } from './agency-page';
 import { PROJECT_HOLIDAY_DIR } from '../../calendar/load';
-import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
+import { actorOf, currentUser, DASHBOARD_PREFIX, READERS } from './auth';
 import { DASH } from './i18n';
 import { INSPECT, inspectionKindLabel } from './inspection-i18n';
 import { PLAN, planNoteText, planStageLabel, riskReasonText, visitSourceLabel } from './inspection-plan-i18n';
@@ -162,7 +163,7 @@ export function registerInspectionPlanRoutes(dash: DashboardApp, ctx: WebContext
   dash.get(
     '/chu-ky/:cycleId/ke-hoach-kiem-tra',
     {
-      preHandler: requireRole(ctx, ...READERS),
+      config: { access: onProgramOf(cycleParam, ...READERS) },
       schema: { params: cycleParams, querystring: flashQuery },
       attachValidation: true,
     },
@@ -298,7 +299,7 @@ export function registerInspectionPlanRoutes(dash: DashboardApp, ctx: WebContext
   dash.post(
     '/chu-ky/:cycleId/ke-hoach-kiem-tra',
     {
-      preHandler: requireRole(ctx, 'coordinator'),
+      config: { access: onProgramOf(cycleParam, 'coordinator') },
       schema: { params: cycleParams, querystring: langQuery, body: inspectionPlanBody },
       attachValidation: true,
     },

@@ -22,9 +22,10 @@ import {
   type ReopenRecommendationInput,
 } from '../../workflows/messages/inspection';
 import { formatDate, formatSize, type Lang } from '../i18n';
+import { cycleParam, inspectionParam, onProgramOf } from './access';
 import type { WebContext } from '../server';
 import { dashboardConfigFromEnv, temporalWorkflowUrl } from '../../config/dashboard';
-import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
+import { actorOf, currentUser, DASHBOARD_PREFIX, READERS } from './auth';
 import { contentDisposition, resolveInside } from './download';
 import {
   INSPECT,
@@ -330,11 +331,12 @@ export function registerInspectionRoutes(dash: DashboardApp, ctx: WebContext): v
     });
   }
   const config = deps.dashboard ?? dashboardConfigFromEnv();
-  const readers = { preHandler: requireRole(ctx, ...READERS), attachValidation: true };
+  const cycleReaders = { config: { access: onProgramOf(cycleParam, ...READERS) }, attachValidation: true };
+  const readers = { config: { access: onProgramOf(inspectionParam, ...READERS) }, attachValidation: true };
 
   dash.get(
     '/chu-ky/:cycleId/kiem-tra',
-    { ...readers, schema: { params: cycleParams, querystring: langQuery } },
+    { ...cycleReaders, schema: { params: cycleParams, querystring: langQuery } },
     async (request, reply) => {
       const lang = request.lang;
       const w = INSPECT[lang];
@@ -413,7 +415,7 @@ export function registerInspectionRoutes(dash: DashboardApp, ctx: WebContext): v
   dash.post(
     '/kiem-tra/:inspectionId/:action',
     {
-      preHandler: requireRole(ctx, 'inspector', 'coordinator'),
+      config: { access: onProgramOf(inspectionParam, 'inspector', 'coordinator') },
       schema: { params: inspectionActionParams, querystring: langQuery, body: inspectionActionBody },
       attachValidation: true,
     },

@@ -1,6 +1,7 @@
 // The cycles list and the matrix page (agencies × milestones) of one cycle. The matrix itself (cell
 // states from the read model and the notification log, filters, counts) is src/reports/matrix.ts, which
 // the exports write too; this file adds the page's paging, labels and group list.
+import { programFilter, type ResolvedScope } from '../../auth/scopes';
 import type { Database } from '../../db/client';
 import { cachedProgramVersion } from '../read-cache';
 import { isCycleClosed } from './agency-page';
@@ -26,8 +27,10 @@ export interface CycleRow {
   counts: { state: string; label: string; count: number }[];
 }
 
-export async function loadCycles(db: Database, lang: Lang): Promise<CycleRow[]> {
+/** The cycles of the programs `scope` covers, newest first, with their counts. */
+export async function loadCycles(db: Database, lang: Lang, scope: ResolvedScope): Promise<CycleRow[]> {
   const cycles = await db.prisma.cycle.findMany({
+    where: programFilter(scope),
     orderBy: [{ year: 'desc' }, { id: 'desc' }],
     include: { program: true },
   });

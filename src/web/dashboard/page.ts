@@ -7,6 +7,7 @@ import { boundCsrfToken } from './csrf-binding';
 import { withLang } from './lang-path';
 import { todayCount } from './today';
 import { TODAY } from './today-i18n';
+import { USERS_WORDS } from './users-i18n';
 
 export { withLang };
 
@@ -40,8 +41,10 @@ export async function dashPage(
   const csrf = boundCsrfToken(reply);
   // The navigation's "Today" entry carries the number of items waiting for this user (today.ts); an
   // error page (the database away) shows the entry without it.
+  // Counted over every program: shown only to users whose scope covers every program (the today page is
+  // theirs until it filters by scope).
   const waiting =
-    user && status < 500
+    user && user.scope.allPrograms && status < 500
       ? await todayCount(
           { db: ctx.deps.db, temporal: ctx.deps.temporal, now: ctx.deps.now },
           user.role,
@@ -59,7 +62,16 @@ export async function dashPage(
         d,
         L,
         title: `${String(vars.title ?? d.appName)} – ${d.appName}`,
-        user: user ? { name: user.name, login: user.login, role: roleLabel(user.role, lang) } : null,
+        user: user
+          ? {
+              name: user.name,
+              login: user.login,
+              role: roleLabel(user.role, lang),
+              administrator: user.administrator,
+              allPrograms: user.scope.allPrograms,
+            }
+          : null,
+        usersLink: USERS_WORDS[lang].link,
         csrf,
         switchUrl: switchUrl(request, lang),
         today: {

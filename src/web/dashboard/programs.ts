@@ -26,7 +26,8 @@ import {
 import type { ProgramDefinition } from '../../programs/types';
 import { formatDate, type Lang } from '../i18n';
 import type { WebContext } from '../server';
-import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
+import { actorOf, currentUser, DASHBOARD_PREFIX, READERS } from './auth';
+import { onAllPrograms, onProgramOf, programCodeParam, scopeOf, signedIn } from './access';
 import { readUploadForm, verifyMultipartCsrf } from './directory-upload';
 import { cycleStatusLabel, DASH } from './i18n';
 import { dashPage, errorPage, withLang } from './page';
@@ -129,20 +130,26 @@ function templatePreviews(def: ProgramDefinition, lang: Lang, year: number) {
 
 export function registerProgramRoutes(dash: DashboardApp, ctx: WebContext): void {
   const { deps } = ctx;
-  const readers = { preHandler: requireRole(ctx, ...READERS), attachValidation: true };
-  const coordinators = { preHandler: requireRole(ctx, 'coordinator'), attachValidation: true };
+  // The list: every signed-in user, showing the programs of their scope. A program's pages: its readers.
+  // Writing (new, copy, edit, save, import): a coordinator of every program, since a program's code and lead
+  // (what scopes name) are what the form changes.
+  const listed = { config: { access: signedIn }, attachValidation: true };
+  const readers = { config: { access: onProgramOf(programCodeParam, ...READERS) }, attachValidation: true };
+  const coordinators = { config: { access: onAllPrograms('coordinator') }, attachValidation: true };
   const thisYear = () => Number(localDate((deps.now ?? Date.now)()).slice(0, 4));
 
-  dash.get('/chuong-trinh', { ...readers, schema: { querystring: langQuery } }, async (request, reply) => {
+  dash.get('/chuong-trinh', { ...listed, schema: { querystring: langQuery } }, async (request, reply) => {
     const lang = request.lang;
     const t = PROG[lang];
+    const scope = await scopeOf(request, deps.db);
     const programs = await deps.db.prisma.program.findMany({
+      where: scope.all ? {} : { id: { in: [...scope.programIds] } },
       orderBy: { code: 'asc' },
       include: { versions: { orderBy: { version: 'desc' }, take: 1 } },
     });
     const stored = new Set(programs.map((p) => p.code));
     const seeds = loadPrograms().filter((p) => !stored.has(p.definition.code));
-    const canEdit = currentUser(request)?.role === 'coordinator';
+    const canEdit = currentUser(request)?.role === 'coordinator' && scope.all;
     return dashPage(ctx, request, reply, 200, 'dashboard/programs', {
       title: t.title,
       pw: t,
@@ -227,7 +234,7 @@ export function registerProgramRoutes(dash: DashboardApp, ctx: WebContext): void
             : query['khong-doi'] !== undefined && numbers.includes(Number(query['khong-doi']))
               ? t.unchanged(Number(query['khong-doi']))
               : undefined,
-        canEdit: currentUser(request)?.role === 'coordinator',
+        canEdit: currentUser(request)?.role === 'coordinator' && (await scopeOf(request, deps.db)).all,
         editUrl: withLang(`${BASE}/${encodeURIComponent(code)}/sua`, lang),
         copyUrl: withLang(`${BASE}/moi?tu=${encodeURIComponent(code)}`, lang),
         copyLabel: t.newCopy(latestDef.title[lang]),
@@ -396,7 +403,11 @@ export function registerProgramRoutes(dash: DashboardApp, ctx: WebContext): void
     '/chuong-trinh/luu',
     // Multipart (a program's YAML is larger than a URL-encoded form may be): its CSRF token is checked
     // by readEditorForm once its fields are read.
-    { ...coordinators, schema: { querystring: langQuery }, config: { multipartCsrf: true } },
+    {
+      ...coordinators,
+      schema: { querystring: langQuery },
+      config: { ...coordinators.config, multipartCsrf: true },
+    },
     async (request, reply) => {
       const lang = request.lang;
       const t = PROG[lang];
@@ -449,7 +460,11 @@ export function registerProgramRoutes(dash: DashboardApp, ctx: WebContext): void
 
   dash.post(
     '/chuong-trinh/nhap',
-    { ...coordinators, schema: { querystring: langQuery }, config: { multipartCsrf: true } },
+    {
+      ...coordinators,
+      schema: { querystring: langQuery },
+      config: { ...coordinators.config, multipartCsrf: true },
+    },
     async (request, reply) => {
       const lang = request.lang;
       const t = PROG[lang];

@@ -22,8 +22,8 @@ import {
   loadSession,
   READERS,
   registerLoginRoutes,
-  requireRole,
 } from './auth';
+import { accessHook, cycleParam, onProgramOf, requireAccessDeclarations, scopeOf, signedIn } from './access';
 import { actionLabel, DASH, stateLabel, CELL_STATES } from './i18n';
 import { storedRefusalText } from '../../i18n/refusals';
 import { dashPage, errorPage, flashEventOf, withLang } from './page';
@@ -42,6 +42,7 @@ import { registerTodayRoutes } from './today-routes';
 import { cycleCancelPath, CYCLE_START_PATH, registerCycleStartRoutes } from './cycle-start';
 import { CYCLE_CANCEL, CYCLE_START } from './cycle-start-i18n';
 import { registerScheduleRoutes } from './schedules';
+import { registerUserRoutes } from './users';
 import { PLAN } from './inspection-plan-i18n';
 import { multipartCsrfToken } from './directory-upload';
 import { csrfBinding, csrfHmacKey } from './csrf-binding';
@@ -94,6 +95,9 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
     if (request.method === 'POST' && !checkedByRoute) dash.csrfProtection(request, reply, done);
     else done();
   });
+  // Then each route's access declaration (access.ts), before any handler; a route without one stops the start.
+  dash.addHook('preHandler', accessHook(ctx));
+  requireAccessDeclarations(dash);
   dash.setErrorHandler(async (err: FastifyError, request, reply) => {
     const w = DASH[request.lang];
     if (err.code === 'FST_CSRF_MISSING_SECRET' || err.code === 'FST_CSRF_INVALID_TOKEN') {
@@ -122,10 +126,12 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
   const app: DashboardApp = dash.withTypeProvider<JsonSchemaToTsProvider>();
   registerLoginRoutes(app, ctx, secure);
 
-  const readers = { preHandler: requireRole(ctx, ...READERS), attachValidation: true };
-  app.get('/', { ...readers, schema: { querystring: langQuery } }, async (request, reply) => {
+  const readers = { config: { access: onProgramOf(cycleParam, ...READERS) }, attachValidation: true };
+  // Every signed-in user: the list shows the cycles of the programs the user's scope covers.
+  const home = { config: { access: signedIn }, attachValidation: true };
+  app.get('/', { ...home, schema: { querystring: langQuery } }, async (request, reply) => {
     const lang = request.lang;
-    const cycles = await loadCycles(ctx.deps.db, lang);
+    const cycles = await loadCycles(ctx.deps.db, lang, await scopeOf(request, ctx.deps.db));
     return dashPage(ctx, request, reply, 200, 'dashboard/cycles', {
       title: DASH[lang].cycles,
       cycles,
@@ -235,4 +241,5 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
   registerTodayRoutes(app, ctx);
   registerCycleStartRoutes(app, ctx);
   registerScheduleRoutes(app, ctx);
+  registerUserRoutes(app, ctx);
 }

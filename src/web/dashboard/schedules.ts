@@ -20,7 +20,15 @@ import {
 import { cycleYearAt, scheduleId } from '../../schedule/timing';
 import { refusal, type Refusal } from '../../workflows/refusals';
 import { runAuditedAction } from './audited-action';
-import { actorOf, currentUser, DASHBOARD_PREFIX, READERS, requireRole } from './auth';
+import { actorOf, currentUser, DASHBOARD_PREFIX, READERS } from './auth';
+import { onAnyProgram, onProgramOf, type ProgramResolver } from './access';
+
+/** The program a schedule action's URL names (`:program`, its code), for the access check. */
+const scheduleProgram: ProgramResolver = async (request, db) => {
+  const code = (request.params as Record<string, string | undefined>).program;
+  if (!code) return null;
+  return (await db.prisma.program.findUnique({ where: { code }, select: { id: true } }))?.id ?? null;
+};
 import { dashboardPrograms } from './cycle-start';
 import { CYCLE_START, SCHEDULES, type ScheduleAction } from './cycle-start-i18n';
 import { DASH } from './i18n';
@@ -56,7 +64,7 @@ export function registerScheduleRoutes(dash: DashboardApp, ctx: WebContext): voi
   dash.get(
     '/lich-khoi-dong',
     {
-      preHandler: requireRole(ctx, ...READERS),
+      config: { access: onAnyProgram(...READERS) },
       schema: { querystring: flashQuery },
       attachValidation: true,
     },
@@ -147,7 +155,7 @@ export function registerScheduleRoutes(dash: DashboardApp, ctx: WebContext): voi
   dash.post(
     '/lich-khoi-dong/:program/:action',
     {
-      preHandler: requireRole(ctx, 'coordinator'),
+      config: { access: onProgramOf(scheduleProgram, 'coordinator') },
       schema: { params: scheduleActionParams, querystring: langQuery, body: scheduleActionBody },
       attachValidation: true,
     },

@@ -132,8 +132,11 @@ export const langQuery = { type: 'object', properties: { lang: text } } as const
 /** A page showing the outcome of the form just sent (`?ket-qua=<audit event id>`). */
 export const flashQuery = { type: 'object', properties: { lang: text, 'ket-qua': text } } as const;
 
-/** The login page: after a logout (`bye`) or the end of a session (`het`). */
-export const loginQuery = { type: 'object', properties: { lang: text, het: text, bye: text } } as const;
+/** The login page: after a logout (`bye`), the end of a session (`het`) or a password set by a one-time link (`mk`). */
+export const loginQuery = {
+  type: 'object',
+  properties: { lang: text, het: text, bye: text, mk: text },
+} as const;
 
 /** The matrix and its exports: the filters and the page. */
 export const matrixQuery = {
@@ -237,3 +240,34 @@ export function invalidPart(request: FastifyRequest): string | undefined {
 export function pageQuery<Q extends object>(request: FastifyRequest, value: Q): Q | Record<string, string> {
   return invalidPart(request) === 'querystring' ? stringFields(value) : value;
 }
+
+/** `/nguoi-dung/:login/…`. */
+export const userParams = {
+  type: 'object',
+  properties: { login: text },
+  required: ['login'],
+} as const;
+
+/** `/kich-hoat/:token` (a one-time link). */
+export const inviteParams = {
+  type: 'object',
+  properties: { token: text },
+  required: ['token'],
+} as const;
+
+/** A user's access (and, when adding, login and name): role, scope, administrator flag. */
+export const userBody = form({
+  login: text,
+  name: text,
+  role: text,
+  scope: text,
+  programs: text,
+  leads: text,
+  administrator: text,
+});
+
+/** The one-time link's password form. */
+export const setPasswordBody = form({ password: text, repeat: text });
+
+/** A user page's outcome (`?xong=<what>`). */
+export const userPageQuery = { type: 'object', properties: { lang: text, xong: text } } as const;

@@ -4,7 +4,8 @@
 // goes out with the next email, or at once with the "remind now" action.
 import type { Lang } from '../i18n';
 import type { WebContext } from '../server';
-import { actorOf, currentUser, DASHBOARD_PREFIX, requireRole } from './auth';
+import { actorOf, currentUser, DASHBOARD_PREFIX } from './auth';
+import { cycleParam, onProgramOf } from './access';
 import { DASH } from './i18n';
 import { errorPage, invalidFormPage, withLang } from './page';
 import type { DashboardApp } from './routes';
@@ -19,7 +20,7 @@ export function registerTaskLinkRoutes(dash: DashboardApp, ctx: WebContext): voi
   dash.post(
     '/chu-ky/:cycleId/don-vi/:code/lien-ket/:linkId/thu-hoi',
     {
-      preHandler: requireRole(ctx, 'coordinator'),
+      config: { access: onProgramOf(cycleParam, 'coordinator') },
       schema: { params: taskLinkParams, querystring: langQuery, body: taskLinkRevokeBody },
       attachValidation: true,
     },

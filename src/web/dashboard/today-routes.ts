@@ -18,7 +18,8 @@ import { refusal } from '../../workflows/refusals';
 import { refusalDetails, storedRefusalText } from '../../i18n/refusals';
 import type { Lang } from '../i18n';
 import type { WebContext } from '../server';
-import { actorOf, currentUser, READERS, requireRole, TODAY_PATH, type SessionUser } from './auth';
+import { actorOf, currentUser, READERS, TODAY_PATH, type SessionUser } from './auth';
+import { onAllPrograms } from './access';
 import { actionArgs } from './actions';
 import { runAuditedUpdate } from './audited-update';
 import { auditActionLabel, DASH } from './i18n';
@@ -56,7 +57,13 @@ export function registerTodayRoutes(dash: DashboardApp, ctx: WebContext): void {
 
   dash.get(
     '/hom-nay',
-    { preHandler: requireRole(ctx, ...READERS), schema: { querystring: flashQuery }, attachValidation: true },
+    // The day's work spans every program: for users whose scope covers every program (a scoped user is
+    // refused until the page filters its items by scope).
+    {
+      config: { access: onAllPrograms(...READERS) },
+      schema: { querystring: flashQuery },
+      attachValidation: true,
+    },
     async (request, reply) => {
       const lang = request.lang;
       const user = currentUser(request)!;
@@ -89,7 +96,7 @@ export function registerTodayRoutes(dash: DashboardApp, ctx: WebContext): void {
   );
 
   const coordinator = {
-    preHandler: requireRole(ctx, 'coordinator'),
+    config: { access: onAllPrograms('coordinator') },
     schema: { querystring: langQuery, body: todayActionBody },
     attachValidation: true,
   };

@@ -1,3 +1,4 @@
+import { redactLinkTokens } from '../../../src/web/log-redaction';
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
@@ -178,6 +179,14 @@ describe('the web server’s log', () => {
     expect(log).toContain('Route GET:/nhiem-vu/[redacted]/khong-co not found');
     expect(log).not.toContain(token);
     expect(log).not.toContain(token.split('.')[2]!);
+  });
+
+  it("redacts a dashboard user's one-time link token too", () => {
+    const token = 'kFrRI7GV9SAi0WGU2gqtuDPzlC9ZMMirmpeaSgcvAs8';
+    expect(redactLinkTokens(`/quan-ly/kich-hoat/${token}?lang=en`)).toBe(
+      '/quan-ly/kich-hoat/[redacted]?lang=en',
+    );
+    expect(redactLinkTokens(`Route POST:/quan-ly/kich-hoat/${token} not found`)).not.toContain(token);
   });
 });
 
