@@ -43,7 +43,13 @@ describe.each(['sqlite', 'postgresql'] as const)('dashboard scopes (%s)', (provi
       code: route.url.startsWith('/quan-ly/chuong-trinh/') ? 'dien-bien-kh99' : 'SO-YT',
       version: '1',
       linkId: String(linkId),
-      action: route.url.includes('/kiem-tra/') ? 'cancel' : 'remind',
+      action: route.url.includes('/kiem-tra/')
+        ? 'cancel'
+        : route.url.includes('/lich-khoi-dong/')
+          ? 'pause'
+          : 'remind',
+      // A yearly schedule's program.
+      program: 'dien-bien-kh99',
       file: 'ma-tran.csv',
       inspectionId: String(inspectionId),
       number: '1',
