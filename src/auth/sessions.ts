@@ -107,6 +107,19 @@ export async function resumeSession(
   };
 }
 
+/** The user's sessions other than the one of `token` (open on other browsers or devices). */
+export async function otherSessionCount(db: Database, userId: number, token: string): Promise<number> {
+  return db.prisma.webSession.count({ where: { userId, id: { not: sessionId(token) } } });
+}
+
+/** Ends every session of the user but the one of `token`; returns how many ended. */
+export async function endOtherSessions(db: Database, userId: number, token: string): Promise<number> {
+  const { count } = await db.prisma.webSession.deleteMany({
+    where: { userId, id: { not: sessionId(token) } },
+  });
+  return count;
+}
+
 export async function endSession(db: Database, token: string | undefined): Promise<void> {
   if (token) await db.prisma.webSession.deleteMany({ where: { id: sessionId(token) } });
 }

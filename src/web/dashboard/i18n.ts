@@ -52,6 +52,8 @@ const AUDIT_ACTIONS: Record<string, Record<Lang, string>> = {
   'obligation.request-extension': { vi: 'Đơn vị xin gia hạn', en: 'Extension requested by the agency' },
   'task-link.revoke': { vi: 'Thu hồi đường liên kết', en: 'Link revoked' },
   'obligation.deny-extension': { vi: 'Không đồng ý gia hạn', en: 'Extension denied' },
+  'user.end-other-sessions': { vi: 'Đăng xuất khỏi mọi nơi khác', en: 'Other sessions ended' },
+  'user.unlock': { vi: 'Mở khóa đăng nhập', en: 'Logins unlocked' },
 };
 
 export function auditActionLabel(action: string, lang: Lang): string {
@@ -68,6 +70,16 @@ export const DASH = {
     password: 'Mật khẩu',
     signIn: 'Đăng nhập',
     logout: 'Đăng xuất',
+    account: 'Tài khoản của tôi',
+    accountName: 'Họ và tên',
+    accountRole: 'Vai trò',
+    sessionsTitle: 'Các phiên đăng nhập',
+    otherSessions: (n: number) =>
+      n === 0
+        ? 'Ngoài phiên này, bạn không còn phiên đăng nhập nào khác đang mở.'
+        : `Ngoài phiên này, bạn còn ${n} phiên đăng nhập đang mở trên trình duyệt hoặc thiết bị khác.`,
+    endOthers: 'Đăng xuất khỏi mọi nơi khác',
+    endedOthers: (n: number) => `Đã kết thúc ${n} phiên đăng nhập khác.`,
     loginFailed: 'Tên đăng nhập hoặc mật khẩu không đúng. Vui lòng thử lại.',
     accountLocked: (minutes: number) =>
       `Tài khoản này tạm thời bị khóa vì đăng nhập sai nhiều lần. Vui lòng thử lại sau ${minutes} phút, hoặc nhờ điều phối viên mở khóa.`,
@@ -221,6 +233,16 @@ export const DASH = {
     password: 'Password',
     signIn: 'Log in',
     logout: 'Log out',
+    account: 'My account',
+    accountName: 'Name',
+    accountRole: 'Role',
+    sessionsTitle: 'Sessions',
+    otherSessions: (n: number) =>
+      n === 0
+        ? 'Besides this one, you have no other session open.'
+        : `Besides this one, you have ${n} session${n === 1 ? '' : 's'} open in other browsers or devices.`,
+    endOthers: 'Log out everywhere else',
+    endedOthers: (n: number) => `${n} other session${n === 1 ? '' : 's'} ended.`,
     loginFailed: 'Wrong login or password. Please try again.',
     accountLocked: (minutes: number) =>
       `This account is locked for a while after too many failed logins. Please try again in ${minutes} ${minutes === 1 ? 'minute' : 'minutes'}, or ask a coordinator to unlock it.`,

@@ -43,6 +43,7 @@ import { cycleCancelPath, CYCLE_START_PATH, registerCycleStartRoutes } from './c
 import { CYCLE_CANCEL, CYCLE_START } from './cycle-start-i18n';
 import { registerScheduleRoutes } from './schedules';
 import { registerUserRoutes } from './users';
+import { registerAccountRoutes } from './account';
 import { PLAN } from './inspection-plan-i18n';
 import { multipartCsrfToken } from './directory-upload';
 import { csrfBinding, csrfHmacKey } from './csrf-binding';
@@ -242,4 +243,5 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
   registerCycleStartRoutes(app, ctx);
   registerScheduleRoutes(app, ctx);
   registerUserRoutes(app, ctx);
+  registerAccountRoutes(app, ctx);
 }

@@ -33,6 +33,9 @@ export const USERS_WORDS = {
     linkMade: (login: string) =>
       `Đã tạo liên kết dùng một lần cho ${login}. Hãy gửi liên kết này cho người dùng qua kênh tin cậy; liên kết chỉ hiển thị lần này, dùng được một lần trong 72 giờ.`,
     saved: 'Đã lưu.',
+    loginLocked: (until: string) => `Đăng nhập đang bị tạm khóa đến ${until} (nhập sai mật khẩu nhiều lần).`,
+    unlockLogin: 'Mở khóa đăng nhập',
+    unlockedDone: 'Đã mở khóa đăng nhập; người này có thể đăng nhập lại ngay.',
     disabledDone: 'Đã khóa tài khoản; các phiên đăng nhập của người này đã kết thúc.',
     enabledDone: 'Đã mở khóa tài khoản.',
     fixBelow: 'Chưa lưu: hãy sửa các mục được đánh dấu bên dưới.',
@@ -77,6 +80,9 @@ export const USERS_WORDS = {
     linkMade: (login: string) =>
       `A one-time link was made for ${login}. Send it to them through a trusted channel; it is shown only now and works once within 72 hours.`,
     saved: 'Saved.',
+    loginLocked: (until: string) => `Logins are locked until ${until} (too many wrong passwords).`,
+    unlockLogin: 'Unlock logins',
+    unlockedDone: 'Logins unlocked: they can log in again at once.',
     disabledDone: 'The account is disabled; their sessions have ended.',
     enabledDone: 'The account is enabled.',
     fixBelow: 'Not saved: correct the fields marked below.',

@@ -22,6 +22,8 @@ import { currentUser, DASHBOARD_PREFIX, LOGIN_PATH } from './auth';
 import { DASH, roleLabel } from './i18n';
 import { dashPage, errorPage, invalidFormPage, withLang } from './page';
 import type { DashboardApp } from './routes';
+import { accountKey, unlockLogins } from '../../auth/login-throttle';
+import { formatDateTime } from './agency-page';
 import {
   invalidPart,
   inviteParams,
@@ -158,6 +160,10 @@ export function registerUserRoutes(dash: DashboardApp, ctx: WebContext): void {
         .join('\n');
     const base = `${BASE}/${encodeURIComponent(user.login)}`;
     if (extra.link) reply.header('cache-control', 'no-store');
+    // A lock the login throttle holds on this account (too many wrong passwords), shown with its end.
+    const lock = await ctx.deps.db.prisma.loginFailureCount.findUnique({ where: { key: accountKey(login) } });
+    const lockedUntil =
+      lock?.lockedUntil && lock.lockedUntil.getTime() > now() ? lock.lockedUntil : undefined;
     const errors = extra.errors ?? {};
     return dashPage(ctx, request, reply, extra.status ?? 200, 'dashboard/user', {
       title: `${user.name} (${user.login})`,
@@ -184,6 +190,8 @@ export function registerUserRoutes(dash: DashboardApp, ctx: WebContext): void {
       accessAction: withLang(`${base}/quyen`, lang),
       disableAction: withLang(`${base}/${user.disabled ? 'mo-khoa' : 'khoa'}`, lang),
       resetAction: withLang(`${base}/dat-lai`, lang),
+      lockedText: lockedUntil ? w.loginLocked(formatDateTime(lockedUntil)) : undefined,
+      unlockAction: withLang(`${base}/mo-khoa-dang-nhap`, lang),
       backUrl: withLang(BASE, lang),
     });
   }
@@ -237,9 +245,12 @@ export function registerUserRoutes(dash: DashboardApp, ctx: WebContext): void {
     { ...admins, schema: { params: userParams, querystring: userPageQuery } },
     async (request, reply) => {
       const w = USERS_WORDS[request.lang];
-      const done = { luu: w.saved, khoa: w.disabledDone, 'mo-khoa': w.enabledDone }[
-        String((request.query as Fields).xong ?? '')
-      ];
+      const done = {
+        luu: w.saved,
+        khoa: w.disabledDone,
+        'mo-khoa': w.enabledDone,
+        'mo-khoa-dang-nhap': w.unlockedDone,
+      }[String((request.query as Fields).xong ?? '')];
       return userPage(request, reply, request.params.login, { done });
     },
   );
@@ -287,6 +298,31 @@ export function registerUserRoutes(dash: DashboardApp, ctx: WebContext): void {
       },
     );
   }
+
+  // Ends the login throttle's lock and count on the account (as `phoihop user unlock --login`), audited.
+  dash.post(
+    '/nguoi-dung/:login/mo-khoa-dang-nhap',
+    { ...admins, schema: { params: userParams, querystring: langQuery } },
+    async (request, reply) => {
+      const login = normalizeLogin(request.params.login);
+      const user = await ctx.deps.db.prisma.user.findUnique({ where: { login } });
+      const lang = request.lang;
+      if (!user) return errorPage(ctx, request, reply, 404, DASH[lang].notFound, DASH[lang].notFoundBody);
+      const removed = await unlockLogins(ctx.deps.db, { login });
+      await ctx.deps.db.prisma.auditEvent.create({
+        data: {
+          actor: adminActor(request),
+          action: 'user.unlock',
+          subject: `user:${login}`,
+          details: { removed },
+        },
+      });
+      return reply.redirect(
+        withLang(`${BASE}/${encodeURIComponent(login)}?xong=mo-khoa-dang-nhap`, lang),
+        303,
+      );
+    },
+  );
 
   dash.post(
     '/nguoi-dung/:login/dat-lai',

@@ -215,6 +215,51 @@ describe.each(['sqlite', 'postgresql'] as const)('dashboard users (%s)', (provid
     ]);
   });
 
+  it('unlocks a login locked by wrong passwords (audited); a user ends their other sessions', async () => {
+    const wrong = new Browser(base);
+    const csrf = Browser.csrfOf(await wrong.html('/quan-ly/dang-nhap'));
+    for (let i = 0; i < 20; i++) {
+      await wrong.post('/quan-ly/dang-nhap', { _csrf: csrf, login: 'lan.vt', password: `sai ${i}` });
+    }
+    await expect(new Browser(base).login('lan.vt', 'đặt lại rồi 2027')).rejects.toThrow();
+    const locked = await admin.html('/quan-ly/nguoi-dung/lan.vt');
+    expect(locked).toMatch(/Đăng nhập đang bị tạm khóa đến \d\d\/\d\d\/\d{4} \d\d:\d\d/);
+    const unlocked = await adminPost('/quan-ly/nguoi-dung/lan.vt/mo-khoa-dang-nhap', {});
+    expect(unlocked.status).toBe(303);
+    const after = await admin.html(unlocked.headers.get('location')!);
+    expect(after).toContain('Đã mở khóa đăng nhập; người này có thể đăng nhập lại ngay.');
+    expect(after).not.toContain('Đăng nhập đang bị tạm khóa');
+    const event = await database.db.prisma.auditEvent.findFirstOrThrow({
+      where: { subject: 'user:lan.vt', action: 'user.unlock' },
+    });
+    expect(event.actor).toBe('administrator:quantri');
+
+    // Logged in on a phone and a computer: from the computer, the phone's session is ended.
+    const phone = new Browser(base);
+    await phone.login('lan.vt', 'đặt lại rồi 2027');
+    const computer = new Browser(base);
+    await computer.login('lan.vt', 'đặt lại rồi 2027');
+    const account = await computer.html('/quan-ly/tai-khoan');
+    // The phone's, and the session of the earlier test's browser.
+    const others = Number(/Ngoài phiên này, bạn còn (\d+) phiên đăng nhập đang mở/.exec(account)?.[1]);
+    expect(others).toBe(
+      (await database.db.prisma.webSession.count({ where: { user: { login: 'lan.vt' } } })) - 1,
+    );
+    expect(others).toBeGreaterThanOrEqual(1);
+    const ended = await computer.post('/quan-ly/tai-khoan/phien-khac', { _csrf: Browser.csrfOf(account) });
+    expect(ended.status).toBe(303);
+    const done = await computer.html(ended.headers.get('location')!);
+    expect(done).toContain(`Đã kết thúc ${others} phiên đăng nhập khác.`);
+    expect(done).toContain('bạn không còn phiên đăng nhập nào khác đang mở');
+    expect((await phone.fetch('/quan-ly/')).status).toBe(303); // back to the login page
+    expect((await computer.fetch('/quan-ly/')).status).toBe(200);
+    expect(
+      await database.db.prisma.auditEvent.count({
+        where: { action: 'user.end-other-sessions', subject: 'user:lan.vt' },
+      }),
+    ).toBe(1);
+  });
+
   it('a one-time link expires after 72 hours', async () => {
     const reset = await adminPost('/quan-ly/nguoi-dung/lan.vt/dat-lai', {});
     const link = linkOn(await reset.text());

