@@ -120,7 +120,8 @@ describe('starting a cycle from the dashboard (browser)', () => {
     await page.getByLabel('Tên đăng nhập').fill(COORDINATOR.login);
     await page.getByLabel('Mật khẩu').fill(COORDINATOR.password);
     await Promise.all([
-      page.waitForURL(`${base}/quan-ly`),
+      // A coordinator of every program lands on the day's work.
+      page.waitForURL(`${base}/quan-ly/hom-nay`),
       page.getByRole('button', { name: 'Đăng nhập', exact: true }).click(),
     ]);
   }
