@@ -2,7 +2,7 @@
 // resume, trigger or creation): run once per form key, its outcome (done, or refused with the refusal's
 // code, values and English message) in the audit log. The same form sent again (a double click, a retry)
 // returns the outcome already recorded instead of acting twice; two copies arriving at once share one run.
-// Updates of a workflow go through audited-update.ts instead.
+// A workflow's Update goes through audited-update.ts, which runs it as such an action.
 import type { Database } from '../../db/client';
 import { refusalDetails } from '../../i18n/refusals';
 import type { Refusal } from '../../workflows/refusals';
@@ -21,8 +21,11 @@ export interface AuditedAction {
   problem?: Refusal;
   /** The action; resolves to details added to a done outcome. */
   act: () => Promise<Record<string, unknown>>;
-  /** The refusal an error of `act` stands for; undefined for an error to throw (the caller's error page). */
-  refusalOf: (err: unknown) => Refusal | undefined;
+  /**
+   * The refusal an error of `act` stands for (a coded refusal, or only its English message when the
+   * refuser gave no code); undefined for an error to throw (the caller's error page).
+   */
+  refusalOf: (err: unknown) => Refusal | string | undefined;
 }
 
 const inFlight = new Map<string, Promise<number>>();
@@ -63,8 +66,11 @@ async function perform(a: AuditedAction): Promise<number> {
     done = await a.act();
   } catch (err) {
     const refused = a.refusalOf(err);
-    if (!refused) throw err;
-    return record({ outcome: 'refused', ...refusalDetails(refused) });
+    if (refused === undefined) throw err;
+    return record({
+      outcome: 'refused',
+      ...(typeof refused === 'string' ? { refusal: refused } : refusalDetails(refused)),
+    });
   }
   return record({ outcome: 'done', ...done });
 }

@@ -1,12 +1,13 @@
 // One dashboard action on a workflow: its Update under an ID made from the form's one-time key, and its
 // outcome (done or refused, with the refusal's code, values and English message) in the audit log. The same form sent again (a double
 // click, a retry) returns the outcome already recorded instead of acting twice; two copies arriving at
-// once share one run. Used by the coordinators' actions (actions.ts) and the inspectors' (inspections.ts).
+// once share one run (runAuditedAction). Used by the coordinators' actions (actions.ts), the inspectors' (inspections.ts)
+// and the today page's.
 import type { Client, UpdateDefinition } from '@temporalio/client';
 import type { Database } from '../../db/client';
-import { refusalDetails } from '../../i18n/refusals';
 import { updateFailureOf } from '../update-failure';
 import type { Refusal } from '../../workflows/refusals';
+import { runAuditedAction } from './audited-action';
 
 /** `Arg` is the Update's one argument, `Ret` its result. */
 export interface AuditedUpdate<Ret, Arg extends object> {
@@ -31,63 +32,29 @@ export interface AuditedUpdate<Ret, Arg extends object> {
   endedRefusal: Refusal;
 }
 
-const inFlight = new Map<string, Promise<number>>();
-
 /** Runs the action once per form key; resolves to the ID of the audit event holding its outcome. */
 export function runAuditedUpdate<Ret, Arg extends object>(a: AuditedUpdate<Ret, Arg>): Promise<number> {
-  const flashKey = `${a.subject}|${a.action}|${a.key}`;
-  let running = inFlight.get(flashKey);
-  if (!running) {
-    running = perform(a).finally(() => inFlight.delete(flashKey));
-    inFlight.set(flashKey, running);
-  }
-  return running;
-}
-
-async function perform<Ret, Arg extends object>(a: AuditedUpdate<Ret, Arg>): Promise<number> {
-  const earlier = await a.db.prisma.auditEvent.findMany({
-    where: { subject: a.subject, action: a.action },
-    orderBy: { id: 'desc' },
-    take: 50,
-  });
-  const same = earlier.find((e) => (e.details as { key?: unknown } | null)?.key === a.key);
-  if (same) return same.id;
-  const record = async (outcome: Record<string, unknown>) =>
-    (
-      await a.db.prisma.auditEvent.create({
-        data: {
-          actor: a.actor,
-          action: a.action,
-          subject: a.subject,
-          details: {
-            key: a.key,
-            ...a.details,
-            ...('args' in a.prepared ? a.prepared.args : {}),
-            ...outcome,
-          } as object,
-        },
-      })
-    ).id;
-  if ('problem' in a.prepared) return record({ outcome: 'refused', ...refusalDetails(a.prepared.problem) });
-  try {
-    const result = await a.temporal.workflow.getHandle(a.workflowId).executeUpdate(a.update, {
-      args: [a.prepared.args],
-      updateId: a.updateId,
-    });
-    return record({ outcome: 'done', ...a.detailsOfResult?.(result) });
-  } catch (err) {
+  return runAuditedAction({
+    db: a.db,
+    actor: a.actor,
+    action: a.action,
+    subject: a.subject,
+    key: a.key,
+    details: { ...a.details, ...('args' in a.prepared ? a.prepared.args : {}) },
+    problem: 'problem' in a.prepared ? a.prepared.problem : undefined,
+    act: async () => {
+      const args = (a.prepared as { args: Arg }).args;
+      const result = await a.temporal.workflow
+        .getHandle(a.workflowId)
+        .executeUpdate(a.update, { args: [args], updateId: a.updateId });
+      return a.detailsOfResult?.(result) ?? {};
+    },
     // Refused or ended: recorded as refused. Unknown (Temporal unreachable): the caller's error page.
-    const failure = updateFailureOf(err);
-    switch (failure.kind) {
-      case 'refused':
-        return record({
-          outcome: 'refused',
-          ...(failure.refusal ? refusalDetails(failure.refusal) : { refusal: failure.message }),
-        });
-      case 'ended':
-        return record({ outcome: 'refused', ...refusalDetails(a.endedRefusal) });
-      case 'unknown':
-        throw err;
-    }
-  }
+    refusalOf: (err) => {
+      const failure = updateFailureOf(err);
+      if (failure.kind === 'refused') return failure.refusal ?? failure.message;
+      if (failure.kind === 'ended') return a.endedRefusal;
+      return undefined;
+    },
+  });
 }
