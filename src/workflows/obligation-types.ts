@@ -148,6 +148,15 @@ export interface CoordinatorActionBase {
   by: string;
 }
 
+/** An agency's own people, whom a reminder sent now can go to. */
+export const CONTACT_ROLES_FOR_REMINDER = ['focal_point', 'head', 'deputy'] as const;
+export type ReminderContact = (typeof CONTACT_ROLES_FOR_REMINDER)[number];
+
+/** A reminder sent now: to the focal point, or (`to`) to the head or deputy, each with their own link. */
+export interface RemindNowInput extends CoordinatorActionBase {
+  to?: ReminderContact;
+}
+
 export interface ExtendInput extends CoordinatorActionBase {
   until: IsoDate;
   reason: string;

@@ -31,6 +31,7 @@ export const REFUSALS = {
   'no-submission-waiting': { milestone: 'text' },
   'not-requested-yet': { milestone: 'text' },
   'reminder-not-needed': { milestone: 'text' },
+  'reminder-recipient-invalid': { to: 'text' },
   // The receipt time the portal recorded (receipt-time patch): local "YYYY-MM-DD HH:mm" times.
   'receipt-invalid': {},
   'receipt-in-future': { receivedAt: 'text', now: 'text' },

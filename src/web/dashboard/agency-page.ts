@@ -3,7 +3,7 @@ import type { Database } from '../../db/client';
 import { downloadName } from '../../files/names';
 import { cachedProgramVersion } from '../read-cache';
 import { cycleInstant, localDate, storedClock, VIETNAM_OFFSET_MS } from '../../cycle/clock';
-import { agencyWorkflowId } from '../../workflows/obligation-types';
+import { agencyWorkflowId, CONTACT_ROLES_FOR_REMINDER } from '../../workflows/obligation-types';
 import { formatDate, stepLabel, type Lang } from '../i18n';
 import { storedRefusalText } from '../../i18n/refusals';
 import { auditActionLabel, cycleStatusLabel, DASH, groupLabel, stateLabel, type ActionName } from './i18n';
@@ -74,6 +74,11 @@ export interface AgencyView {
     live: boolean;
     state: string;
     reason?: string;
+    /**
+     * The agency's own person's link (focal point, head, deputy) on a milestone that takes a reminder now:
+     * a coordinator can send them a fresh one (a reminder to them, with their link in force).
+     */
+    resendable: boolean;
   }[];
 }
 
@@ -238,6 +243,10 @@ export async function loadAgencyView(
     live: l.revokedAt === null,
     state: l.revokedAt ? w.linkRevokedAt(formatDateTime(l.revokedAt), l.revokedBy ?? '') : w.linkLive,
     reason: l.revokedReason ?? undefined,
+    resendable:
+      (CONTACT_ROLES_FOR_REMINDER as readonly string[]).includes(l.role) &&
+      (milestones.find((m) => m.key === l.milestone)?.actions.includes('remind') ?? false) &&
+      !isCycleClosed(cycle.status),
   }));
 
   return {

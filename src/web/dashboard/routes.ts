@@ -221,6 +221,10 @@ export async function dashboard(dash: FastifyInstance, options: WebContext): Pro
         actionBase: `${DASHBOARD_PREFIX}/chu-ky/${cycleId}/don-vi/${encodeURIComponent(view.agency.code)}`,
         linkBase: `${DASHBOARD_PREFIX}/chu-ky/${cycleId}/don-vi/${encodeURIComponent(view.agency.code)}/lien-ket`,
         canRevoke: user.role === 'coordinator',
+        links: view.links.map((l) => ({
+          ...l,
+          resendKey: canAct && l.resendable ? randomUUID() : undefined,
+        })),
         milestones: view.milestones.map((m) => ({
           ...m,
           forms: canAct

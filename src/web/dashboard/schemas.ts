@@ -45,6 +45,8 @@ export const taskLinkParams = {
 
 /** The revocation form: why. */
 export const taskLinkRevokeBody = form({ reason: text });
+/** Sending one person a fresh link: the form's one-time key. */
+export const taskLinkResendBody = form({ key: text });
 
 /** `/chu-ky/:cycleId/don-vi/:code/:action`: one of the coordinators' actions. */
 export const obligationActionParams = {

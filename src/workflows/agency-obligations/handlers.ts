@@ -6,8 +6,10 @@ import { log, patched } from '@temporalio/workflow';
 import { localDate } from '../../cycle/clock';
 import {
   CLOSED_STAGES,
+  CONTACT_ROLES_FOR_REMINDER,
   DEFAULT_REVISION_WORKING_DAYS,
   type CoordinatorActionBase,
+  type RemindNowInput,
   type ExtendInput,
   type ExtensionRequestInput,
   type ReturnInput,
@@ -355,14 +357,22 @@ export function obligationHandlers(state: AgencyObligations) {
     },
   );
 
-  const remindNow = updateHandler<void, [CoordinatorActionBase]>(
-    async ({ milestone }) => {
+  const remindNow = updateHandler<void, [RemindNowInput]>(
+    async ({ milestone, to }) => {
       const o = obligation(milestone);
-      o.remindNowRequests++;
+      if (to && to !== 'focal_point') o.remindNowOthers.push(to);
+      else o.remindNowRequests++;
       o.version++;
     },
     {
-      validator: ({ milestone }) => {
+      validator: ({ milestone, to }) => {
+        if (to !== undefined && !(CONTACT_ROLES_FOR_REMINDER as readonly string[]).includes(to)) {
+          refuse(
+            'reminder-recipient-invalid',
+            { to: String(to) },
+            `"${String(to)}" is not an agency contact role`,
+          );
+        }
         const o = obligation(milestone);
         requireOpen(o, 'remind');
         if (o.status.stage === 'scheduled') {

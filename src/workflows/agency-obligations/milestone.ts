@@ -39,10 +39,17 @@ export function runMilestone(state: AgencyObligations, o: Obligation): Promise<v
         }),
     },
     interject: () => {
-      if (o.remindNowRequests === 0) return undefined;
-      const n = o.remindNowRequests;
-      o.remindNowRequests = 0;
-      return state.notify(o, 'reminder', `remind-now-${o.version}-${n}`, ['focal_point'], {
+      if (o.remindNowRequests > 0) {
+        const n = o.remindNowRequests;
+        o.remindNowRequests = 0;
+        return state.notify(o, 'reminder', `remind-now-${o.version}-${n}`, ['focal_point'], {
+          workingDaysLeft: state.workingDaysLeft(o),
+        });
+      }
+      // A reminder to the head or deputy (their link resent): one email each, in the order asked.
+      const to = o.remindNowOthers.shift();
+      if (!to) return undefined;
+      return state.notify(o, 'reminder', `remind-now-${o.version}-${to}`, [to], {
         workingDaysLeft: state.workingDaysLeft(o),
       });
     },

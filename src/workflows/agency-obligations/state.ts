@@ -6,6 +6,7 @@ import { WorkingCalendar } from '../../calendar/working-calendar';
 import { calendarNow, localDate, localInstant, type ClockSpec } from '../../cycle/clock';
 import type { PlannedMilestone } from '../../cycle/plan';
 import type { RecipientRole, TemplateSlot } from '../../programs/types';
+import type { ReminderContact } from '../obligation-types';
 import { mailActivities, recordActivities } from '../ladder/activities';
 import { sendWithFallback } from '../ladder/fallback';
 import { workingDaysLate } from './lateness';
@@ -72,6 +73,8 @@ export interface Obligation {
   /** Bumped by every interaction, to wake the milestone's loop. */
   version: number;
   remindNowRequests: number;
+  /** Reminders asked for now to the head or deputy (a link resent to them), in the order asked. */
+  remindNowOthers: ReminderContact[];
   /** The round whose events are tracked, when it began, and its events already handled. */
   ladder: LadderProgress;
 }
@@ -116,6 +119,7 @@ export class AgencyObligations {
           plan,
           version: 0,
           remindNowRequests: 0,
+          remindNowOthers: [],
           ladder: new LadderProgress(),
           status: {
             milestone: plan.key,

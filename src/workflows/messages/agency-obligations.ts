@@ -9,6 +9,7 @@ import type {
   CoordinatorActionBase,
   ExtendInput,
   ExtensionRequestInput,
+  RemindNowInput,
   ReturnInput,
   SubmitInput,
   SubmitResult,
@@ -16,6 +17,7 @@ import type {
 } from '../obligation-types';
 
 export type {
+  RemindNowInput,
   AgencyObligationsStatus,
   CoordinatorActionBase,
   ExtendInput,
@@ -39,4 +41,4 @@ export const returnUpdate = defineUpdate<IsoDate, [ReturnInput]>('returnForRevis
 export const acceptUpdate = defineUpdate<void, [CoordinatorActionBase]>('accept');
 export const waiveUpdate = defineUpdate<void, [WaiveInput]>('waive');
 /** The coordinator sends the agency a reminder now. */
-export const remindNowUpdate = defineUpdate<void, [CoordinatorActionBase]>('remindNow');
+export const remindNowUpdate = defineUpdate<void, [RemindNowInput]>('remindNow');

@@ -209,6 +209,54 @@ describe('per-recipient task links and key rotation', () => {
     expect((await get(after, focalLink)).status).toBe(200);
   });
 
+  it('sends one of the agency’s people a fresh link from the agency page: a reminder to them, audited', async () => {
+    const after = await portal(AFTER);
+    const coordinator = await loggedIn(after, database.db, USERS.coordinator);
+    const pagePath = `/quan-ly/chu-ky/${seeded.cycleId}/don-vi/SO-YT`;
+    const headRow = await database.db.prisma.taskLink.findFirstOrThrow({
+      where: { workflowId, recipient: HEAD, revokedAt: null },
+      orderBy: { id: 'desc' },
+    });
+    const html = await coordinator.html(pagePath);
+    const form = new RegExp(
+      `<form class="resend" method="post" action="([^"]*/lien-ket/${headRow.id}/gui-lai)">[\\s\\S]*?name="key" value="([0-9a-f-]{36})"`,
+    ).exec(html);
+    expect(form).not.toBeNull();
+    // The coordinators' and leadership's links are not resent this way.
+    const leadership = await database.db.prisma.taskLink.findFirstOrThrow({
+      where: { workflowId, role: 'leadership' },
+    });
+    expect(html).not.toContain(`/lien-ket/${leadership.id}/gui-lai`);
+    const _csrf = Browser.csrfOf(html);
+    const sent = await coordinator.post(form![1]!, { _csrf, key: form![2]! });
+    expect(sent.status).toBe(303);
+    // A double click acts once.
+    expect((await coordinator.post(form![1]!, { _csrf, key: form![2]! })).headers.get('location')).toBe(
+      sent.headers.get('location'),
+    );
+    const deadline = Date.now() + 20_000;
+    let link: string | undefined;
+    while (!link) {
+      for (const m of await mail.search(`to:${HEAD}`)) {
+        const key = (await mail.headers(m.ID))['X-Phoihop-Key']?.[0] ?? '';
+        if (!/:remind-now-\d+-head:/.test(key)) continue;
+        link = /https:\/\/phoihop\.dienbien\.example(\/nhiem-vu\/[A-Za-z0-9._-]+)/.exec(
+          (await mail.get(m.ID)).Text,
+        )?.[1];
+      }
+      if (!link && Date.now() > deadline) throw new Error('no reminder to the head');
+      if (!link) await new Promise((r) => setTimeout(r, 200));
+    }
+    // The head's own link (the one in force), working; the focal point got nothing new.
+    expect(link).toBe(headLink);
+    expect((await get(after, link)).status).toBe(200);
+    const audit = await database.db.prisma.auditEvent.findFirstOrThrow({
+      where: { action: 'obligation.remind', subject: `${workflowId}:annual-plan` },
+      orderBy: { id: 'desc' },
+    });
+    expect(audit.details).toMatchObject({ outcome: 'done', linkId: headRow.id, to: 'head' });
+  });
+
   it("records which recipient's link a submission came through", async () => {
     const after = await portal(AFTER);
     const page = await get(after, headLink);
@@ -230,7 +278,9 @@ describe('per-recipient task links and key rotation', () => {
 
   it('lets a coordinator revoke one link from the agency page (audited), which stops it at once, and only it', async () => {
     const after = await portal(AFTER);
-    const coordinator = await loggedIn(after, database.db, USERS.coordinator);
+    // The coordinator added by the test above.
+    const coordinator = new Browser(after);
+    await coordinator.login(USERS.coordinator.login, USERS.coordinator.password);
     const viewer = await loggedIn(after, database.db, USERS.viewer);
     const pagePath = `/quan-ly/chu-ky/${seeded.cycleId}/don-vi/SO-YT`;
     const headRow = await database.db.prisma.taskLink.findFirstOrThrow({
