@@ -134,7 +134,7 @@ describe('dashboard directory management', () => {
     expect(html).toContain(
       '<a href="/quan-ly">Các chu trình</a> <a href="/quan-ly/danh-ba">Danh bạ đơn vị</a>',
     );
-    expect(html).toContain('Quàng Văn Xem (xem, Người xem)');
+    expect(html).toContain('<a href="/quan-ly/tai-khoan">Quàng Văn Xem</a> (xem, Người xem)');
     expect(html).not.toContain('/quan-ly/danh-ba/nhap'); // a viewer is not offered the import
     const found = await viewer.html(`/quan-ly/danh-ba?q=${encodeURIComponent('dien bien phu')}`);
     expect([...found.matchAll(/<tr data-agency="([^"]+)">/g)].map((m) => m[1])).toEqual([
